@@ -1,0 +1,47 @@
+# `make run` and `make test` build .venv from scratch when it is missing (pip only).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+OUT ?= out
+
+.PHONY: setup run test lint typecheck check schemas examples bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+## The main job on the team's example documents.
+run: setup
+	mkdir -p $(OUT)/parsed
+	$(BIN)/extractor parse corpus/examples/*.html corpus/examples/*.xml corpus/examples/*.pdf corpus/examples/*.txt -o $(OUT)/parsed/
+	$(BIN)/python -m extractor.summary $(OUT)/parsed
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+lint: setup
+	$(BIN)/ruff check extractor tests benchmarks corpus
+	$(BIN)/mypy
+
+check: lint test
+
+schemas: setup
+	$(BIN)/extractor schema -o schemas
+
+## Rebuild the example PDF from its HTML source (deterministic).
+examples: setup
+	$(BIN)/python corpus/examples/make_pdf.py
+
+bench: setup
+	$(BIN)/python benchmarks/parse_articles.py
+	$(BIN)/python benchmarks/cross_format.py
+	$(BIN)/python benchmarks/icdar_tables.py
+	$(BIN)/python benchmarks/pdf_speed.py
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache

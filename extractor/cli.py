@@ -1,0 +1,107 @@
+"""The ``extractor`` command line."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from extractor.document import Document
+from extractor.errors import ExtractorError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _fail(message: str, debug: bool, code: int = 1) -> None:
+    if debug:
+        traceback.print_exc()
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+def _guarded(path: str, debug: bool, fn: Callable[[], list[Document]]) -> list[Document]:
+    """Run a parse step, turning failures into one-line errors (tracebacks only with --debug)."""
+    try:
+        return fn()
+    except ExtractorError as err:
+        _fail(str(err.with_path(path)), debug)
+    except Exception as err:  # a bug, not bad input: still one line unless --debug
+        _fail(f"{path}: internal error ({type(err).__name__}: {err}); rerun with --debug",
+              debug, code=2)
+    raise AssertionError("unreachable")
+
+
+def _iter_docs(paths: tuple[str, ...], fmt: str | None, debug: bool) -> Iterator[Document]:
+    from extractor.parsers import parse_all, parse_bytes
+
+    for path in paths:
+        if path == "-":
+            data = sys.stdin.buffer.read()
+            yield from _guarded("<stdin>", debug,
+                                lambda: parse_bytes(data, "<stdin>", fmt or "text"))  # type: ignore[arg-type]
+        else:
+            yield from _guarded(path, debug, lambda p=path: parse_all(p, fmt))  # type: ignore[misc]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="Show tracebacks on errors.")
+@click.version_option(package_name="extractor")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """Extract drugs, doses, outcomes and adverse events from articles, with provenance."""
+    ctx.obj = {"debug": debug}
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=True), default=None,
+              help="Output file (JSON, or JSON Lines for several documents), or a directory "
+                   "to get one <id>.json per document. Default: stdout.")
+@click.option("--format", "fmt", type=click.Choice(["jats", "html", "pdf", "text"]),
+              default=None, help="Skip detection and parse as this format.")
+@click.option("--compact", is_flag=True, help="One line per document, no indentation.")
+@click.pass_context
+def parse(ctx: click.Context, paths: tuple[str, ...], output: str | None, fmt: str | None,
+          compact: bool) -> None:
+    """Parse PATH(s) into Document JSON: text, sections, tables (cells with offsets), metadata.
+
+    One document prints as a JSON object; several (several paths, or a JATS file that holds
+    several articles) print as JSON Lines. `-` reads text from stdin.
+    """
+    debug = ctx.obj["debug"]
+    docs = list(_iter_docs(paths, fmt, debug))
+    if output and (Path(output).is_dir() or output.endswith(("/", "\\"))):
+        out_dir = Path(output)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for doc in docs:
+            (out_dir / f"{doc.id}.json").write_text(doc.model_dump_json(indent=2) + "\n",
+                                                    encoding="utf-8")
+        click.echo(f"wrote {len(docs)} document(s) to {out_dir}", err=True)
+        return
+    if len(docs) == 1 and not compact:
+        body = docs[0].model_dump_json(indent=2) + "\n"
+    else:
+        body = "".join(d.model_dump_json() + "\n" for d in docs)
+    if output:
+        Path(output).write_text(body, encoding="utf-8")
+    else:
+        click.echo(body, nl=False)
+
+
+@main.command()
+@click.option("-o", "--output", type=click.Path(file_okay=False), default="schemas",
+              show_default=True, help="Directory to write the JSON Schemas to.")
+def schema(output: str) -> None:
+    """Regenerate the JSON Schemas in schemas/ from the code's models."""
+    from extractor.schema import write_schemas
+
+    for path in write_schemas(output):
+        click.echo(str(path))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,103 @@
+"""The Document model: what every parser produces (see DESIGN.md, "The contract").
+
+All ``start``/``end`` offsets index ``Document.text``; table cell text is part of ``text``.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Format = Literal["jats", "html", "pdf", "text"]
+BlockKind = Literal["title", "heading", "paragraph", "caption", "footnote", "list_item", "other"]
+
+# (x0, top, x1, bottom) in PDF points, origin at the top-left of the page.
+BBox = tuple[float, float, float, float]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Source(_Model):
+    path: str
+    format: Format
+    sha256: str
+    encoding: str | None = Field(
+        default=None, description="Detected text encoding (text-based formats only)."
+    )
+
+
+class Metadata(_Model):
+    title: str | None = None
+    doi: str | None = None
+    pmid: str | None = None
+    pmcid: str | None = None
+    journal: str | None = None
+    year: int | None = None
+    authors: list[str] = Field(default_factory=list)
+    article_type: str | None = None
+    language: str | None = None
+
+
+class Section(_Model):
+    title: str
+    start: int
+    end: int
+    level: int = Field(default=1, description="1 for top-level sections, 2 for their children, ...")
+
+
+class Block(_Model):
+    """A unit of running text (title, heading, paragraph, caption, ...) and where it came from."""
+
+    kind: BlockKind
+    start: int
+    end: int
+    page: int | None = Field(default=None, description="1-based page number (PDF).")
+    bbox: BBox | None = None
+    location: str | None = Field(
+        default=None, description="Where in the source: an XPath for XML/HTML, lines for text."
+    )
+
+
+class Cell(_Model):
+    row: int
+    col: int
+    rowspan: int = 1
+    colspan: int = 1
+    text: str
+    start: int
+    end: int
+    bbox: BBox | None = None
+
+
+class Table(_Model):
+    id: str
+    caption: str | None = None
+    page: int | None = Field(default=None, description="1-based page number (PDF).")
+    bbox: BBox | None = None
+    n_rows: int
+    n_cols: int
+    header_rows: int = 0
+    cells: list[Cell]
+    footnotes: list[str] = Field(default_factory=list)
+    start: int = Field(description="Offset of the first cell's text in Document.text.")
+    end: int
+    location: str | None = None
+    flags: list[str] = Field(
+        default_factory=list,
+        description="Problems found while recovering the table (e.g. a cell that could not "
+        "be placed); empty when the structure is trusted.",
+    )
+
+
+class Document(_Model):
+    id: str
+    source: Source
+    metadata: Metadata = Field(default_factory=Metadata)
+    text: str
+    sections: list[Section] = Field(default_factory=list)
+    blocks: list[Block] = Field(default_factory=list)
+    tables: list[Table] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)

@@ -1,0 +1,256 @@
+"""Assembling a Document: every parser appends blocks, sections and tables through one builder.
+
+The builder owns ``Document.text`` and is the only place offsets are computed, so the
+invariant ``text[start:end] == block/cell text`` holds for every parser by construction.
+Layout of ``text``: blocks are separated by a blank line; a table is its caption, then one
+line per row with cells separated by a tab, then its footnotes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from extractor.document import (
+    BBox,
+    Block,
+    BlockKind,
+    Cell,
+    Document,
+    Format,
+    Metadata,
+    Section,
+    Source,
+    Table,
+)
+from extractor.parsers.source import RawInput
+
+BLOCK_SEP = "\n\n"
+ROW_SEP = "\n"
+CELL_SEP = "\t"
+
+_LIGATURES = str.maketrans(
+    {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
+     "\ufb05": "st", "\ufb06": "st"}
+)
+# Soft hyphen, zero-width space/joiners, BOM: invisible, and they split words for the NLP.
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+_SPACE = re.compile(r"\s+")
+
+
+def normalize_inline(text: str) -> str:
+    """Collapse all whitespace (tabs, newlines, NBSP) to single spaces, repair ligatures."""
+    text = _INVISIBLE.sub("", text.translate(_LIGATURES))
+    return _SPACE.sub(" ", text).strip()
+
+
+@dataclass
+class CellSpec:
+    """One table cell before layout: its text, spans and (PDF) box; header marks a ``th``."""
+
+    text: str
+    rowspan: int = 1
+    colspan: int = 1
+    bbox: BBox | None = None
+    header: bool = False
+
+
+@dataclass
+class PlacedCell:
+    """A cell whose grid position is known."""
+
+    row: int
+    col: int
+    text: str
+    rowspan: int = 1
+    colspan: int = 1
+    bbox: BBox | None = None
+
+
+def layout_rows(rows: list[list[CellSpec]]) -> list[PlacedCell]:
+    """Place HTML-model rows (``<tr>`` of cells with row/col spans) on a grid.
+
+    Follows the HTML table algorithm: a cell goes to the first column of its row not
+    already covered by a rowspan from above. Spans are clamped to at least 1.
+    """
+    occupied: set[tuple[int, int]] = set()
+    placed: list[PlacedCell] = []
+    for r, row in enumerate(rows):
+        c = 0
+        for spec in row:
+            while (r, c) in occupied:
+                c += 1
+            rs, cs = max(1, spec.rowspan), max(1, spec.colspan)
+            for dr in range(rs):
+                for dc in range(cs):
+                    occupied.add((r + dr, c + dc))
+            placed.append(PlacedCell(r, c, spec.text, rs, cs, spec.bbox))
+            c += cs
+    return placed
+
+
+@dataclass
+class _OpenSection:
+    title: str
+    start: int
+    level: int
+
+
+@dataclass
+class DocumentBuilder:
+    """Accumulates text, blocks, sections and tables, then builds the Document."""
+
+    raw: RawInput
+    format: Format
+    encoding: str | None = None
+    metadata: Metadata = field(default_factory=Metadata)
+    warnings: list[str] = field(default_factory=list)
+    _parts: list[str] = field(default_factory=list)
+    _length: int = 0
+    _blocks: list[Block] = field(default_factory=list)
+    _sections: list[Section] = field(default_factory=list)
+    _open: list[_OpenSection] = field(default_factory=list)
+    _tables: list[Table] = field(default_factory=list)
+
+    # -- text -------------------------------------------------------------------------------
+    def _append(self, piece: str) -> tuple[int, int]:
+        start = self._length
+        self._parts.append(piece)
+        self._length += len(piece)
+        return start, self._length
+
+    def _separate(self, sep: str = BLOCK_SEP) -> None:
+        if self._length:
+            self._append(sep)
+
+    @property
+    def text_length(self) -> int:
+        return self._length
+
+    def add_block(
+        self,
+        text: str,
+        kind: BlockKind = "paragraph",
+        *,
+        page: int | None = None,
+        bbox: BBox | None = None,
+        location: str | None = None,
+        normalize: bool = True,
+    ) -> Block | None:
+        """Append a block of running text; returns None (adds nothing) when it is blank."""
+        if normalize:
+            text = normalize_inline(text)
+        if not text.strip():
+            return None
+        self._separate()
+        start, end = self._append(text)
+        block = Block(kind=kind, start=start, end=end, page=page, bbox=bbox, location=location)
+        self._blocks.append(block)
+        return block
+
+    # -- sections ---------------------------------------------------------------------------
+    def open_section(
+        self,
+        title: str,
+        level: int | None = None,
+        *,
+        page: int | None = None,
+        bbox: BBox | None = None,
+        location: str | None = None,
+    ) -> None:
+        """Start a section with a heading; an open section of the same or deeper level closes.
+
+        ``level`` defaults to one below the innermost open section (nested XML sections).
+        """
+        level = level if level is not None else len(self._open) + 1
+        while self._open and self._open[-1].level >= level:
+            self.close_section()
+        title = normalize_inline(title)
+        block = self.add_block(title, "heading", page=page, bbox=bbox, location=location)
+        start = block.start if block else self._length
+        self._open.append(_OpenSection(title=title, start=start, level=level))
+
+    def close_section(self) -> None:
+        """Close the innermost open section at the current end of the text."""
+        if not self._open:
+            return
+        sec = self._open.pop()
+        self._sections.append(
+            Section(title=sec.title, start=sec.start, end=self._length, level=sec.level)
+        )
+
+    # -- tables -----------------------------------------------------------------------------
+    def add_table(
+        self,
+        cells: list[PlacedCell],
+        *,
+        table_id: str | None = None,
+        caption: str | None = None,
+        header_rows: int = 0,
+        page: int | None = None,
+        bbox: BBox | None = None,
+        footnotes: list[str] | None = None,
+        location: str | None = None,
+        flags: list[str] | None = None,
+    ) -> Table | None:
+        """Append a table (caption, rows, footnotes) to the text; returns None if it has no cells.
+
+        Cell text is normalized to one line; each cell's offsets point at its text in the row
+        line, empty cells get ``start == end``.
+        """
+        if not cells:
+            return None
+        table_id = table_id or f"T{len(self._tables) + 1}"
+        caption = normalize_inline(caption) if caption else None
+        if caption:
+            self.add_block(caption, "caption", page=page, bbox=bbox, location=location)
+        n_rows = max(c.row + c.rowspan for c in cells)
+        n_cols = max(c.col + c.colspan for c in cells)
+        by_row: dict[int, list[PlacedCell]] = {}
+        for c in cells:
+            by_row.setdefault(c.row, []).append(c)
+        self._separate()
+        table_start = self._length
+        out: list[Cell] = []
+        first_row = True
+        for r in sorted(by_row):
+            if not first_row:
+                self._append(ROW_SEP)
+            first_row = False
+            for i, c in enumerate(sorted(by_row[r], key=lambda x: x.col)):
+                if i:
+                    self._append(CELL_SEP)
+                text = normalize_inline(c.text)
+                start, end = self._append(text)
+                out.append(
+                    Cell(row=c.row, col=c.col, rowspan=c.rowspan, colspan=c.colspan,
+                         text=text, start=start, end=end, bbox=c.bbox)
+                )
+        table = Table(
+            id=table_id, caption=caption, page=page, bbox=bbox, n_rows=n_rows, n_cols=n_cols,
+            header_rows=min(header_rows, n_rows), cells=out, start=table_start,
+            end=self._length, location=location, flags=list(flags or []),
+            footnotes=[f for f in (normalize_inline(x) for x in footnotes or []) if f],
+        )
+        for note in table.footnotes:
+            self.add_block(note, "footnote", page=page, location=location)
+        self._tables.append(table)
+        return table
+
+    # -- result -----------------------------------------------------------------------------
+    def build(self, doc_id: str | None = None) -> Document:
+        """Close open sections and return the Document."""
+        while self._open:
+            self.close_section()
+        sections = sorted(self._sections, key=lambda s: (s.start, -s.end))
+        return Document(
+            id=doc_id or self.raw.stem,
+            source=Source(path=self.raw.path, format=self.format, sha256=self.raw.sha256,
+                          encoding=self.encoding),
+            metadata=self.metadata,
+            text="".join(self._parts),
+            sections=sections,
+            blocks=self._blocks,
+            tables=self._tables,
+            warnings=self.warnings,
+        )
