@@ -19,7 +19,6 @@ $(STAMP): pyproject.toml
 run: setup
 	mkdir -p $(OUT)/parsed
 	$(BIN)/extractor parse corpus/examples/*.html corpus/examples/*.xml corpus/examples/*.pdf corpus/examples/*.txt -o $(OUT)/parsed/
-	$(BIN)/python -m extractor.summary $(OUT)/parsed
 
 test: setup
 	$(BIN)/python -m pytest -q

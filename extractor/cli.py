@@ -80,7 +80,7 @@ def parse(ctx: click.Context, paths: tuple[str, ...], output: str | None, fmt: s
         for doc in docs:
             (out_dir / f"{doc.id}.json").write_text(doc.model_dump_json(indent=2) + "\n",
                                                     encoding="utf-8")
-        click.echo(f"wrote {len(docs)} document(s) to {out_dir}", err=True)
+        _print_summary(docs, out_dir)
         return
     if len(docs) == 1 and not compact:
         body = docs[0].model_dump_json(indent=2) + "\n"
@@ -90,6 +90,22 @@ def parse(ctx: click.Context, paths: tuple[str, ...], output: str | None, fmt: s
         Path(output).write_text(body, encoding="utf-8")
     else:
         click.echo(body, nl=False)
+
+
+def _print_summary(docs: list[Document], out_dir: Path) -> None:
+    """A one-line-per-document table on stderr, so a run shows what it produced."""
+    from rich.console import Console
+    from rich.table import Table as RichTable
+
+    table = RichTable(title=f"{len(docs)} document(s) written to {out_dir}")
+    for col in ("id", "format", "title", "chars", "sections", "tables", "warnings"):
+        table.add_column(col, overflow="fold")
+    for d in docs:
+        title = d.metadata.title or ""
+        table.add_row(d.id, d.source.format, title[:60] + ("…" if len(title) > 60 else ""),
+                      str(len(d.text)), str(len(d.sections)), str(len(d.tables)),
+                      str(len(d.warnings) + sum(len(t.flags) for t in d.tables)))
+    Console(stderr=True).print(table)
 
 
 @main.command()

@@ -78,11 +78,18 @@ _BOMS = (
 )
 
 
+_WESTERN = frozenset(
+    "ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÑÒÓÔÕÖØÙÚÛÜÝàáâãäåæçèéêëìíîïñòóôõöøùúûüýÿß"
+    "µ°±²³·¼½¾’‘“”„–—…•€×÷¿¡«»§©®™\u00a0"
+)
+
+
 def decode_text(data: bytes, declared: str | None = None) -> tuple[str, str]:
     """Decode bytes to text, returning ``(text, encoding)``.
 
     Order: a byte-order mark, then strict UTF-8, then an encoding the document declares
-    (``declared``), then charset-normalizer's best guess. Raises ExtractorError(code="decode")
+    (``declared``), then cp1252 when every non-ASCII character it gives is a plausible
+    Western letter or symbol, then charset-normalizer's best guess. Raises ExtractorError(code="decode")
     when nothing gives plausible text.
     """
     for bom, enc in _BOMS:
@@ -97,6 +104,11 @@ def decode_text(data: bytes, declared: str | None = None) -> tuple[str, str]:
             return data.decode(declared), declared.lower()
         except (LookupError, UnicodeDecodeError):
             pass
+    # Legacy Western text (cp1252/latin-1) is by far the commonest non-UTF-8 article text, and
+    # statistical detectors often mistake short samples of it for Central European code pages.
+    western = data.decode("cp1252", errors="replace")
+    if all(ch in _WESTERN for ch in western if ord(ch) > 127):
+        return western, "cp1252"
     best = from_bytes(data).best()
     if best is None or best.encoding is None:
         raise ExtractorError("cannot detect the text encoding", code="decode")

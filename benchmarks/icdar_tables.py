@@ -1,0 +1,191 @@
+"""ICDAR 2013 table competition (developer part): detection + structure benchmark.
+
+Runs ``extractor.parsers.pdf_tables`` the way the PDF parser does (``candidate_pages``
+with pypdfium2, then ``find_tables`` with pdfplumber on those pages) on every PDF in
+``shared/corpora/icdar2013_tables`` and scores it with the cell-adjacency-relation metric
+(``extractor.evaluate.table_structure``).  The same run scores pdfplumber's default
+``page.extract_tables()`` on all pages as a baseline.
+
+Matching: on each page, predicted tables and GT regions are paired greedily by
+intersection-over-union of their boxes (IoU >= 0.1); every unpaired prediction counts
+all its relations as false positives, every unpaired GT region all its relations as
+misses.  Usage::
+
+    .venv/bin/python benchmarks/icdar_tables.py [--quiet] [--all-pages]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pdfplumber
+import pypdfium2
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from extractor.evaluate.icdar2013 import GTRegion, load_regions, main_documents  # noqa: E402
+from extractor.evaluate.table_structure import GridCell, Score, compare_tables  # noqa: E402
+from extractor.parsers.pdf_tables import candidate_pages, find_tables  # noqa: E402
+
+DATA = ROOT.parent / "shared" / "corpora" / "icdar2013_tables"
+BBox = tuple[float, float, float, float]
+
+
+@dataclass
+class Pred:
+    """A predicted table reduced to what scoring needs."""
+
+    page: int
+    bbox: BBox
+    cells: list[GridCell]
+
+
+def _iou(a: BBox, b: BBox) -> float:
+    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = ix * iy
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return inter / union if union > 0 else 0.0
+
+
+@dataclass
+class DocResult:
+    score: Score
+    found: int
+    missed: int
+    invented: int
+
+
+def score_document(preds: Sequence[Pred], gt: Sequence[GTRegion],
+                   heights: dict[int, float]) -> DocResult:
+    """Pair predictions with GT regions page by page and sum their relation counts."""
+    total = Score()
+    pairs = []
+    for i, p in enumerate(preds):
+        for j, g in enumerate(gt):
+            if g.page == p.page:
+                iou = _iou(p.bbox, g.top_left_bbox(heights[g.page]))
+                if iou >= 0.1:
+                    pairs.append((iou, i, j))
+    used_p: set[int] = set()
+    used_g: set[int] = set()
+    for _, i, j in sorted(pairs, reverse=True):
+        if i in used_p or j in used_g:
+            continue
+        used_p.add(i)
+        used_g.add(j)
+        total.add(compare_tables(preds[i].cells, gt[j].cells))
+    for i, p in enumerate(preds):
+        if i not in used_p:
+            total.add(compare_tables(p.cells, None))
+    for j, g in enumerate(gt):
+        if j not in used_g:
+            total.add(compare_tables(None, g.cells))
+    found_tables = {gt[j].table_id for j in used_g}
+    all_tables = {g.table_id for g in gt}
+    return DocResult(total, len(found_tables), len(all_tables - found_tables),
+                     len(preds) - len(used_p))
+
+
+def ours(data: bytes, pl: pdfplumber.PDF, all_pages: bool) -> tuple[list[Pred], list[int]]:
+    """Our pipeline; returns the predictions and the candidate pages."""
+    pdf = pypdfium2.PdfDocument(data)
+    try:
+        pages = candidate_pages(pdf)
+    finally:
+        pdf.close()
+    run_pages = list(range(1, len(pl.pages) + 1)) if all_pages else pages
+    preds = []
+    for t in find_tables(pl, run_pages):
+        cells = [GridCell(c.row, c.col, c.text, c.rowspan, c.colspan) for c in t.cells]
+        preds.append(Pred(t.page, t.bbox, cells))
+    return preds, pages
+
+
+def baseline(pl: pdfplumber.PDF) -> list[Pred]:
+    """pdfplumber defaults: ``find_tables()`` (what ``extract_tables()`` extracts), all pages."""
+    preds = []
+    for n, page in enumerate(pl.pages, start=1):
+        for table in page.find_tables():
+            cells = [GridCell(r, c, text or "")
+                     for r, row in enumerate(table.extract())
+                     for c, text in enumerate(row) if text]
+            preds.append(Pred(n, table.bbox, cells))
+    return preds
+
+
+def _line(name: str, s: Score) -> str:
+    return (f"{name:<10} P {s.precision:5.3f}  R {s.recall:5.3f}  F1 {s.f1:5.3f}"
+            f"  ({s.correct}/{s.predicted} pred, {s.truth} gt)")
+
+
+def run(quiet: bool = False, all_pages: bool = False) -> None:
+    """Score both methods on every developer document and print the results."""
+    docs = main_documents(DATA)
+    if not docs:
+        raise SystemExit(f"no ICDAR 2013 data under {DATA}")
+    totals = {"ours": Score(), "pdfplumber": Score()}
+    counts = {k: [0, 0, 0] for k in totals}
+    timing = {"ours": 0.0, "pdfplumber": 0.0}
+    n_pages = 0
+    gt_pages = flagged_gt_pages = flagged_pages = 0
+    methods: dict[str, Callable[[bytes, pdfplumber.PDF], list[Pred]]] = {}
+    for pdf_path, str_xml, reg_xml in docs:
+        gt = load_regions(str_xml, reg_xml)
+        data = pdf_path.read_bytes()
+        line = [f"{pdf_path.stem:<8}"]
+        for name in totals:
+            with pdfplumber.open(io.BytesIO(data)) as pl:
+                heights = {i: p.height for i, p in enumerate(pl.pages, start=1)}
+                t0 = time.perf_counter()
+                if name == "ours":
+                    preds, cand = ours(data, pl, all_pages)
+                else:
+                    preds = baseline(pl)
+                timing[name] += time.perf_counter() - t0
+            res = score_document(preds, gt, heights)
+            totals[name].add(res.score)
+            for k, v in enumerate((res.found, res.missed, res.invented)):
+                counts[name][k] += v
+            line.append(f"{name} F1 {res.score.f1:4.2f} (P {res.score.precision:4.2f} "
+                        f"R {res.score.recall:4.2f}; miss {res.missed} inv {res.invented})")
+        del methods
+        methods = {}
+        n_pages += len(heights)
+        pages_gt = {g.page for g in gt}
+        gt_pages += len(pages_gt)
+        flagged_gt_pages += len(pages_gt & set(cand))
+        flagged_pages += len(cand)
+        if pages_gt - set(cand):
+            line.append(f"CANDIDATE MISSED pages {sorted(pages_gt - set(cand))}")
+        if not quiet:
+            print("  ".join(line))
+    print()
+    for name, s in totals.items():
+        f, m, i = counts[name]
+        print(_line(name, s) + f"  tables found {f}, missed {m}, invented {i}"
+              f"  {timing[name] / n_pages:.3f} s/page")
+    print(f"candidate_pages: recall {flagged_gt_pages}/{gt_pages} GT table pages; "
+          f"flagged {flagged_pages} of {n_pages} pages "
+          f"({flagged_pages - flagged_gt_pages} without a GT table)")
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Command-line entry point."""
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--quiet", action="store_true", help="only the totals")
+    ap.add_argument("--all-pages", action="store_true",
+                    help="run find_tables on every page, not only candidate pages")
+    args = ap.parse_args(argv)
+    run(quiet=args.quiet, all_pages=args.all_pages)
+
+
+if __name__ == "__main__":
+    main()

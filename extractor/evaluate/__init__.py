@@ -1,0 +1,1 @@
+"""Evaluation helpers shared by benchmarks and tests (metrics, gold-standard loaders)."""

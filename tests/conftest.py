@@ -1,0 +1,36 @@
+"""Shared test helpers: where ../shared is, and the Document invariants every parser keeps."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extractor.document import Document
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+EXAMPLES = REPO / "corpus" / "examples"
+
+
+def shared_path(*parts: str) -> Path:
+    """A path under ../shared, skipping the test with the reason when it is absent."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} is absent (../shared is not beside this clone)")
+    return path
+
+
+def assert_offsets(doc: Document) -> None:
+    """Every block, section and cell indexes Document.text exactly."""
+    n = len(doc.text)
+    for b in doc.blocks:
+        assert 0 <= b.start < b.end <= n
+    for s in doc.sections:
+        assert 0 <= s.start <= s.end <= n
+    for t in doc.tables:
+        assert 0 <= t.start <= t.end <= n
+        for c in t.cells:
+            assert doc.text[c.start:c.end] == c.text
+            assert 0 <= c.row < t.n_rows and 0 <= c.col < t.n_cols
+            assert c.row + c.rowspan <= t.n_rows and c.col + c.colspan <= t.n_cols
