@@ -5,18 +5,17 @@ from __future__ import annotations
 import sys
 import traceback
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import NoReturn, cast
 
 import click
 
-from extractor.document import Document
+from extractor.document import Document, Format
 from extractor.errors import ExtractorError
 
-F = TypeVar("F", bound=Callable[..., Any])
 
-
-def _fail(message: str, debug: bool, code: int = 1) -> None:
+def _fail(message: str, debug: bool, code: int = 1) -> NoReturn:
     if debug:
         traceback.print_exc()
     click.echo(f"error: {message}", err=True)
@@ -32,19 +31,17 @@ def _guarded(path: str, debug: bool, fn: Callable[[], list[Document]]) -> list[D
     except Exception as err:  # a bug, not bad input: still one line unless --debug
         _fail(f"{path}: internal error ({type(err).__name__}: {err}); rerun with --debug",
               debug, code=2)
-    raise AssertionError("unreachable")
 
 
-def _iter_docs(paths: tuple[str, ...], fmt: str | None, debug: bool) -> Iterator[Document]:
+def _iter_docs(paths: tuple[str, ...], fmt: Format | None, debug: bool) -> Iterator[Document]:
     from extractor.parsers import parse_all, parse_bytes
 
     for path in paths:
         if path == "-":
-            data = sys.stdin.buffer.read()
-            yield from _guarded("<stdin>", debug,
-                                lambda: parse_bytes(data, "<stdin>", fmt or "text"))  # type: ignore[arg-type]
+            yield from _guarded("<stdin>", debug, partial(
+                parse_bytes, sys.stdin.buffer.read(), "<stdin>", fmt or "text"))
         else:
-            yield from _guarded(path, debug, lambda p=path: parse_all(p, fmt))  # type: ignore[misc]
+            yield from _guarded(path, debug, partial(parse_all, path, fmt))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -73,7 +70,7 @@ def parse(ctx: click.Context, paths: tuple[str, ...], output: str | None, fmt: s
     several articles) print as JSON Lines. `-` reads text from stdin.
     """
     debug = ctx.obj["debug"]
-    docs = list(_iter_docs(paths, fmt, debug))
+    docs = list(_iter_docs(paths, cast(Format | None, fmt), debug))
     if output and (Path(output).is_dir() or output.endswith(("/", "\\"))):
         out_dir = Path(output)
         out_dir.mkdir(parents=True, exist_ok=True)

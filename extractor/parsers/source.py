@@ -89,8 +89,8 @@ def decode_text(data: bytes, declared: str | None = None) -> tuple[str, str]:
 
     Order: a byte-order mark, then strict UTF-8, then an encoding the document declares
     (``declared``), then cp1252 when every non-ASCII character it gives is a plausible
-    Western letter or symbol, then charset-normalizer's best guess. Raises ExtractorError(code="decode")
-    when nothing gives plausible text.
+    Western letter or symbol, then charset-normalizer's best guess. Raises
+    ExtractorError(code="decode") when nothing gives plausible text.
     """
     for bom, enc in _BOMS:
         if data.startswith(bom):
