@@ -20,7 +20,7 @@ import argparse
 import io
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,28 +31,15 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from extractor.evaluate.icdar2013 import GTRegion, load_regions, main_documents  # noqa: E402
-from extractor.evaluate.table_structure import GridCell, Score, compare_tables  # noqa: E402
+from extractor.evaluate.table_structure import (  # noqa: E402
+    GridCell,
+    PageTable,
+    Score,
+    match_and_score,
+)
 from extractor.parsers.pdf_tables import candidate_pages, find_tables  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "corpora" / "icdar2013_tables"
-BBox = tuple[float, float, float, float]
-
-
-@dataclass
-class Pred:
-    """A predicted table reduced to what scoring needs."""
-
-    page: int
-    bbox: BBox
-    cells: list[GridCell]
-
-
-def _iou(a: BBox, b: BBox) -> float:
-    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
-    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
-    inter = ix * iy
-    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
-    return inter / union if union > 0 else 0.0
 
 
 @dataclass
@@ -63,38 +50,18 @@ class DocResult:
     invented: int
 
 
-def score_document(preds: Sequence[Pred], gt: Sequence[GTRegion],
+def score_document(preds: Sequence[PageTable], gt: Sequence[GTRegion],
                    heights: dict[int, float]) -> DocResult:
     """Pair predictions with GT regions page by page and sum their relation counts."""
-    total = Score()
-    pairs = []
-    for i, p in enumerate(preds):
-        for j, g in enumerate(gt):
-            if g.page == p.page:
-                iou = _iou(p.bbox, g.top_left_bbox(heights[g.page]))
-                if iou >= 0.1:
-                    pairs.append((iou, i, j))
-    used_p: set[int] = set()
-    used_g: set[int] = set()
-    for _, i, j in sorted(pairs, reverse=True):
-        if i in used_p or j in used_g:
-            continue
-        used_p.add(i)
-        used_g.add(j)
-        total.add(compare_tables(preds[i].cells, gt[j].cells))
-    for i, p in enumerate(preds):
-        if i not in used_p:
-            total.add(compare_tables(p.cells, None))
-    for j, g in enumerate(gt):
-        if j not in used_g:
-            total.add(compare_tables(None, g.cells))
-    found_tables = {gt[j].table_id for j in used_g}
+    truth = [PageTable(g.page, g.top_left_bbox(heights[g.page]), g.cells) for g in gt]
+    total, pairs = match_and_score(list(preds), truth)
+    found_tables = {gt[j].table_id for _, j in pairs}
     all_tables = {g.table_id for g in gt}
     return DocResult(total, len(found_tables), len(all_tables - found_tables),
-                     len(preds) - len(used_p))
+                     len(preds) - len(pairs))
 
 
-def ours(data: bytes, pl: pdfplumber.PDF, all_pages: bool) -> tuple[list[Pred], list[int]]:
+def ours(data: bytes, pl: pdfplumber.PDF, all_pages: bool) -> tuple[list[PageTable], list[int]]:
     """Our pipeline; returns the predictions and the candidate pages."""
     pdf = pypdfium2.PdfDocument(data)
     try:
@@ -105,11 +72,11 @@ def ours(data: bytes, pl: pdfplumber.PDF, all_pages: bool) -> tuple[list[Pred], 
     preds = []
     for t in find_tables(pl, run_pages):
         cells = [GridCell(c.row, c.col, c.text, c.rowspan, c.colspan) for c in t.cells]
-        preds.append(Pred(t.page, t.bbox, cells))
+        preds.append(PageTable(t.page, t.bbox, cells))
     return preds, pages
 
 
-def baseline(pl: pdfplumber.PDF) -> list[Pred]:
+def baseline(pl: pdfplumber.PDF) -> list[PageTable]:
     """pdfplumber defaults: ``find_tables()`` (what ``extract_tables()`` extracts), all pages."""
     preds = []
     for n, page in enumerate(pl.pages, start=1):
@@ -117,7 +84,7 @@ def baseline(pl: pdfplumber.PDF) -> list[Pred]:
             cells = [GridCell(r, c, text or "")
                      for r, row in enumerate(table.extract())
                      for c, text in enumerate(row) if text]
-            preds.append(Pred(n, table.bbox, cells))
+            preds.append(PageTable(n, table.bbox, cells))
     return preds
 
 
@@ -136,7 +103,6 @@ def run(quiet: bool = False, all_pages: bool = False) -> None:
     timing = {"ours": 0.0, "pdfplumber": 0.0}
     n_pages = 0
     gt_pages = flagged_gt_pages = flagged_pages = 0
-    methods: dict[str, Callable[[bytes, pdfplumber.PDF], list[Pred]]] = {}
     for pdf_path, str_xml, reg_xml in docs:
         gt = load_regions(str_xml, reg_xml)
         data = pdf_path.read_bytes()
@@ -156,8 +122,8 @@ def run(quiet: bool = False, all_pages: bool = False) -> None:
                 counts[name][k] += v
             line.append(f"{name} F1 {res.score.f1:4.2f} (P {res.score.precision:4.2f} "
                         f"R {res.score.recall:4.2f}; miss {res.missed} inv {res.invented})")
-        del methods
-        methods = {}
+
+
         n_pages += len(heights)
         pages_gt = {g.page for g in gt}
         gt_pages += len(pages_gt)

@@ -119,3 +119,60 @@ def compare_tables(
     gold = adjacency_relations(truth or [])
     correct = sum((pred & gold).values())
     return Score(correct=correct, predicted=sum(pred.values()), truth=sum(gold.values()))
+
+
+BBox = tuple[float, float, float, float]
+
+
+@dataclass
+class PageTable:
+    """A table reduced to what matching and scoring need (box: x0, top, x1, bottom)."""
+
+    page: int
+    bbox: BBox
+    cells: list[GridCell]
+
+
+def iou(a: BBox, b: BBox) -> float:
+    """Intersection over union of two boxes."""
+    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = ix * iy
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return inter / union if union > 0 else 0.0
+
+
+def match_and_score(
+    predicted: list[PageTable], truth: list[PageTable], min_iou: float = 0.1
+) -> tuple[Score, list[tuple[int, int]]]:
+    """Pair predicted and GT tables on the same page greedily by box IoU (>= ``min_iou``).
+
+    Paired tables are compared cell by cell (relations); an unpaired prediction counts all
+    its relations as wrong, an unpaired GT table all its relations as missed.  Returns the
+    summed score and the (predicted index, truth index) pairs.
+    """
+    candidates = sorted(
+        ((iou(p.bbox, g.bbox), i, j)
+         for i, p in enumerate(predicted) for j, g in enumerate(truth)
+         if p.page == g.page),
+        reverse=True,
+    )
+    used_p: set[int] = set()
+    used_g: set[int] = set()
+    pairs: list[tuple[int, int]] = []
+    for overlap, i, j in candidates:
+        if overlap < min_iou or i in used_p or j in used_g:
+            continue
+        used_p.add(i)
+        used_g.add(j)
+        pairs.append((i, j))
+    total = Score()
+    for i, j in pairs:
+        total.add(compare_tables(predicted[i].cells, truth[j].cells))
+    for i, p in enumerate(predicted):
+        if i not in used_p:
+            total.add(compare_tables(p.cells, None))
+    for j, g in enumerate(truth):
+        if j not in used_g:
+            total.add(compare_tables(None, g.cells))
+    return total, pairs
