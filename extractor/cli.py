@@ -57,7 +57,8 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.argument("paths", nargs=-1, required=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=True), default=None,
               help="Output file (JSON, or JSON Lines for several documents), or a directory "
-                   "to get one <id>.json per document. Default: stdout.")
+                   "(ending in /) to get one <id>.<format>.json per document. "
+                   "Default: stdout.")
 @click.option("--format", "fmt", type=click.Choice(["jats", "html", "pdf", "text"]),
               default=None, help="Skip detection and parse as this format.")
 @click.option("--compact", is_flag=True, help="One line per document, no indentation.")
@@ -75,8 +76,9 @@ def parse(ctx: click.Context, paths: tuple[str, ...], output: str | None, fmt: s
         out_dir = Path(output)
         out_dir.mkdir(parents=True, exist_ok=True)
         for doc in docs:
-            (out_dir / f"{doc.id}.json").write_text(doc.model_dump_json(indent=2) + "\n",
-                                                    encoding="utf-8")
+            # The same article often comes as HTML and PDF with one stem: keep both.
+            path = out_dir / f"{doc.id}.{doc.source.format}.json"
+            path.write_text(doc.model_dump_json(indent=2) + "\n", encoding="utf-8")
         _print_summary(docs, out_dir)
         return
     if len(docs) == 1 and not compact:
@@ -99,7 +101,7 @@ def _print_summary(docs: list[Document], out_dir: Path) -> None:
         table.add_column(col, overflow="fold")
     for d in docs:
         title = d.metadata.title or ""
-        table.add_row(d.id, d.source.format, title[:60] + ("…" if len(title) > 60 else ""),
+        table.add_row(d.id, d.source.format, title[:40] + ("…" if len(title) > 40 else ""),
                       str(len(d.text)), str(len(d.sections)), str(len(d.tables)),
                       str(len(d.warnings) + sum(len(t.flags) for t in d.tables)))
     Console(stderr=True).print(table)

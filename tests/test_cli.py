@@ -41,7 +41,7 @@ def test_parse_several_files_to_a_directory(tmp_path: Path) -> None:
     code, _, _ = _run("parse", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "-o",
                       f"{out_dir}/")
     assert code == 0
-    assert sorted(p.name for p in out_dir.iterdir()) == ["a.json", "b.json"]
+    assert sorted(p.name for p in out_dir.iterdir()) == ["a.text.json", "b.text.json"]
 
 
 def test_stdin_is_read_as_text() -> None:
