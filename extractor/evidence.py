@@ -1,0 +1,158 @@
+"""The EvidenceDocument model: a Document plus mentions, relations and evidence records.
+
+See DESIGN.md ("The contract"). Mention offsets index ``Document.text`` like everything else.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from extractor.document import Document
+
+Label = Literal[
+    "DRUG", "DOSE", "FREQUENCY", "ROUTE", "DURATION", "ADVERSE_EVENT", "CONDITION", "OUTCOME"
+]
+LABELS: tuple[str, ...] = (
+    "DRUG", "DOSE", "FREQUENCY", "ROUTE", "DURATION", "ADVERSE_EVENT", "CONDITION", "OUTCOME"
+)
+RelationType = Literal[
+    "dose_of", "frequency_of", "route_of", "duration_of", "adverse_event_of", "outcome_of"
+]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Normalized(_Model):
+    """A canonical lower-case name and vocabulary IDs (drugbank, mesh, hpo, icd10cm, ...)."""
+
+    name: str | None = None
+    ids: dict[str, str] = Field(default_factory=dict)
+    score: float | None = Field(
+        default=None, description="Similarity of a fuzzy match (1.0 or absent for exact)."
+    )
+
+
+class Provenance(_Model):
+    """Where a mention or record comes from: running text, or a table (cell or row)."""
+
+    kind: Literal["text", "table"] = "text"
+    table: str | None = None
+    row: int | None = None
+    col: int | None = None
+
+
+class Mention(_Model):
+    id: str
+    label: Label
+    text: str
+    start: int
+    end: int
+    negated: bool = False
+    uncertain: bool = False
+    historical: bool = Field(
+        default=False, description="Past or failed therapy / prior history, not current."
+    )
+    normalized: Normalized = Field(default_factory=Normalized)
+    value: dict[str, float | str | None] = Field(
+        default_factory=dict,
+        description="Parsed value: DOSE {value, value_max, unit}, FREQUENCY {per_day}, "
+        "DURATION {value, unit, days}, OUTCOME {measure, value, unit, ...}.",
+    )
+    source: Provenance = Field(default_factory=Provenance)
+    found_by: list[str] = Field(
+        default_factory=list, description="Which rules or model produced it, e.g. lexicon:drug."
+    )
+
+
+class Relation(_Model):
+    type: RelationType
+    head: str = Field(description="Mention id of the dose/route/... or adverse event/outcome.")
+    tail: str = Field(description="Mention id of the drug (or intervention) it belongs to.")
+
+
+class DrugRef(_Model):
+    name: str
+    mention: str | None = None
+
+
+class Dose(_Model):
+    value: float | None = None
+    value_max: float | None = None
+    unit: str | None = None
+    text: str
+
+
+class Frequency(_Model):
+    per_day: float | None = None
+    text: str
+
+
+class Route(_Model):
+    name: str
+    text: str
+
+
+class Duration(_Model):
+    value: float | None = None
+    unit: str | None = None
+    days: float | None = None
+    text: str
+
+
+class Intervention(_Model):
+    drug: DrugRef
+    dose: Dose | None = None
+    frequency: Frequency | None = None
+    route: Route | None = None
+    duration: Duration | None = None
+
+
+class Outcome(_Model):
+    measure: str | None = None
+    value: float | None = None
+    unit: str | None = None
+    timepoint: str | None = None
+    text: str
+    mention: str | None = None
+
+
+class AdverseEvent(_Model):
+    term: str
+    drug: str | None = None
+    negated: bool = False
+    text: str
+    mention: str | None = None
+
+
+class Population(_Model):
+    n: int | None = None
+    age_mean: float | None = None
+    age_median: float | None = None
+    male: int | None = None
+    female: int | None = None
+    condition: str | None = None
+    text: str | None = None
+
+
+class Record(_Model):
+    id: str
+    level: Literal["study", "arm", "patient"]
+    source: Provenance = Field(default_factory=Provenance)
+    design: str | None = None
+    population: Population = Field(default_factory=Population)
+    interventions: list[Intervention] = Field(default_factory=list)
+    outcomes: list[Outcome] = Field(default_factory=list)
+    adverse_events: list[AdverseEvent] = Field(default_factory=list)
+    summarizes: list[str] = Field(
+        default_factory=list, description="Ids of the records a study record summarizes."
+    )
+
+
+class EvidenceDocument(Document):
+    mentions: list[Mention] = Field(default_factory=list)
+    relations: list[Relation] = Field(default_factory=list)
+    records: list[Record] = Field(default_factory=list)

@@ -1,0 +1,46 @@
+"""Load the extraction pipeline once and run it over many Documents."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+
+from extractor.assemble import assemble
+from extractor.document import Document
+from extractor.evidence import EvidenceDocument
+
+MODELS = Path(__file__).resolve().parents[1] / "models"
+DEFAULT_CONFIG = MODELS / "pipeline.cfg"
+# Long PDFs give long texts; the pipeline has no parser, so memory per character is small.
+MAX_LENGTH = 5_000_000
+
+
+def load_nlp(config: str | os.PathLike[str] = DEFAULT_CONFIG) -> Language:
+    """Build the spaCy pipeline from its config file (factories registered on import)."""
+    import extractor.nlp.components  # noqa: F401
+
+    cfg = spacy.util.load_config(config)
+    nlp = spacy.util.load_model_from_config(cfg, auto_fill=True, validate=True)
+    nlp.max_length = MAX_LENGTH
+    return nlp
+
+
+class Pipeline:
+    """A loaded pipeline: ``extract`` one Document or ``pipe`` many (spaCy batching)."""
+
+    def __init__(self, config: str | os.PathLike[str] = DEFAULT_CONFIG) -> None:
+        self.nlp = load_nlp(config)
+
+    def extract(self, document: Document) -> EvidenceDocument:
+        """Mentions, relations and records for one Document."""
+        return next(self.pipe([document]))
+
+    def pipe(self, documents: Iterable[Document], batch_size: int = 16) -> Iterator[EvidenceDocument]:
+        """Process Documents in batches; yields EvidenceDocuments in input order."""
+        pairs = ((d.text, d) for d in documents)
+        for spacy_doc, document in self.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
+            yield assemble(document, spacy_doc)
