@@ -7,41 +7,68 @@ import traceback
 from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
-from typing import NoReturn, cast
+from typing import cast
 
 import click
+from pydantic import BaseModel
 
 from extractor.document import Document, Format
 from extractor.errors import ExtractorError
 
 
-def _fail(message: str, debug: bool, code: int = 1) -> NoReturn:
-    if debug:
-        traceback.print_exc()
-    click.echo(f"error: {message}", err=True)
-    sys.exit(code)
+class _Errors:
+    """Counts failures: each bad input prints one line and the run goes on to the next."""
+
+    def __init__(self, debug: bool) -> None:
+        self.debug = debug
+        self.count = 0
+        self.internal = False
+
+    def report(self, message: str, internal: bool = False) -> None:
+        if self.debug:
+            traceback.print_exc()
+        click.echo(f"error: {message}", err=True)
+        self.count += 1
+        self.internal |= internal
+
+    def exit_if_any(self) -> None:
+        if self.count:
+            sys.exit(2 if self.internal else 1)
 
 
-def _guarded(path: str, debug: bool, fn: Callable[[], list[Document]]) -> list[Document]:
-    """Run a parse step, turning failures into one-line errors (tracebacks only with --debug)."""
+def _guarded(path: str, errors: _Errors, fn: Callable[[], list[Document]]) -> list[Document]:
+    """Run a parse step; a failure becomes one line on stderr (a traceback only with --debug)."""
     try:
         return fn()
     except ExtractorError as err:
-        _fail(str(err.with_path(path)), debug)
+        errors.report(str(err.with_path(path)))
     except Exception as err:  # a bug, not bad input: still one line unless --debug
-        _fail(f"{path}: internal error ({type(err).__name__}: {err}); rerun with --debug",
-              debug, code=2)
+        errors.report(f"{path}: internal error ({type(err).__name__}: {err}); "
+                      "rerun with --debug", internal=True)
+    return []
 
 
-def _iter_docs(paths: tuple[str, ...], fmt: Format | None, debug: bool) -> Iterator[Document]:
+def _iter_docs(paths: tuple[str, ...], fmt: Format | None, errors: _Errors) -> Iterator[Document]:
     from extractor.parsers import parse_all, parse_bytes
 
     for path in paths:
         if path == "-":
-            yield from _guarded("<stdin>", debug, partial(
+            yield from _guarded("<stdin>", errors, partial(
                 parse_bytes, sys.stdin.buffer.read(), "<stdin>", fmt or "text"))
         else:
-            yield from _guarded(path, debug, partial(parse_all, path, fmt))
+            yield from _guarded(path, errors, partial(parse_all, path, fmt))
+
+
+def _write(docs: list[BaseModel], output: str | None, pretty: bool) -> None:
+    """One document as a JSON object (pretty unless compact), several as JSON Lines."""
+    if len(docs) == 1 and pretty:
+        body = docs[0].model_dump_json(indent=2) + "\n"
+    else:
+        body = "".join(d.model_dump_json() + "\n" for d in docs)
+    if output:
+        Path(output).write_text(body, encoding="utf-8")
+    else:
+        click.echo(body, nl=False)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -70,8 +97,8 @@ def parse(ctx: click.Context, paths: tuple[str, ...], output: str | None, fmt: s
     One document prints as a JSON object; several (several paths, or a JATS file that holds
     several articles) print as JSON Lines. `-` reads text from stdin.
     """
-    debug = ctx.obj["debug"]
-    docs = list(_iter_docs(paths, cast(Format | None, fmt), debug))
+    errors = _Errors(ctx.obj["debug"])
+    docs = list(_iter_docs(paths, cast(Format | None, fmt), errors))
     if output and (Path(output).is_dir() or output.endswith(("/", "\\"))):
         out_dir = Path(output)
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -80,15 +107,34 @@ def parse(ctx: click.Context, paths: tuple[str, ...], output: str | None, fmt: s
             path = out_dir / f"{doc.id}.{doc.source.format}.json"
             path.write_text(doc.model_dump_json(indent=2) + "\n", encoding="utf-8")
         _print_summary(docs, out_dir)
-        return
-    if len(docs) == 1 and not compact:
-        body = docs[0].model_dump_json(indent=2) + "\n"
-    else:
-        body = "".join(d.model_dump_json() + "\n" for d in docs)
-    if output:
-        Path(output).write_text(body, encoding="utf-8")
-    else:
-        click.echo(body, nl=False)
+    elif docs:
+        _write(list(docs), output, pretty=not compact)
+    errors.exit_if_any()
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Output JSON Lines file (one EvidenceDocument per line). Default: stdout.")
+@click.option("--format", "fmt", type=click.Choice(["jats", "html", "pdf", "text"]),
+              default=None, help="Skip detection and parse as this format.")
+@click.pass_context
+def extract(ctx: click.Context, paths: tuple[str, ...], output: str | None,
+            fmt: str | None) -> None:
+    """Extract mentions, relations and evidence records from PATH(s): one EvidenceDocument
+    per input document, one per line (JSON Lines). `-` reads plain text from stdin.
+
+    A bad input prints one error line and the others are still processed; the exit status
+    is then non-zero.
+    """
+    from extractor.pipeline import Pipeline
+
+    errors = _Errors(ctx.obj["debug"])
+    docs = list(_iter_docs(paths, cast(Format | None, fmt), errors))
+    if docs:
+        pipeline = Pipeline()
+        _write(list(pipeline.pipe(docs)), output, pretty=False)
+    errors.exit_if_any()
 
 
 def _print_summary(docs: list[Document], out_dir: Path) -> None:

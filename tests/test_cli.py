@@ -92,3 +92,12 @@ def test_console_script_is_installed_and_fails_cleanly(tmp_path: Path) -> None:
                           capture_output=True, text=True, check=False)
     assert proc.returncode == 1
     assert proc.stderr.strip() == f"error: {tmp_path / 'missing.pdf'}: no such file"
+
+
+def test_one_bad_file_does_not_stop_the_others(tmp_path: Path) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text(PROSE, encoding="utf-8")
+    code, out, err = _run("parse", str(tmp_path / "missing.txt"), str(good))
+    assert code == 1
+    assert json.loads(out)["id"] == "good"
+    assert err.strip() == f"error: {tmp_path / 'missing.txt'}: no such file"
