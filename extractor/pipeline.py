@@ -39,8 +39,38 @@ class Pipeline:
         """Mentions, relations and records for one Document."""
         return next(self.pipe([document]))
 
-    def pipe(self, documents: Iterable[Document], batch_size: int = 16) -> Iterator[EvidenceDocument]:
+    def pipe(self, documents: Iterable[Document],
+             batch_size: int = 16) -> Iterator[EvidenceDocument]:
         """Process Documents in batches; yields EvidenceDocuments in input order."""
         pairs = ((d.text, d) for d in documents)
         for spacy_doc, document in self.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
             yield assemble(document, spacy_doc)
+
+
+_DEFAULT: Pipeline | None = None
+_PATH_LIKE = (".pdf", ".xml", ".nxml", ".html", ".htm", ".xhtml", ".txt", ".text")
+
+
+def default_pipeline() -> Pipeline:
+    """The process-wide pipeline, loaded on first use."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = Pipeline()
+    return _DEFAULT
+
+
+def extract(path_or_text: str | os.PathLike[str]) -> EvidenceDocument:
+    """Extract evidence from a file (path) or from plain text (a str that is not a path).
+
+    A ``str`` is read as a path when it names an existing file, or when it looks like one
+    (no line break, a known article extension); anything else is the text itself.
+    """
+    from extractor.parsers import parse, parse_bytes
+
+    if isinstance(path_or_text, str):
+        text = path_or_text
+        looks_like_path = "\n" not in text and text.lower().endswith(_PATH_LIKE)
+        if not (os.path.isfile(text) or looks_like_path):
+            return default_pipeline().extract(parse_bytes(text.encode("utf-8"), "<text>",
+                                                          "text")[0])
+    return default_pipeline().extract(parse(path_or_text))
