@@ -1,0 +1,572 @@
+"""Context of each entity: negation, speculation, history, and the AE-vs-condition role.
+
+Runs after ``extractor_resolve`` (``doc.ents`` exist). One PhraseMatcher pass finds every
+trigger phrase of ``models/context_rules.tsv``; each trigger then walks its scope over the
+tokens of its sentence, forward or backward, and marks the entities it reaches.
+
+Scope (NegEx-like, implemented here because negspacy stops at the first entity/chunk):
+
+* it never crosses a sentence start, a line break or a table-cell tab;
+* it stops at a terminator ("but", "however", "which", ";", "patients with", ...), and at a
+  new clause: "and"/","/"or" followed by a verb or pronoun ("no fever and developed a rash");
+* it has a window of *free* tokens (tokens outside entities that are not list glue such as
+  ",", "or", "such as"); every entity reached restarts a shorter window, so a coordinated
+  list ("no X, such as A, B, C or D, were reported") is covered to its last item;
+* text in parentheses is crossed without counting or stopping ("(range, 3-33 months)");
+* DRUG/DOSE/FREQUENCY/ROUTE/DURATION are negated only right after the trigger (at most two
+  free tokens, no preposition but "with" between): "no response to X" does not negate X.
+
+Triggers that overlap an entity are ignored: the "no" of an OUTCOME "no response" negates
+nothing else. Overlapping triggers resolve longest-first ("not ruled out" is speculation).
+
+History also comes from tables: ``Document.text`` lays a table out one row per line, cells
+separated by tabs, header row first. A block of consecutive tab lines is one table; the
+entity's column is the number of tabs before it on its line, and the header line's cell in
+that column decides: "previous"/"prior"/"failed"/"history" makes a DRUG (and its dose, ...)
+historical; "adverse"/"side effect"/"toxicity" makes a condition an ADVERSE_EVENT;
+"comorbid"/"disease"/"diagnosis"/"indication" keeps it a CONDITION. Only the first line of
+a table block is taken as its header.
+
+Role (CONDITION vs ADVERSE_EVENT), first rule that applies wins:
+
+1. direct attribution to a drug -> ADVERSE_EVENT: "methotrexate-induced X", "X (baricitinib)"
+   (also "X and Y (baricitinib)"), "X due to / associated with / after the first dose of DRUG"
+   (``ae_link``: a DRUG within three free tokens after the link, doses and "therapy with"
+   passed), or the entity's own text ("hepatotoxicity", "drug-induced ...");
+2. the table column's header (adverse -> AE, comorbidity/disease -> CONDITION);
+3. history ("history of X", "previous X") -> CONDITION;
+4. an indication cue just before ("patients with", "for", "diagnosed with", "to treat") ->
+   CONDITION;
+5. an AE cue -> ADVERSE_EVENT: in the list after/before "adverse events/effects", "side
+   effects", "toxicity"; after "developed", "experienced", "may cause"; before "leading to
+   discontinuation"; before a weak link to a DRUG ("X after / during / following DRUG",
+   ``ae_weak``); negated and before "were reported/observed" ("no X were reported");
+6. otherwise the label is kept.
+
+An ADVERSE_EVENT from the lexicon becomes a CONDITION only by rules 2-4.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from spacy.attrs import IS_SPACE, LOWER, SENT_START
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.strings import StringStore
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from extractor.nlp import extensions  # noqa: F401  (registers the Span attributes)
+
+RULES_PATH = Path(__file__).resolve().parents[2] / "models" / "context_rules.tsv"
+
+KINDS = (
+    "neg_pre", "neg_post", "neg_pseudo", "neg_outcome", "term",
+    "spec_pre", "spec_post",
+    "hist_pre", "hist_from", "hist_post", "hist_term",
+    "ae_cue", "ae_verb", "ae_link", "ae_weak", "ae_lead", "ae_report", "cond_pre",
+)
+
+AE, COND, OUTCOME, DRUG = "ADVERSE_EVENT", "CONDITION", "OUTCOME", "DRUG"
+DISORDERS = frozenset({AE, COND})
+CLINICAL = frozenset({AE, COND, OUTCOME})
+# Labels whose history matters (outcomes at baseline are not "prior therapy").
+HISTORY_LABELS = frozenset({DRUG, "DOSE", "FREQUENCY", "ROUTE", "DURATION", AE, COND})
+
+# Tokens that join list items and do not count towards a scope window.
+GLUE = frozenset({
+    ",", "and", "or", "/", "&", "and/or", "such", "as", "including", "include", "includes",
+    "included", "e.g.", "e.g", "eg", "i.e.", "i.e", "ie", "like", "either", "both", "—", "–",
+    "-", "(", ")", "[", "]", "etc", "etc.", "any", "the", "a", "an",
+})
+# After "and"/","/"or" these start a new clause, which ends a scope.
+CLAUSE_STARTS = frozenset({
+    "was", "were", "is", "are", "had", "has", "have", "did", "does", "developed",
+    "experienced", "showed", "presented", "received", "required", "achieved", "reported",
+    "led", "resulted", "started", "continued", "then", "he", "she", "they", "it", "this",
+    "these", "we", "who", "which",
+})
+
+# For DRUG-like labels, a preposition between trigger and entity blocks negation.
+BLOCKING_PREPS = frozenset({
+    "to", "after", "in", "on", "during", "for", "following", "of", "from", "by", "at",
+    "than", "before", "since", "until", "versus", "vs", "vs.",
+})
+
+
+_STRINGS = StringStore()  # string hashes are the same in every StringStore
+
+
+def hash_string(word: str) -> int:
+    """spaCy's hash of ``word`` (what ``Token.lower`` holds for a lower-case word)."""
+    return int(_STRINGS.add(word))
+
+
+def _h(words: frozenset[str]) -> frozenset[int]:
+    """Lower-case words as spaCy string hashes (the walks compare token LOWER ids)."""
+    return frozenset(hash_string(w) for w in words)
+
+
+GLUE_H, CLAUSE_STARTS_H, BLOCKING_PREPS_H = _h(GLUE), _h(CLAUSE_STARTS), _h(BLOCKING_PREPS)
+CLAUSE_JOINERS_H = _h(frozenset({"and", ",", "or"}))
+OPEN_H, CLOSE_H, TO_H = hash_string("("), hash_string(")"), hash_string("to")
+# A verb right after the entities a scope has reached starts the predicate: the subject
+# was negated, the rest is not ("patients without X had Y").
+PREDICATES = (CLAUSE_STARTS - {"was", "were", "is", "are", "did", "does", "then", "he", "she",
+                               "they", "it", "this", "these", "we", "who", "which"}) | {
+    "can", "may", "might", "could", "will", "would", "should", "must", "cause", "causes",
+    "caused", "induced", "improved", "resolved", "worsened", "appeared", "occurred",
+}
+# In a negation scope, a copula starts the predicate unless it reports the (absent) thing:
+# "no X was reported" goes on, "without any problems was commenced on Y" stops.
+COPULAS_H = _h(frozenset({"was", "were", "is", "are", "has", "have", "had", "been"}))
+REPORTING_H = _h(frozenset({
+    "reported", "observed", "seen", "noted", "detected", "found", "identified", "documented",
+    "recorded", "present", "evident", "noticed", "described", "experienced", "been", "not",
+}))
+PREDICATES_H = _h(PREDICATES)
+# Walking backward, these end a scope (a copula does not: "X and Y were the commonest AEs").
+BACK_STOPS_H = _h(CLAUSE_STARTS - {"was", "were", "is", "are"})
+# After "leading to", one of these makes the preceding condition an adverse event.
+STOP_WORDS = re.compile(
+    r"discontinu|interrupt|withdraw|cessation|stop|titrat|reduc|hospitali|switch|suspen|"
+    r"dose|taper"
+)
+HEADER_HISTORY = re.compile(r"previous|prior|failed|history|past\b|before", re.I)
+HEADER_AE = re.compile(r"adverse|side[- ]?effect|toxicit|\baes?\b|safety|complication", re.I)
+HEADER_COND = re.compile(r"comorbid|disease|diagnos|indication|condition|underlying", re.I)
+# Entities a "due to ... DRUG" link passes on its way to the drug.
+PASSABLE = frozenset({"ROUTE", "DOSE", "FREQUENCY"})
+# Words between a link and its drug that do not count ("after commencement of X therapy").
+THERAPY_WORDS_H = _h(frozenset({
+    "therapy", "treatment", "use", "administration", "of", "with", "the", "a", "an",
+    "combination", "commencement", "initiation", "beginning", "start", "single", "dose",
+    "doses", "high", "low", "high-dose", "low-dose", "intake", "exposure", "to", "by",
+}))
+# An entity whose own text says it is drug-caused ("hepatotoxicity", "lithium poisoning").
+# ("-related"/"-associated" only after a treatment word: "age-related X" is no AE.)
+AE_TEXT = re.compile(
+    r"toxic|poisoning|overdose|intoxication|-induced|-triggered|-provoked|"
+    r"(drug|treatment|therapy|medication|vaccine|injection)-(related|associated)"
+)
+# "methotrexate-induced", "drug-related" in one token before the entity.
+AE_SUFFIX = re.compile(
+    r"-(induced|triggered|provoked)$|"
+    r"(drug|treatment|therapy|medication|vaccine|injection)-(related|associated)$"
+)
+
+
+@lru_cache(maxsize=4)
+def load_rules(path: str | Path = RULES_PATH) -> dict[str, tuple[str, ...]]:
+    """Trigger phrases per kind from the TSV rules file (cached)."""
+    rules: dict[str, list[str]] = {k: [] for k in KINDS}
+    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        kind, _, phrase = line.partition("\t")
+        if kind not in rules or not phrase.strip():
+            raise ValueError(f"{path}:{n}: bad rule line {line!r}")
+        rules[kind].append(phrase.strip().lower())
+    return {k: tuple(v) for k, v in rules.items()}
+
+
+@dataclass
+class _Trigger:
+    kind: str
+    start: int
+    end: int
+    text: str
+
+
+class _Walker:
+    """Scope walks over one Doc (per-doc token arrays computed once)."""
+
+    def __init__(self, doc: Doc, ents: list[Span], terms: set[int], hist_terms: set[int]):
+        self.doc = doc
+        self.n = len(doc)
+        arr = doc.to_array([SENT_START, IS_SPACE, LOWER])
+        sent_start = arr[:, 0] == 1
+        spaces = np.nonzero(arr[:, 1])[0]
+        # Token LOWER hashes as Python ints: comparisons without creating Token objects.
+        self.lower: list[int] = arr[:, 2].tolist()
+        # Line breaks and tabs (table cells) are hard boundaries, like sentence starts.
+        self.space_tokens = [int(i) for i in spaces
+                             if "\n" in doc[int(i)].text or "\t" in doc[int(i)].text]
+        self.breaks = set(self.space_tokens)
+        self.sent_starts = {int(i) for i in np.nonzero(sent_start)[0]}
+        self.tok2ent: dict[int, int] = {}
+        for k, e in enumerate(ents):
+            for i in range(e.start, e.end):
+                self.tok2ent[i] = k
+        self.ents = ents
+        self.terms = terms
+        self.hist_terms = hist_terms
+
+    def _free(self, i: int) -> bool:
+        return self.lower[i] not in GLUE_H
+
+    def _clause_break(self, i: int) -> bool:
+        return self.lower[i] in CLAUSE_JOINERS_H and i + 1 < self.n and \
+            self.lower[i + 1] in CLAUSE_STARTS_H
+
+    def _paren_end(self, i: int, limit: int) -> int:
+        """Index of the ")" closing the "(" at i, or -1 (within ``limit`` and the line)."""
+        depth = 0
+        for j in range(i, min(self.n, i + 40, limit)):
+            if j in self.breaks:
+                return -1
+            t = self.lower[j]
+            if t == OPEN_H:
+                depth += 1
+            elif t == CLOSE_H:
+                depth -= 1
+                if depth == 0:
+                    return j
+        return -1
+
+    def forward(self, start: int, first: int, chain: int, stop_at_to: bool = False,
+                history: bool = False, negation: bool = False) -> list[tuple[int, int, bool]]:
+        """Entities reached walking forward from token ``start``.
+
+        Returns (entity index, free tokens before it, preposition passed) triples.
+        """
+        out: list[tuple[int, int, bool]] = []
+        count, total, prep = 0, 0, False
+        limit = first
+        i = start
+        while i < self.n:
+            if i in self.breaks or (i > start and i in self.sent_starts) or i in self.terms:
+                break
+            if history and i in self.hist_terms:
+                break
+            k = self.tok2ent.get(i)
+            if k is not None:
+                out.append((k, total, prep))
+                i = self.ents[k].end
+                count, limit = 0, chain
+                continue
+            low = self.lower[i]
+            if low == OPEN_H:
+                close = self._paren_end(i, self.n)
+                if close > 0:
+                    for j in range(i + 1, close):
+                        kk = self.tok2ent.get(j)
+                        if kk is not None and (not out or out[-1][0] != kk):
+                            out.append((kk, total, prep))
+                    i = close + 1
+                    continue
+            if self._clause_break(i) or (stop_at_to and low == TO_H):
+                break
+            if out and low in PREDICATES_H:
+                break
+            if negation and i > start and low in COPULAS_H and i + 1 < self.n \
+                    and self.lower[i + 1] not in REPORTING_H:
+                break
+            if low in BLOCKING_PREPS_H:
+                prep = True
+            if self._free(i):
+                count += 1
+                total += 1
+                if count > limit:
+                    break
+            i += 1
+        return out
+
+    def backward(self, end: int, first: int, chain: int, nearest_only: bool = False,
+                 history: bool = False) -> list[int]:
+        """Entities reached walking backward from the token before ``end``."""
+        out: list[int] = []
+        count, limit = 0, first
+        i = end - 1
+        while i >= 0:
+            if i in self.breaks or i in self.terms or (history and i in self.hist_terms):
+                break
+            k = self.tok2ent.get(i)
+            if k is not None:
+                out.append(k)
+                if nearest_only:
+                    break
+                i = self.ents[k].start - 1
+                count, limit = 0, chain
+                if self.ents[k].start in self.sent_starts:
+                    break
+                continue
+            if self.lower[i] in BACK_STOPS_H:
+                break
+            if self._free(i):
+                count += 1
+                if count > limit:
+                    break
+            if i in self.sent_starts:
+                break
+            i -= 1
+        return out
+
+
+class _TableIndex:
+    """Header cell of the table column holding a character offset (see module docstring).
+
+    Built from the whitespace tokens alone (tabs and newlines live only there), so the
+    Doc's text is never rebuilt: lines start after each "\n", cells are split by "\t".
+    """
+
+    def __init__(self, doc: Doc, space_tokens: list[int]) -> None:
+        self.doc = doc
+        self.line_starts: list[int] = [0]
+        self.line_tabs: list[list[int]] = [[]]
+        for i in space_tokens:
+            tok = doc[i]
+            for pos, ch in enumerate(tok.text):
+                if ch == "\n":
+                    self.line_starts.append(tok.idx + pos + 1)
+                    self.line_tabs.append([])
+                elif ch == "\t":
+                    self.line_tabs[-1].append(tok.idx + pos)
+        # For each line of a table block, the index of the block's first (header) line.
+        self.header_line: list[int] = []
+        first = -1
+        for n, tabs in enumerate(self.line_tabs):
+            if not tabs:
+                first = -1
+            elif first < 0:
+                first = n
+            self.header_line.append(first)
+        self._cells: dict[int, list[str]] = {}
+        self.has_tables = any(self.line_tabs)
+
+    def _header_cells(self, n: int) -> list[str]:
+        if n not in self._cells:
+            tabs = self.line_tabs[n]
+            last = self.doc[-1]
+            end = self.line_starts[n + 1] - 1 if n + 1 < len(self.line_starts) else \
+                last.idx + len(last.text)
+            bounds = [self.line_starts[n], *(t + 1 for t in tabs)]
+            stops = [*tabs, end]
+            cells = []
+            for a, b in zip(bounds, stops, strict=True):
+                span = self.doc.char_span(a, b, alignment_mode="expand")
+                cells.append(span.text if span is not None else "")
+            self._cells[n] = cells
+        return self._cells[n]
+
+    def header_of(self, offset: int) -> str | None:
+        n = bisect.bisect_right(self.line_starts, offset) - 1
+        first = self.header_line[n]
+        if first < 0 or first == n:  # not in a table, or on the header line itself
+            return None
+        col = bisect.bisect_left(self.line_tabs[n], offset)
+        cells = self._header_cells(first)
+        return cells[col] if col < len(cells) else None
+
+
+class ContextComponent:
+    """spaCy component setting ``negated``, ``uncertain``, ``historical`` and AE roles."""
+
+    def __init__(self, nlp: Language, rules_path: str | Path = RULES_PATH) -> None:
+        self.rules = load_rules(str(rules_path))
+        self.vocab = nlp.vocab
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        for kind, phrases in self.rules.items():
+            if phrases:
+                self.matcher.add(kind, [nlp.make_doc(p) for p in phrases])
+
+    def _triggers(self, doc: Doc, ents: list[Span]) -> tuple[list[_Trigger], set[int], set[int]]:
+        """Scope triggers (overlaps resolved longest-first), terminator and history-stop
+        positions (kept even inside a longer trigger: "in patients with" is both a stop
+        and an indication cue). Anything overlapping an entity is dropped."""
+        ent_tokens = {i for e in ents for i in range(e.start, e.end)}
+        spans: list[Span] = []
+        pseudo: set[int] = set()
+        terms: set[int] = set()
+        hist_terms: set[int] = set()
+        for match_id, start, end in self.matcher(doc):
+            if any(i in ent_tokens for i in range(start, end)):
+                continue
+            kind = self.vocab.strings[match_id]
+            if kind == "term":
+                terms.add(start)
+            elif kind == "hist_term":
+                hist_terms.add(start)
+            elif kind == "neg_pseudo":
+                pseudo.update(range(start, end))
+            else:
+                if kind == "hist_post":  # "A prior to starting B": a forward history stops
+                    hist_terms.add(start)
+                spans.append(Span(doc, start, end, label=kind))
+        # A pseudo-negation silences every negation trigger it overlaps ("is not only").
+        spans = [sp for sp in spans if not (sp.label_.startswith("neg_")
+                                            and any(i in pseudo for i in range(sp.start, sp.end)))]
+        # Longest range wins; a phrase listed under several kinds keeps all of them
+        # ("possibly related to" is both speculation and a drug link).
+        kept = {(sp.start, sp.end) for sp in filter_spans(spans)}
+        triggers = [_Trigger(sp.label_, sp.start, sp.end, sp.text.lower())
+                    for sp in spans if (sp.start, sp.end) in kept]
+        return triggers, terms, hist_terms
+
+    def __call__(self, doc: Doc) -> Doc:
+        ents = list(doc.ents)
+        if not ents:
+            return doc
+        triggers, terms, hist_terms = self._triggers(doc, ents)
+        w = _Walker(doc, ents, terms, hist_terms)
+        n = len(ents)
+        negated = [False] * n
+        uncertain = [False] * n
+        historical = [False] * n
+        direct_ae = [False] * n  # rule 1
+        cond_cue = [False] * n  # rule 4
+        ae_cue = [False] * n  # rule 5
+        reported = [False] * n  # rule 5, negated-list part
+
+        for t in triggers:
+            kind = t.kind
+            if kind == "neg_pre":
+                for k, free, prep in w.forward(t.end, 8, 5, negation=True):
+                    if ents[k].label_ in CLINICAL or (free <= 2 and not prep):
+                        negated[k] = True
+            elif kind == "neg_outcome":
+                for k, _free, _prep in w.forward(t.end, 6, 4, negation=True):
+                    if ents[k].label_ == OUTCOME:
+                        negated[k] = True
+            elif kind == "neg_post":
+                singular = t.text.split()[0] in {"was", "is"}
+                for k in w.backward(t.start, 3, 3, nearest_only=singular):
+                    negated[k] = True
+            elif kind == "spec_pre":
+                for k, _free, _prep in w.forward(t.end, 4, 3):
+                    uncertain[k] = True
+            elif kind == "spec_post":
+                for k in w.backward(t.start, 2, 2):
+                    uncertain[k] = True
+            elif kind in ("hist_pre", "hist_from"):
+                reached = w.forward(t.end, 6, 5, stop_at_to=kind == "hist_from", history=True)
+                for k, _free, _prep in reached:
+                    historical[k] = True
+            elif kind == "hist_post":
+                for k in w.backward(t.start, 6, 5, history=True):
+                    historical[k] = True
+            elif kind == "ae_cue":
+                for k, _free, _prep in w.forward(t.end, 6, 5):
+                    ae_cue[k] = True
+                for k in w.backward(t.start, 3, 2):
+                    ae_cue[k] = True
+            elif kind == "ae_verb":
+                for k, _free, _prep in w.forward(t.end, 4, 3):
+                    ae_cue[k] = True
+            elif kind in ("ae_link", "ae_weak"):
+                if self._drug_follows(w, t.end):
+                    target = direct_ae if kind == "ae_link" else ae_cue
+                    for k in w.backward(t.start, 3, 2):
+                        target[k] = True
+            elif kind == "ae_lead":
+                after = doc[t.end:min(len(doc), t.end + 5)].text.lower()
+                if STOP_WORDS.search(after):
+                    for k in w.backward(t.start, 5, 2):
+                        ae_cue[k] = True
+            elif kind == "ae_report":
+                for k in w.backward(t.start, 3, 3):
+                    reported[k] = True
+            elif kind == "cond_pre":
+                for k, _free, _prep in w.forward(t.end, 3, 2):
+                    cond_cue[k] = True
+
+        self._attributions(doc, w, ents, direct_ae)
+        table: _TableIndex | None = _TableIndex(doc, w.space_tokens)
+        if table is not None and not table.has_tables:
+            table = None
+        new_ents = []
+        relabelled = False
+        for k, e in enumerate(ents):
+            header = table.header_of(e.start_char) if table is not None else None
+            if header is not None and e.label_ in HISTORY_LABELS and HEADER_HISTORY.search(header):
+                historical[k] = True
+            # Set only what is true: the defaults are False, and each set costs.
+            if negated[k]:
+                e._.negated = True
+            if uncertain[k]:
+                e._.uncertain = True
+            if historical[k] and e.label_ in HISTORY_LABELS:
+                e._.historical = True
+            label = e.label_
+            if label in DISORDERS:
+                label = self._role(k, header, direct_ae, historical, cond_cue,
+                                   ae_cue, reported, negated, label)
+            if label != e.label_:
+                relabelled = True
+                e = Span(doc, e.start, e.end, label=label)
+            new_ents.append(e)
+        # Span extension values are keyed by character offsets, so relabelled spans keep them.
+        if relabelled:
+            doc.ents = new_ents
+        return doc
+
+    @staticmethod
+    def _drug_follows(w: _Walker, start: int) -> bool:
+        """A DRUG entity within three free tokens after ``start`` (same sentence part);
+        a route, dose or frequency on the way is passed ("a single oral dose of X")."""
+        free = 0
+        i = start
+        while i < min(w.n, start + 10):
+            k = w.tok2ent.get(i)
+            if k is not None:
+                label = w.ents[k].label_
+                if label in PASSABLE:
+                    i = w.ents[k].end
+                    continue
+                return label == DRUG
+            if i in w.breaks or i in w.terms or (i > start and i in w.sent_starts):
+                return False
+            if w.lower[i] not in THERAPY_WORDS_H and w._free(i):
+                free += 1
+                if free > 3:
+                    return False
+            i += 1
+        return False
+
+    @staticmethod
+    def _attributions(doc: Doc, w: _Walker, ents: list[Span], direct_ae: list[bool]) -> None:
+        """Rule 1 from the tokens themselves: "X (drug)", "drug-induced X"."""
+        for k, e in enumerate(ents):
+            if e.label_ == DRUG:
+                # "X and Y (baricitinib)" / "gout (methotrexate)"
+                if e.start > 0 and w.lower[e.start - 1] == OPEN_H:
+                    for j in w.backward(e.start - 1, 2, 2):
+                        direct_ae[j] = True
+                continue
+            if e.label_ not in DISORDERS:
+                continue
+            if AE_TEXT.search(e.text.lower()):
+                direct_ae[k] = True
+            for i in range(max(0, e.start - 2), e.start + 1):
+                if AE_SUFFIX.search(doc.vocab.strings[w.lower[i]]):
+                    direct_ae[k] = True
+
+    @staticmethod
+    def _role(k: int, header: str | None, direct_ae: list[bool], historical: list[bool],
+              cond_cue: list[bool], ae_cue: list[bool], reported: list[bool],
+              negated: list[bool], label: str) -> str:
+        """CONDITION or ADVERSE_EVENT for a disorder (rules in the module docstring)."""
+        if direct_ae[k]:
+            return AE
+        if header is not None:
+            if HEADER_AE.search(header):
+                return AE
+            if HEADER_COND.search(header):
+                return COND
+        if historical[k] or cond_cue[k]:
+            return COND
+        if ae_cue[k] or (reported[k] and negated[k]):
+            return AE
+        return label
+
+
+@Language.factory("extractor_context", default_config={"rules_path": None})
+def make_context(nlp: Language, name: str, rules_path: str | None) -> ContextComponent:
+    """Factory for the pipeline config (``rules_path`` defaults to models/context_rules.tsv)."""
+    return ContextComponent(nlp, rules_path or RULES_PATH)
