@@ -1,0 +1,107 @@
+"""DOSE rules: an amount with a dosing unit, parsed to ``{value, value_max, unit}``.
+
+The span covers the number (or range) and the unit: "15mg", "10-20 mg", "10 to 20 mg",
+"2.5 mg", "0.5 mg/kg", "100 mg/m²", "0.1%" (topical). A frequency glued to the dose
+("4mg/day", "0.5 mg/kg/day") is *not* part of the dose: "/day" is a FREQUENCY of its own.
+
+Units are normalized: mg (also the typos "smg", "mgs"), g, µg (mcg, ug, μg), ng, mL, IU,
+units, mg/kg, µg/kg, mg/m² (also "mg/m2"), %. Laboratory values are not doses: a unit
+followed by "/L", "/dL", "/mL", "/min" or "/10^9" is skipped, and so are "kg" (body weight)
+and "fL". A percentage is a dose only before a formulation word ("0.1% ointment") or right
+after a drug mention found earlier in the pipeline ("tacrolimus 0.1%"), and never before
+"of" ("50% of patients").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+
+from extractor.nlp.units import (
+    NUM,
+    RANGE_SEP,
+    Hit,
+    ci,
+    lower_same_length,
+    non_overlapping,
+    parse_num,
+    scan,
+)
+
+_UNITS = {
+    "mg": "mg", "smg": "mg", "mgs": "mg", "milligram": "mg", "milligrams": "mg",
+    "g": "g", "gram": "g", "grams": "g",
+    "µg": "µg", "μg": "µg", "mcg": "µg", "ug": "µg", "microgram": "µg", "micrograms": "µg",
+    "ng": "ng", "ml": "mL",
+    "iu": "IU", "international units": "IU", "unit": "units", "units": "units",
+    "mg/kg": "mg/kg", "µg/kg": "µg/kg", "μg/kg": "µg/kg", "mcg/kg": "µg/kg", "ug/kg": "µg/kg",
+    "mg/m2": "mg/m²", "mg/m²": "mg/m²", "g/m2": "g/m²", "g/m²": "g/m²",
+    "iu/kg": "IU/kg", "units/kg": "units/kg", "%": "%",
+}
+_PER_BODY = r"(?:mg|µg|μg|mcg|ug|IU|units)\s*/\s*kg|g\s*/\s*m[²2]|mg\s*/\s*m[²2]"
+_SIMPLE = (
+    r"milligrams?|micrograms?|grams?|international\s+units|units?|smg|mgs|mg|mcg|µg|μg|ug"
+    r"|ng|mL|ml|IU|g|%"
+)
+_UNIT = rf"(?:{_PER_BODY}|{_SIMPLE})"
+# These run on lower-cased text (units.lower_same_length), hence lower-case patterns.
+_LAB_AFTER = ci(r"\s*/\s*(?:[dcm]?l\b|min\b|10\s*\^|mmol\b|g\b)")
+_FORMULATION = ci(
+    r"\s*(?:w/w\s*|w/v\s*)?(?:cream|ointment|gel|lotion|solution|foam|shampoo|eye\s+drops"
+    r"|drops?|spray|tincture|paste|patch|topical|emollient|suspension)\b"
+)
+_OF_AFTER = ci(r"\s*of\b")
+
+DOSE_RE = ci(
+    rf"(?P<v1>{NUM})"
+    rf"(?:\s*(?:mg|µg|mcg|g|IU|units?|%))?"  # "10 mg to 20 mg": the first unit repeated
+    rf"(?:{RANGE_SEP}(?P<v2>{NUM}))?"
+    rf"\s*-?\s*(?P<unit>{_UNIT})(?![a-z0-9²µμ])"
+)
+
+
+def normalize_unit(text: str) -> str:
+    """Canonical dose unit ("mcg" -> "µg", "mg/m2" -> "mg/m²", "smg" -> "mg")."""
+    key = re.sub(r"\s+", "", text.lower()) if "/" in text else re.sub(r"\s+", " ", text.lower())
+    return _UNITS.get(key, key)
+
+
+def _number_start(text: str, i: int) -> bool:
+    # not inside a word, a decimal, "10^9" or "cells/10"
+    return i == 0 or not (text[i - 1].isalnum() or text[i - 1] in "_.^/")
+
+
+def find_doses(text: str, drug_ends: Collection[int] = (), low: str | None = None) -> list[Hit]:
+    """DOSE hits in ``text``; ``drug_ends`` are end offsets of drug mentions (for "%").
+
+    ``low`` is ``lower_same_length(text)`` when the caller has it already.
+    """
+    low = lower_same_length(text) if low is None else low
+    hits: list[Hit] = []
+    for m in scan(DOSE_RE, low, _number_start):
+        end = m.end()
+        if _LAB_AFTER.match(low, end):
+            continue
+        unit = normalize_unit(m.group("unit"))
+        if unit == "%" and not _percent_is_dose(low, m.start(), end, drug_ends):
+            continue
+        v1 = parse_num(m.group("v1"))
+        v2 = m.group("v2")
+        value: dict[str, object] = {
+            "value": v1,
+            "value_max": parse_num(v2) if v2 else None,
+            "unit": unit,
+        }
+        hits.append(Hit(m.start(), end, value))
+    return non_overlapping(hits)
+
+
+def _percent_is_dose(text: str, start: int, end: int, drug_ends: Collection[int]) -> bool:
+    if _OF_AFTER.match(text, end):
+        return False
+    if _FORMULATION.match(text, end):
+        return True
+    k = start
+    while k > 0 and text[k - 1] in " \t":
+        k -= 1
+    return k in drug_ends

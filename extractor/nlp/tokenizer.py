@@ -1,0 +1,124 @@
+"""The pipeline's tokenizer: scispacy's combined rule tokenizer plus splits for doses.
+
+scispacy keeps "4mg/day" or "p<0.05" as one token (it removed "/" from the infixes so that
+"and/or" survives). The pattern rules need token boundaries where their matches begin and
+end, so a few extra infixes split quantities predictably:
+
+================================  =========================================
+text                              tokens
+================================  =========================================
+``4mg/day``                       ``4 | mg | / | day``
+``15 smg/day``                    ``15 | smg | / | day`` (typo kept, a unit)
+``300mg/14``                      ``300 | mg | / | 14``
+``20mg/12h``                      ``20 | mg | / | 12 | h``
+``0.5mg/kg/day``                  ``0.5 | mg | / | kg | / | day``
+``1030cells/10^9/L``              ``1030 | cells | / | 10 | ^ | 9 | / | L``
+``87.6U/L``                       ``87.6 | U | / | L``
+``15%–20%``, ``3–43``             ``15 | % | – | 20 | %``, ``3 | – | 43``
+``p<0.05``, ``SALT≤20``           ``p | < | 0.05``, ``SALT | ≤ | 20``
+``DLQI/CDLQI``                    ``DLQI | / | CDLQI`` (upper-case words)
+``globally.1 Its``                ``globally | . | 1 | Its`` (glued reference)
+``EASI-75``, ``pp-NRS``, ``q12h``  one token each (scispacy keeps hyphens)
+``i.v.``, ``b.i.d.``, ``p.o.``    one token each (special cases)
+================================  =========================================
+
+A "/" is split only next to a digit, before a unit or time word, or between upper-case
+words, so "and/or" stays one token. Whitespace other than single spaces (tabs,
+newlines) stays in whitespace tokens, as in spaCy; offsets are spaCy's, hence exact.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+
+import spacy
+from scispacy.consts import ABBREVIATIONS
+from scispacy.custom_tokenizer import combined_rule_prefixes, combined_rule_tokenizer
+from spacy.language import Language
+from spacy.symbols import ORTH
+from spacy.tokenizer import Tokenizer
+from spacy.util import compile_infix_regex, compile_prefix_regex
+
+# Units that may be glued to a number ("4mg", "12h", "106fL", "15%"); split before them.
+_GLUED_UNITS = (
+    "mg|mgs|smg|g|kg|µg|μg|mcg|ug|ng|mL|ml|dL|dl|L|IU|U|units?|mmol|µmol|μmol|mEq|meq"
+    "|cells|fL|pg|h|hr|hrs|d|wk|wks|weeks?|days?|months?|mo|years?|yrs?|y|min|cm|mm|m²|m2|%"
+)
+# Words after which (or before which) a "/" belongs to a quantity ("mg/kg", "/day").
+_SLASH_WORDS = (
+    "mg|g|kg|µg|μg|mcg|ug|ng|mL|ml|dL|dl|L|IU|U|m²|m2|h|hr|hrs|d|day|days|wk|wks|week|weeks"
+    "|month|months|mo|year|years|y|dose|doses|min|24h"
+)
+
+_EXTRA_INFIXES = [
+    # a number glued to a unit: "4mg" -> "4" "mg"; not inside names like "q12h" or "IL4R"
+    rf"(?<=[0-9])(?<![A-Za-z][0-9])(?<![A-Za-z][0-9]{{2}})(?=(?:{_GLUED_UNITS})(?![A-Za-z]))",
+    r"(?<=[0-9])/",  # "300mg/14", "9/L"
+    r"/(?=[0-9])",  # "/12h", "cells/10"
+    rf"/(?=(?:{_SLASH_WORDS})(?![A-Za-z]))",  # "mg/day", "mg/kg"
+    r"(?<=[A-Z])/(?=[A-Z])",  # "DLQI/CDLQI"
+    r"(?<=[0-9%])[–—−‒-](?=[0-9])",  # ranges "3–43", "15%–20%"
+    r"[<>≤≥]=?|(?<=[A-Za-z0-9])=",  # comparisons "p<0.05", "SALT≤20", "P=.003"
+    r"(?<=[a-z]{2})\.(?=[0-9]{1,3}$)",  # glued reference number "globally.1"
+]
+
+# Comparison signs opening a token ("<0.05").
+_EXTRA_PREFIXES = ["<=", ">=", "<", ">", "≤", "≥"]
+
+# Dotted abbreviations kept whole so that the sentence splitter and the patterns see them.
+SPECIAL_ABBREVIATIONS = (
+    "i.v.", "I.V.", "i.m.", "I.M.", "s.c.", "S.C.", "p.o.", "P.O.", "b.i.d.", "B.I.D.",
+    "t.i.d.", "T.I.D.", "q.i.d.", "Q.I.D.", "q.d.", "Q.D.", "q.o.d.", "o.d.", "approx.",
+    "Approx.", "vs.", "e.g.", "i.e.", "cf.", "ca.", "resp.", "incl.",
+)
+
+
+def build_tokenizer(nlp: Language) -> Tokenizer:
+    """scispacy's combined rule tokenizer for ``nlp`` with the quantity splits above.
+
+    scispacy's builder reads ``nlp.tokenizer``, which does not exist yet while spaCy builds
+    a pipeline from a config, so its affix rules are taken from a throwaway blank pipeline
+    of the same language and the tokenizer is made on ``nlp``'s own vocabulary.
+    """
+    with warnings.catch_warnings():
+        # scispacy's prefix classes trigger a harmless "possible set union" FutureWarning
+        warnings.simplefilter("ignore", FutureWarning)
+        template = combined_rule_tokenizer(spacy.blank(nlp.lang or "en"))
+        infix_re = compile_infix_regex(_scispacy_infixes() + _EXTRA_INFIXES)
+        prefix_re = compile_prefix_regex(_EXTRA_PREFIXES + combined_rule_prefixes())
+    rules = dict(nlp.Defaults.tokenizer_exceptions)
+    rules.update({a: [{ORTH: a}] for a in ABBREVIATIONS})  # scispacy's ("Fig.", "al.")
+    rules.update({a: [{ORTH: a}] for a in SPECIAL_ABBREVIATIONS})
+    return Tokenizer(
+        nlp.vocab,
+        rules=rules,
+        prefix_search=prefix_re.search,
+        suffix_search=template.suffix_search,
+        infix_finditer=infix_re.finditer,
+        token_match=template.token_match,
+        url_match=template.url_match,
+    )
+
+
+def _scispacy_infixes() -> list[str]:
+    """The infix patterns of scispacy's combined_rule_tokenizer (not exposed by scispacy)."""
+    from spacy.lang import char_classes as cc
+
+    hyphens = cc.HYPHENS.replace("-|", "", 1)
+    return [
+        *cc.LIST_ELLIPSES,
+        *cc.LIST_ICONS,
+        r"×",
+        r"(?<=[0-9])[+\-\*^](?=[0-9-])",
+        rf"(?<=[{cc.ALPHA_LOWER}])\.(?=[{cc.ALPHA_UPPER}])",
+        rf"(?<=[{cc.ALPHA}]),(?=[{cc.ALPHA}])",
+        rf'(?<=[{cc.ALPHA}])[?";:=,.]*(?:{hyphens})(?=[{cc.ALPHA}])',
+        rf'(?<=[{cc.ALPHA}"])[:<>=](?=[{cc.ALPHA}])',
+    ]
+
+
+@spacy.registry.tokenizers("extractor.tokenizer.v1")
+def create_tokenizer() -> Callable[[Language], Tokenizer]:
+    """Registered factory (config: ``@tokenizers = "extractor.tokenizer.v1"``)."""
+    return build_tokenizer

@@ -1,0 +1,144 @@
+"""Shared pieces of the pattern rules: rule hits, numbers and time units."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+# A number as written: "1,000", "2.5", ".05", "15". Thousands separators only in groups of 3
+# so that "1,2" (a list) is not read as one number.
+NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+# Range joiners between two numbers: "10-20", "10–20", "10 to 20".
+RANGE_SEP = r"\s*(?:-|–|—|‒|−|to)\s*"
+
+# Days per time unit (a month is a twelfth of a Julian year).
+DAYS_PER = {"hour": 1 / 24, "day": 1.0, "week": 7.0, "month": 365.25 / 12, "year": 365.25}
+
+_TIME_UNITS = {
+    "h": "hour", "hr": "hour", "hrs": "hour", "hour": "hour", "hours": "hour",
+    "d": "day", "day": "day", "days": "day",
+    "wk": "week", "wks": "week", "week": "week", "weeks": "week",
+    "mo": "month", "mos": "month", "month": "month", "months": "month",
+    "y": "year", "yr": "year", "yrs": "year", "year": "year", "years": "year",
+}
+# Regex alternatives for the time units above, longest first.
+TIME_UNIT = r"(?:hours?|hrs?|h|days?|d|weeks?|wks?|months?|mo|years?|yrs?|y)"
+
+
+# A rule's gate: (keyword regex, how far before the keyword a match may start); see scan().
+Gate = tuple[re.Pattern[str], int]
+
+
+def gate(keywords: str, reach: int) -> Gate:
+    """A gate for :func:`scan` (keywords as a regex over the same text as the rule)."""
+    return re.compile(keywords), reach
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One rule match: character offsets into the document text and the parsed value."""
+
+    start: int
+    end: int
+    value: dict[str, object] = field(default_factory=dict, compare=False, hash=False)
+
+
+def parse_num(text: str) -> float:
+    """The float of a number as written ("1,000" -> 1000.0, ".05" -> 0.05)."""
+    return float(text.replace(",", ""))
+
+
+def time_unit(text: str) -> str | None:
+    """Canonical time unit ("hour", "day", "week", "month", "year") of a word, if it is one."""
+    return _TIME_UNITS.get(text.lower())
+
+
+def non_overlapping(hits: list[Hit]) -> list[Hit]:
+    """Keep the longest of overlapping hits (earlier first on ties), in text order."""
+    chosen: list[Hit] = []
+    taken: set[int] = set()  # occupied characters; hits are short, so this stays linear
+    for hit in sorted(hits, key=lambda h: (h.start - h.end, h.start)):
+        span = range(hit.start, hit.end)
+        if any(i in taken for i in span):
+            continue
+        taken.update(span)
+        chosen.append(hit)
+    return sorted(chosen, key=lambda h: h.start)
+
+
+def lower_same_length(text: str) -> str:
+    """``text`` lower-cased with every offset unchanged (a rare "İ" keeps its case).
+
+    The case-insensitive rules run on this string without ``re.IGNORECASE``, which is
+    several times faster in Python's regex engine; offsets map back to ``text`` as they are.
+    """
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+def word_start(text: str, i: int) -> bool:
+    """Whether position ``i`` begins a word (what a leading ``\\b`` checks)."""
+    return i == 0 or not (text[i - 1].isalnum() or text[i - 1] == "_")
+
+
+def scan(regex: re.Pattern[str], text: str,
+         start_ok: Callable[[str, int], bool] | None = word_start,
+         gate: Gate | None = None) -> Iterator[re.Match[str]]:
+    """Like ``regex.finditer(text)``, keeping only matches whose start passes ``start_ok``.
+
+    A leading ``\\b`` or look-behind stops Python's regex engine from skipping ahead to
+    the pattern's first characters, so the rules check the start here instead; a rejected
+    match resumes the search one character later, as the regex engine itself would.
+
+    ``gate`` = (keyword regex, reach): every match of ``regex`` contains a keyword hit and
+    starts at most ``reach`` characters before it. The cheap keyword scan then finds the few
+    places worth trying, which makes the rules several times faster on ordinary text.
+    """
+    if gate is None:
+        yield from _scan_window(regex, text, start_ok, 0, len(text) + 1)
+        return
+    keywords, reach = gate
+    pos = 0
+    for g in keywords.finditer(text):
+        if g.start() < pos:
+            continue  # inside the previous match
+        end = min(len(text), g.end() + _WINDOW)
+        for i in range(max(pos, g.start() - reach), g.start() + 1):
+            if start_ok is not None and not start_ok(text, i):
+                continue
+            m = regex.match(text, i, end)
+            if m is not None and m.end() > g.start():
+                yield m
+                pos = m.end()
+                break
+
+
+# Longest text a gated rule may match after its keyword (a bound for the regex search).
+_WINDOW = 400
+
+
+def _scan_window(regex: re.Pattern[str], text: str,
+                 start_ok: Callable[[str, int], bool] | None, lo: int,
+                 hi: int) -> Iterator[re.Match[str]]:
+    """Matches starting in [lo, hi), non-overlapping."""
+    end = len(text)
+    pos = lo
+    while pos < hi:
+        m = regex.search(text, pos, end)
+        if m is None or m.start() >= hi:
+            return
+        if start_ok is not None and not start_ok(text, m.start()):
+            pos = m.start() + 1
+            continue
+        yield m
+        pos = m.end() if m.end() > m.start() else m.end() + 1
+
+
+def ci(pattern: str) -> re.Pattern[str]:
+    """Compile a case-insensitive rule for :func:`lower_same_length` text (lower-cased)."""
+    if re.search(r"\\[DSWBAZ]", pattern):
+        raise ValueError("upper-case escapes change meaning when lower-cased")
+    return re.compile(pattern.lower().replace("(?p<", "(?P<").replace("(?p=", "(?P="))
