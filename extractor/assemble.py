@@ -4,11 +4,19 @@ provenance, relations between them, and evidence records)."""
 from __future__ import annotations
 
 import bisect
+from typing import cast
 
 from spacy.tokens import Doc, Span
 
 from extractor.document import Cell, Document, Table
-from extractor.evidence import EvidenceDocument, Mention, Normalized, Provenance, Relation
+from extractor.evidence import (
+    EvidenceDocument,
+    Label,
+    Mention,
+    Normalized,
+    Provenance,
+    Relation,
+)
 from extractor.records.study import build_records
 
 
@@ -41,7 +49,7 @@ def _provenance(index: CellIndex, start: int, end: int) -> Provenance:
 def _mention(span: Span, mention_id: str, index: CellIndex) -> Mention:
     ext = span._
     return Mention(
-        id=mention_id, label=span.label_, text=span.text,
+        id=mention_id, label=cast(Label, span.label_), text=span.text,
         start=span.start_char, end=span.end_char,
         negated=bool(ext.negated), uncertain=bool(ext.uncertain),
         historical=bool(ext.historical),

@@ -57,10 +57,11 @@ class Mention(_Model):
         default=False, description="Past or failed therapy / prior history, not current."
     )
     normalized: Normalized = Field(default_factory=Normalized)
-    value: dict[str, float | str | None] = Field(
+    value: dict[str, float | bool | str | list[float] | None] = Field(
         default_factory=dict,
-        description="Parsed value: DOSE {value, value_max, unit}, FREQUENCY {per_day}, "
-        "DURATION {value, unit, days}, OUTCOME {measure, value, unit, ...}.",
+        description="Parsed value: DOSE {value, value_max, unit}, FREQUENCY {per_day, prn, "
+        "single}, DURATION {value, value_max, unit, days}, ROUTE {route}, OUTCOME {measure, "
+        "value, unit, timepoint, baseline, p_value, ci, stat}.",
     )
     source: Provenance = Field(default_factory=Provenance)
     found_by: list[str] = Field(

@@ -23,7 +23,7 @@ def load_nlp(config: str | os.PathLike[str] = DEFAULT_CONFIG) -> Language:
     """Build the spaCy pipeline from its config file (factories registered on import)."""
     import extractor.nlp.components  # noqa: F401
 
-    cfg = spacy.util.load_config(config)
+    cfg = spacy.util.load_config(Path(config))
     nlp = spacy.util.load_model_from_config(cfg, auto_fill=True, validate=True)
     nlp.max_length = MAX_LENGTH
     return nlp

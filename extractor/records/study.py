@@ -1,0 +1,625 @@
+"""The study-level evidence record of an EvidenceDocument (id "S1", level "study").
+
+Built from the mentions, the relations and the text, never from the spaCy Doc, so it can be
+rebuilt from a stored EvidenceDocument:
+
+- design: the first study-design phrase of the body text ("retrospective observational study",
+  "randomized controlled trial", "case series", ...); plural phrases ("further prospective
+  studies") and back matter (references, conflicts of interest, ...) are ignored.
+- population: n (the first "a total of N patients" / "a series of N patients" /
+  "enrolled|evaluated|identified N patients" phrase, else the largest "N patients"; 1 for a
+  case report), mean/median age, sex counts
+  ("7 men and 11 women"), condition (the most frequent current CONDITION name).
+- interventions: one per distinct current DRUG name (not historical, not negated), most
+  mentioned first, each with the most frequent dose/frequency/route/duration linked to it.
+- outcomes: OUTCOME mentions of the running text (table rows become patient/arm records
+  later). The pattern rules normally parse each measure's value, change and timepoint into
+  ``Mention.value`` (extractor/nlp/outcome.py); the record takes them as they are, its text
+  covering measure and value. A "from 8.00 to 1.00" result becomes the change (-7.0, unit
+  "change"). For mentions without parsed values (another NER source), a value-only mention
+  ("87.5%") is merged into its measure ("EASI 75") in the same sentence, in order when the
+  sentence says "respectively", else with the nearest measure, and timepoints ("week 16",
+  "after 16 weeks") come from the nearest one in the sentence. p-values and confidence
+  intervals stay mentions, they are not outcomes of their own; a measure without a value is
+  listed once, and not at all when another sentence gives its value.
+- adverse_events: every ADVERSE_EVENT mention that is not history, one per linked drug, kept
+  once per (term, drug, negated): observed and explicitly absent events both; an event with
+  no drug is left out when the same (term, negated) is attributed to a drug elsewhere.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+from extractor.evidence import (
+    AdverseEvent,
+    Dose,
+    DrugRef,
+    Duration,
+    EvidenceDocument,
+    Frequency,
+    Intervention,
+    Mention,
+    Outcome,
+    Population,
+    Record,
+    Route,
+)
+
+STUDY_ID = "S1"
+T = TypeVar("T")
+
+# Sections whose text says nothing about this study's design, population or results.
+_BACK_MATTER = re.compile(
+    r"^\s*(?:\d+[.)]?\s*)?(?:references?|bibliography|literature cited|works cited|"
+    r"conflicts? of interests?|competing interests?|disclosures?|funding|acknowledge?ments?|"
+    r"declaration|author contributions?|related (?:videos|content|articles))",
+    re.IGNORECASE,
+)
+
+_NUMBER_WORDS = {
+    w: i
+    for i, w in enumerate((
+        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+        "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+        "eighteen", "nineteen", "twenty",
+    ))
+}
+_NUMBER_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+                      "eighty": 80, "ninety": 90, "hundred": 100})
+_NUM = r"(\d+|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
+_PEOPLE = (r"(?:patients?|participants?|subjects?|individuals|cases|children|adults|adolescents"
+           r"|people|persons|infants|men|women|volunteers)")
+_WORDS = r"(?:[a-z-]+\s+){0,3}?"
+_STRONG_N = [
+    re.compile(rf"\b(?:a\s+)?total\s+of\s+{_NUM}\s+{_WORDS}{_PEOPLE}\b", re.IGNORECASE),
+    re.compile(rf"\b(?:series|cohort|sample|study)\s+of\s+{_NUM}\s+{_WORDS}{_PEOPLE}\b",
+               re.IGNORECASE),
+    re.compile(
+        r"\b(?:enrolled|enrolling|included|including|evaluated|identified|recruited|"
+        r"analy[sz]ed|studied|reviewed|involved|involving|comprised|comprising|describe[sd]?|"
+        r"randomi[sz]ed|"
+        rf"report(?:ed)?|present(?:ed)?)\s+(?:a\s+total\s+of\s+)?{_NUM}\s+{_WORDS}{_PEOPLE}\b",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        rf"\b{_NUM}\s+{_WORDS}{_PEOPLE}\s+(?:were|was)\s+(?:enrolled|included|evaluated|"
+        r"identified|recruited|analy[sz]ed|studied)\b",
+        re.IGNORECASE,
+    ),
+]
+_PEOPLE_RE = re.compile(rf"\b{_PEOPLE}\b", re.IGNORECASE)
+_WEAK_N = [
+    re.compile(rf"\b{_NUM}\s+{_WORDS}{_PEOPLE}\b", re.IGNORECASE),
+    re.compile(r"\b[nN]\s*=\s*(\d+)\b"),
+]
+_AGE = re.compile(r"\b(mean|median|average)\s+age\b[^\d;\n]{0,40}?(\d+(?:\.\d+)?)", re.I)
+_MALE = re.compile(
+    rf"\b{_NUM}\s+(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s+)?(?:were\s+)?(?:men|males?|boys)\b", re.I
+)
+_FEMALE = re.compile(
+    rf"\b{_NUM}\s+(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s+)?(?:were\s+)?(?:women|females?|girls)\b",
+    re.I,
+)
+
+
+def _design_rct(m: re.Match[str]) -> str:
+    return "randomized controlled trial" if "control" in m.group(0).lower() else "randomized trial"
+
+
+def _design_timing(m: re.Match[str]) -> str:
+    words = m.group(0).lower()
+    parts = [m.group(1).lower()]
+    if words.endswith("series"):
+        return f"{parts[0]} case series"
+    parts += [w for w in ("observational", "cohort") if w in words]
+    return " ".join([*parts, "study"])
+
+
+_DESIGNS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
+    (re.compile(
+        r"\brandomi[sz]ed\b(?:[\s,-]+(?:double|single|triple)[\s-]?blind(?:ed)?|"
+        r"[\s,-]+placebo[\s-]controlled|[\s,-]+controlled|[\s,-]+multicent(?:er|re)|"
+        r"[\s,-]+clinical|[\s,-]+phase\s+\w+)*[\s,-]+(?:trial|study)\b", re.I), _design_rct),
+    (re.compile(r"\bmeta-analysis\b", re.I), lambda m: "meta-analysis"),
+    (re.compile(r"\bsystematic review\b", re.I), lambda m: "systematic review"),
+    (re.compile(r"\bopen[\s-]label\b(?:[\s,-]+[\w-]+){0,3}?[\s,-]+(?:trial|study|extension)\b",
+                re.I), lambda m: "open-label trial"),
+    (re.compile(r"\bcase[\s-]series\b", re.I), lambda m: "case series"),
+    (re.compile(r"\bcase[\s-]report\b|\bwe (?:report|present|describe) (?:a|the|an) "
+                r"(?:case(?![\s-]series)|patient)\b", re.I), lambda m: "case report"),
+    (re.compile(r"\bcase[\s-]control (?:study|analysis)\b", re.I),
+     lambda m: "case-control study"),
+    (re.compile(r"\bcross[\s-]sectional (?:study|survey|analysis)\b", re.I),
+     lambda m: "cross-sectional study"),
+    (re.compile(
+        r"\b(retrospective|prospective)\b(?:[\s,-]+(?:observational|multicent(?:er|re)|"
+        r"single[\s-]cent(?:er|re)|real[\s-]world|chart|cohort|comparative|longitudinal|"
+        r"descriptive|case))*[\s,-]+(?:study|review|analysis|cohort|evaluation|series)\b",
+        re.I),
+     _design_timing),
+    (re.compile(r"\b(?:cohort|observational|real[\s-]world) study\b", re.I),
+     lambda m: re.sub(r"[\s-]+", " ", m.group(0).lower()).replace("real world", "real-world")),
+]
+
+_DESIGN_HINT = re.compile(
+    r"\b(?:randomi[sz]ed|meta-analysis|systematic|open[\s-]label|case|cross[\s-]sectional|"
+    r"retrospective|prospective|cohort|observational|real[\s-]world|"
+    r"we\s+(?:report|present|describe))\b",
+    re.IGNORECASE,
+)
+# "further prospective studies", "previous case reports": other studies than this one
+_NOT_THIS_STUDY = re.compile(
+    r"\b(?:further|future|previous|prior|other|larger)\s+(?:[\w-]+\s+)?$", re.IGNORECASE
+)
+
+_SENTENCE_BREAK = re.compile(r"\n|\t|(?<=[.!?])\s+(?=[A-Z0-9(\"“])")
+_TIMEPOINT = re.compile(
+    r"\b(?:(week|month|day|wk)s?\s*(\d+(?:\.\d+)?)\b|(\d+(?:\.\d+)?)[\s-]*(week|month|day)s?\b)",
+    re.IGNORECASE,
+)
+_TIMEPOINT_IN_SENTENCE = re.compile(
+    r"\b(?:(?:at|after|by|through|until|to|following|of)\s+(?:week|month|day)\s*\d+"
+    r"|(?:at|after|by|through|until|following|up to)\s+\d+(?:\.\d+)?\s+(?:weeks?|months?|days?)"
+    r"|(?:week|month|day)\s+\d+)\b",
+    re.IGNORECASE,
+)
+_STAT = re.compile(r"\s*(?:p\s*[<>=≤≥]|p-?\s?values?\b|\d+(?:\.\d+)?\s*%\s*ci\b|ci\b)", re.I)
+_STAT_MEASURES = {"p", "p-value", "p value", "ci", "95% ci"}
+_BARE_VALUE = re.compile(r"\s*[<>≤≥~]?\s*(-?\d+(?:\.\d+)?)\s*(%)?\s*")
+_CHANGE = re.compile(
+    r"[^.;\n]{0,60}?\b(?:decreased|dropped|fell|declined|reduced|improved|increased|rose|"
+    r"changed|went|moved)\s+from\s+(?:a\s+(?:mean|median)\s+(?:of\s+)?)?(-?\d+(?:\.\d+)?)\s*%?"
+    r"\s*(?:at baseline\s*)?(?:to|→)\s*(-?\d+(?:\.\d+)?)",
+    re.IGNORECASE,
+)
+# A value with no measure is kept only when its sentence talks about a result.
+_RESULT_CUE = re.compile(
+    r"\b(?:achiev\w*|respon\w*|improv\w*|reduc\w*|remission|clear\w*|score\w*|decreas\w*|"
+    r"increas\w*|chang\w*|resol\w*|regrowth|efficacy|effective\w*|success\w*)", re.I)
+_MAX_PAIR_GAP = 80  # characters between a value and the measure it is merged into
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _float(x: object) -> float | None:
+    if isinstance(x, bool):
+        return None
+    if isinstance(x, int | float):
+        return float(x)
+    if isinstance(x, str):
+        try:
+            return float(x)
+        except ValueError:
+            return None
+    return None
+
+
+def _str(x: object) -> str | None:
+    return str(x) if x is not None and str(x).strip() else None
+
+
+def _number(token: str) -> int:
+    return int(token) if token.isdigit() else _NUMBER_WORDS[token.lower()]
+
+
+def _name(m: Mention) -> str:
+    """Normalized lower-case name of a mention, else its lower-case text."""
+    return (m.normalized.name or m.text).strip().lower()
+
+
+class _Body:
+    """The document text with back matter blanked out (offsets kept) and its sentences."""
+
+    def __init__(self, evidence: EvidenceDocument) -> None:
+        text = evidence.text
+        self.excluded = sorted(
+            (s.start, s.end) for s in evidence.sections if _BACK_MATTER.match(s.title)
+        )
+        chars = list(text)
+        for start, end in self.excluded:
+            chars[start:end] = " " * (end - start)
+        self.text = "".join(chars)
+        self.raw = text
+        self.sentence_starts = [0, *(m.end() for m in _SENTENCE_BREAK.finditer(text))]
+
+    def excludes(self, start: int) -> bool:
+        """Whether an offset lies in back matter."""
+        return any(s <= start < e for s, e in self.excluded)
+
+    def sentence(self, pos: int) -> tuple[int, int]:
+        """(start, end) of the sentence holding ``pos``."""
+        i = bisect.bisect_right(self.sentence_starts, pos) - 1
+        end = self.sentence_starts[i + 1] if i + 1 < len(self.sentence_starts) else len(self.raw)
+        return self.sentence_starts[i], end
+
+
+# --- design and population -------------------------------------------------------------------
+
+
+def find_design(body_text: str) -> str | None:
+    """The study design named first in the body text, canonical and lower-case."""
+    # every design phrase starts with one of these words: try the patterns only there
+    for hint in _DESIGN_HINT.finditer(body_text):
+        before = body_text[max(0, hint.start() - 30):hint.start()]
+        if _NOT_THIS_STUDY.search(before):
+            continue
+        for pattern, canonical in _DESIGNS:
+            m = pattern.match(body_text, hint.start())
+            if m:
+                return canonical(m)
+    return None
+
+
+def _find_n(body: _Body) -> tuple[int | None, int | None]:
+    """(n, offset of the phrase) for the study population."""
+    # every phrase holds a people noun: search only around those (the text can be long)
+    windows = [(max(0, m.start() - 120), min(len(body.text), m.end() + 60))
+               for m in _PEOPLE_RE.finditer(body.text)]
+    strong = {(m.start(), m.group(1)) for lo, hi in windows for p in _STRONG_N
+              for m in p.finditer(body.text, lo, hi)}
+    if strong:
+        at, number = min(strong)
+        return _number(number), at
+    weak = {(m.start(), m.group(1)) for lo, hi in windows for m in _WEAK_N[0].finditer(
+        body.text, lo, hi)}
+    weak |= {(m.start(), m.group(1)) for m in _WEAK_N[1].finditer(body.text)}
+    if weak:
+        at, number = max(weak, key=lambda w: (_number(w[1]), -w[0]))
+        return _number(number), at
+    return None, None
+
+
+def _first_int(pattern: re.Pattern[str], text: str) -> int | None:
+    m = pattern.search(text)
+    return _number(m.group(1)) if m else None
+
+
+def build_population(evidence: EvidenceDocument, body: _Body, design: str | None) -> Population:
+    """n, age, sex counts and condition of the study population."""
+    n, at = _find_n(body)
+    if n is None and design == "case report":
+        n = 1
+    age_mean = age_median = None
+    for m in _AGE.finditer(body.text):
+        age = float(m.group(2))
+        if not 0 < age < 120:
+            continue
+        if m.group(1).lower() == "median":
+            age_median = age_median if age_median is not None else age
+        else:
+            age_mean = age_mean if age_mean is not None else age
+    conditions = Counter(
+        _name(m) for m in evidence.mentions
+        if m.label == "CONDITION" and not m.negated and not m.historical
+        and not body.excludes(m.start)
+    )
+    text = None
+    if at is not None:
+        start, end = body.sentence(at)
+        text = body.raw[start:end].strip()
+    return Population(
+        n=n, age_mean=age_mean, age_median=age_median,
+        male=_first_int(_MALE, body.text), female=_first_int(_FEMALE, body.text),
+        condition=conditions.most_common(1)[0][0] if conditions else None,
+        text=text,
+    )
+
+
+# --- interventions ---------------------------------------------------------------------------
+
+
+def _mode(items: Sequence[tuple[Hashable, T]]) -> T | None:
+    """The most frequent item by key; the first seen wins a tie."""
+    if not items:
+        return None
+    counts = Counter(k for k, _ in items)
+    best = max(counts.values())
+    return next(v for k, v in items if counts[k] == best)
+
+
+def _dose(m: Mention) -> Dose:
+    v = m.value
+    return Dose(value=_float(v.get("value")), value_max=_float(v.get("value_max")),
+                unit=_str(v.get("unit")), text=m.text)
+
+
+def _frequency(m: Mention) -> Frequency:
+    return Frequency(per_day=_float(m.value.get("per_day")), text=m.text)
+
+
+def _route(m: Mention) -> Route:
+    name = _str(m.value.get("route")) or m.normalized.name or m.text.strip().lower()
+    return Route(name=name.lower(), text=m.text)
+
+
+def _duration(m: Mention) -> Duration:
+    v = m.value
+    return Duration(value=_float(v.get("value")), unit=_str(v.get("unit")),
+                    days=_float(v.get("days")), text=m.text)
+
+
+def build_interventions(evidence: EvidenceDocument, body: _Body) -> list[Intervention]:
+    """One Intervention per distinct current drug, most mentioned first."""
+    by_id = {m.id: m for m in evidence.mentions}
+    drugs: dict[str, list[Mention]] = {}
+    for m in evidence.mentions:
+        if m.label == "DRUG" and not m.historical and not m.negated and not body.excludes(m.start):
+            drugs.setdefault(_name(m), []).append(m)
+    linked: dict[str, list[Mention]] = {}
+    for r in evidence.relations:
+        if r.type in ("dose_of", "frequency_of", "route_of", "duration_of") and r.head in by_id:
+            linked.setdefault(r.tail, []).append(by_id[r.head])
+    order = sorted(drugs, key=lambda name: (-len(drugs[name]), drugs[name][0].start))
+    interventions: list[Intervention] = []
+    for name in order:
+        mods = [h for d in drugs[name] for h in linked.get(d.id, [])]
+
+        def pick(label: str, mods: list[Mention] = mods) -> list[Mention]:
+            return [h for h in mods if h.label == label]
+
+        doses = [((d.value.get("value"), d.value.get("value_max"), d.value.get("unit"))
+                  if d.value else (d.text.lower(),), _dose(d)) for d in pick("DOSE")]
+        freqs = [((f.value.get("per_day"),) if f.value else (f.text.lower(),), _frequency(f))
+                 for f in pick("FREQUENCY")]
+        routes = [((_route(r).name,), _route(r)) for r in pick("ROUTE")]
+        durs = [((d.value.get("days"), d.value.get("value"), d.value.get("unit"))
+                 if d.value else (d.text.lower(),), _duration(d)) for d in pick("DURATION")]
+        interventions.append(Intervention(
+            drug=DrugRef(name=name, mention=drugs[name][0].id),
+            dose=_mode(doses),
+            frequency=_mode(freqs),
+            route=_mode(routes),
+            duration=_mode(durs),
+        ))
+    return interventions
+
+
+# --- outcomes --------------------------------------------------------------------------------
+
+
+@dataclass
+class _Item:
+    """One OUTCOME mention, parsed: a measure, a value, or both."""
+
+    mention: Mention
+    measure: str | None
+    value: float | None
+    unit: str | None
+    timepoint: str | None
+    start: int
+    end: int
+    used: bool = False  # a value merged into a measure, or consumed by a change phrase
+
+
+def canonical_timepoint(text: str) -> str | None:
+    """"week 16" for "week 16", "Week16", "16 weeks", "after 16 weeks"; None if no timepoint."""
+    m = _TIMEPOINT.search(text)
+    if not m:
+        return None
+    unit = (m.group(1) or m.group(4)).lower()
+    unit = "week" if unit == "wk" else unit
+    number = m.group(2) or m.group(3)
+    return f"{unit} {number}"
+
+
+def canonical_measure(text: str) -> str:
+    """"EASI-75" for "EASI 75"; "complete response" for "Complete responses"."""
+    text = " ".join(text.split())
+    m = re.fullmatch(r"([A-Za-z][A-Za-z-]*?)[\s-]?(\d+)", text)
+    if m and m.group(1).isupper():
+        return f"{m.group(1)}-{m.group(2)}"
+    if not any(c.isupper() for c in text[1:]):
+        text = text.lower()
+        text = re.sub(r"\b(response|remission|improvement|reduction)s\b", r"\1", text)
+    return text
+
+
+def _change(value: float, baseline: float, unit: str | None) -> tuple[float, str]:
+    """A "from baseline to value" result as its change, unit "change" (or "change (%)")."""
+    return round(value - baseline, 6), f"change ({unit})" if unit else "change"
+
+
+def _parse_outcome(m: Mention, upstream: bool) -> _Item | None:
+    """A parsed item, or None for a statistic (p-value, CI) that no measure claimed.
+
+    ``upstream``: the pattern rules parsed the values (``measure`` keys present); otherwise
+    measure, number or timepoint are read from the mention text.
+    """
+    v = m.value
+    measure = _str(v.get("measure"))
+    value = _float(v.get("value"))
+    unit = _str(v.get("unit"))
+    timepoint = _str(v.get("timepoint"))
+    if (measure or "").lower() in _STAT_MEASURES or _STAT.match(m.text):
+        return None
+    if measure is None and value is None and ("p_value" in v or "ci" in v):
+        return None
+    start, end = m.start, m.end
+    v_start, v_end = _float(v.get("value_start")), _float(v.get("value_end"))
+    if v_start is not None and v_end is not None:
+        # the text of the outcome covers its value too ("EASI 75 ... 87.5%")
+        start, end = min(start, int(v_start)), max(end, int(v_end))
+    baseline = _float(v.get("baseline"))
+    if value is not None and baseline is not None:
+        value, unit = _change(value, baseline, unit)
+    if not upstream and measure is None and value is None:
+        bare = _BARE_VALUE.fullmatch(m.text)
+        tp = canonical_timepoint(m.text)
+        if bare:
+            value, unit = float(bare.group(1)), bare.group(2) or unit
+        elif tp and _TIMEPOINT.fullmatch(m.text.strip()):
+            timepoint = timepoint or tp
+        elif timepoint is None or m.normalized.name:
+            measure = canonical_measure(m.normalized.name or m.text)
+    return _Item(m, measure, value, unit, timepoint, start, end)
+
+
+def _merge(measure: _Item, value: _Item) -> _Item:
+    value.used = True
+    start, end = min(measure.start, value.start), max(measure.end, value.end)
+    return _Item(measure.mention, measure.measure, value.value, value.unit or measure.unit,
+                 value.timepoint or measure.timepoint, start, end)
+
+
+def _sentence_outcomes(items: list[_Item], text: str, s_start: int, s_end: int) -> list[_Item]:
+    sentence = text[s_start:s_end]
+    timepoints = [(s_start + m.start(), canonical_timepoint(m.group(0)))
+                  for m in _TIMEPOINT_IN_SENTENCE.finditer(sentence)]
+    timepoints += [(i.start, i.timepoint) for i in items
+                   if i.measure is None and i.value is None and i.timepoint]
+    results = [i for i in items if i.measure is not None or i.value is not None]
+    measures = [i for i in results if i.measure is not None and i.value is None]
+    values = [i for i in results if i.measure is None and i.value is not None]
+    out: list[_Item] = [i for i in results if i.measure is not None and i.value is not None]
+    paired: set[int] = set()
+    # "pp-NRS dropped from 8.00 to 1.00": the change, and the two numbers are used up
+    for mi in measures:
+        ch = _CHANGE.match(text, mi.end, s_end)
+        if ch:
+            for vi in values:
+                if mi.end <= vi.start < ch.end():
+                    vi.used = True
+            change, unit = _change(float(ch.group(2)), float(ch.group(1)), None)
+            out.append(_Item(mi.mention, mi.measure, change, unit, mi.timepoint,
+                             mi.start, ch.end()))
+            paired.add(id(mi))
+    free_measures = [m for m in measures if id(m) not in paired]
+    free_values = [v for v in values if not v.used]
+    if "respectively" in sentence.lower() and free_measures and \
+            len(free_measures) == len(free_values):
+        for mi, vi in zip(free_measures, free_values, strict=True):
+            out.append(_merge(mi, vi))
+            paired.add(id(mi))
+    for vi in free_values:
+        if vi.used:
+            continue
+
+        def distance(mi: _Item, vi: _Item = vi) -> int:
+            return max(mi.start - vi.end, vi.start - mi.end, 0)
+
+        near = [mi for mi in free_measures if distance(mi) <= _MAX_PAIR_GAP]
+        if near:
+            mi = min(near, key=distance)
+            out.append(_merge(mi, vi))
+            paired.add(id(mi))
+        elif _RESULT_CUE.search(sentence):
+            out.append(vi)
+    out += [mi for mi in free_measures if id(mi) not in paired]
+    for item in out:
+        if item.timepoint is None and timepoints:
+            pos, tp = min(timepoints, key=lambda t: abs(t[0] - item.start))
+            item.timepoint = tp
+    return sorted(out, key=lambda i: i.start)
+
+
+def build_outcomes(evidence: EvidenceDocument, body: _Body) -> list[Outcome]:
+    """Study outcomes from the running text's OUTCOME mentions (see the module docstring)."""
+    mentions = [m for m in evidence.mentions if m.label == "OUTCOME"
+                and m.source.kind == "text" and not body.excludes(m.start)]
+    # The pattern rules already pair values, changes and timepoints with their measure; the
+    # sentence-level pairing below is for mentions that come without parsed values.
+    upstream = any("measure" in m.value for m in mentions)
+    by_sentence: dict[tuple[int, int], list[_Item]] = {}
+    for m in mentions:
+        item = _parse_outcome(m, upstream)
+        if item is not None:
+            by_sentence.setdefault(body.sentence(m.start), []).append(item)
+    items: list[_Item] = []
+    for (s_start, s_end), group in sorted(by_sentence.items()):
+        if upstream:
+            items += [i for i in group if i.measure is not None or i.value is not None]
+        else:
+            items += _sentence_outcomes(group, evidence.text, s_start, s_end)
+    valued = {(i.measure or "").lower() for i in items if i.value is not None}
+    # a measure named without a value is listed once, with a timepoint when one mention has it
+    timed: dict[str, str] = {}
+    for i in items:
+        if i.value is None and i.timepoint is not None:
+            timed.setdefault((i.measure or "").lower(), i.timepoint)
+    outcomes: list[Outcome] = []
+    seen: set[tuple[object, ...]] = set()
+    for i in items:
+        measure = (i.measure or "").lower()
+        if i.value is None:
+            if measure in valued:
+                continue  # "EASI-75" assessed, when a sentence gives its value
+            i.timepoint = timed.get(measure)
+        key = (measure, i.value, i.unit, i.timepoint)
+        if key in seen:
+            continue
+        seen.add(key)
+        outcomes.append(Outcome(measure=i.measure, value=i.value, unit=i.unit,
+                                timepoint=i.timepoint, text=evidence.text[i.start:i.end],
+                                mention=i.mention.id))
+    return outcomes
+
+
+# --- adverse events --------------------------------------------------------------------------
+
+
+def build_adverse_events(evidence: EvidenceDocument, body: _Body) -> list[AdverseEvent]:
+    """Observed and explicitly absent adverse events, once per (term, drug, negated)."""
+    by_id = {m.id: m for m in evidence.mentions}
+    drugs_of: dict[str, list[str]] = {}
+    for r in evidence.relations:
+        if r.type == "adverse_event_of" and r.tail in by_id:
+            drugs_of.setdefault(r.head, []).append(_name(by_id[r.tail]))
+    events: list[AdverseEvent] = []
+    seen: set[tuple[str, str | None, bool]] = set()
+    for m in evidence.mentions:
+        if m.label != "ADVERSE_EVENT" or m.historical or body.excludes(m.start):
+            continue
+        term = _name(m)
+        drugs: Iterable[str | None] = dict.fromkeys(drugs_of.get(m.id, [])) or [None]
+        for drug in drugs:
+            key = (term, drug, m.negated)
+            if key not in seen:
+                seen.add(key)
+                events.append(AdverseEvent(term=term, drug=drug, negated=m.negated,
+                                           text=m.text, mention=m.id))
+    # an event without a drug adds nothing when the same event is attributed elsewhere
+    attributed = {(e.term, e.negated) for e in events if e.drug is not None}
+    return [e for e in events if e.drug is not None or (e.term, e.negated) not in attributed]
+
+
+# --- records ---------------------------------------------------------------------------------
+
+
+def table_records(evidence: EvidenceDocument) -> list[Record]:
+    """Patient/arm records from table rows: not built yet (issue 4 plugs in here).
+
+    Their ids go into the study record's ``summarizes``.
+    """
+    return []
+
+
+def build_study_record(evidence: EvidenceDocument) -> Record:
+    """The study-level record (id "S1") of ``evidence``."""
+    body = _Body(evidence)
+    design = find_design(body.text)
+    if design is None and (evidence.metadata.article_type or "").lower() in (
+        "case-report", "case report"
+    ):
+        design = "case report"
+    return Record(
+        id=STUDY_ID, level="study", design=design,
+        population=build_population(evidence, body, design),
+        interventions=build_interventions(evidence, body),
+        outcomes=build_outcomes(evidence, body),
+        adverse_events=build_adverse_events(evidence, body),
+    )
+
+
+def build_records(evidence: EvidenceDocument) -> list[Record]:
+    """The study record first, then the table-row records it summarizes (none yet)."""
+    rows = table_records(evidence)
+    study = build_study_record(evidence)
+    study.summarizes = [r.id for r in rows]
+    return [study, *rows]

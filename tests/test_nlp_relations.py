@@ -1,0 +1,393 @@
+"""Relations component on hand-built Docs: entities are set by hand (label + text), the
+pipeline's tokenizer and sentence splitter give tokens and sentences. Invented sentences."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import pytest
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+import extractor
+from extractor.evidence import EvidenceDocument, Mention
+from extractor.nlp.relations import extract_relations, main_intervention, relations_component
+from extractor.pipeline import Pipeline
+from tests.conftest import EXAMPLES, shared_path
+
+Ent = tuple[str, str] | tuple[str, str, dict[str, object]]
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    """Tokenizer + sentences of the real pipeline when present, else a blank English one."""
+    nlp = spacy.blank("en")
+    try:
+        from extractor.nlp.tokenizer import build_tokenizer
+
+        nlp.tokenizer = build_tokenizer(nlp)
+    except ImportError:
+        pass
+    try:
+        import extractor.nlp.sentences  # noqa: F401
+
+        nlp.add_pipe("extractor_sentences")
+    except ImportError:
+        nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def annotate(nlp: Language, text: str, ents: list[Ent]) -> Doc:
+    """Run ``nlp`` with ``ents`` (label, exact text[, extension values]) found left to right."""
+    doc = nlp(text)  # tokens and sentences
+    spans: list[Span] = []
+    pos = 0
+    for ent in ents:
+        label, surface = ent[0], ent[1]
+        start = text.index(surface, pos)
+        span = doc.char_span(start, start + len(surface), label=label)
+        assert span is not None, f"{surface!r} is not on token boundaries"
+        for key, value in (ent[2] if len(ent) == 3 else {}).items():
+            setattr(span._, key, value)
+        spans.append(span)
+        pos = start + len(surface)
+    doc.ents = spans
+    return relations_component(doc)
+
+
+def triples(doc: Doc) -> set[tuple[str, str, str]]:
+    return {(rel, head.text, tail.text) for rel, head, tail in doc._.relations}
+
+
+def heads_of(doc: Doc, rel: str, tail_start_char: int) -> set[str]:
+    return {h.text for r, h, t in doc._.relations if r == rel and t.start_char == tail_start_char}
+
+
+# --- doses, frequencies, routes, durations ----------------------------------------------------
+
+
+def test_dose_and_frequency_follow_their_drug(nlp: Language) -> None:
+    doc = annotate(nlp, "He was switched to ruxolitinib 20mg twice daily.",
+                   [("DRUG", "ruxolitinib"), ("DOSE", "20mg"), ("FREQUENCY", "twice daily")])
+    assert triples(doc) == {("dose_of", "20mg", "ruxolitinib"),
+                            ("frequency_of", "twice daily", "ruxolitinib")}
+
+
+def test_route_in_parentheses_and_two_drugs_keep_their_own_doses(nlp: Language) -> None:
+    doc = annotate(
+        nlp, "She took Methotrexate 15mg/week (orally) plus baricitinib 4mg/day.",
+        [("DRUG", "Methotrexate"), ("DOSE", "15mg"), ("FREQUENCY", "/week"),
+         ("ROUTE", "orally"), ("DRUG", "baricitinib"), ("DOSE", "4mg"), ("FREQUENCY", "/day")],
+    )
+    assert triples(doc) == {
+        ("dose_of", "15mg", "Methotrexate"), ("frequency_of", "/week", "Methotrexate"),
+        ("route_of", "orally", "Methotrexate"),
+        ("dose_of", "4mg", "baricitinib"), ("frequency_of", "/day", "baricitinib"),
+    }
+
+
+def test_route_before_the_drug_belongs_to_the_next_drug(nlp: Language) -> None:
+    doc = annotate(
+        nlp, "He remained on tacrolimus 2.5mg/day plus oral prednisone 5mg/day.",
+        [("DRUG", "tacrolimus"), ("DOSE", "2.5mg"), ("FREQUENCY", "/day"), ("ROUTE", "oral"),
+         ("DRUG", "prednisone"), ("DOSE", "5mg"), ("FREQUENCY", "/day")],
+    )
+    got = triples(doc)
+    assert ("route_of", "oral", "prednisone") in got
+    assert ("route_of", "oral", "tacrolimus") not in got
+    assert ("dose_of", "5mg", "prednisone") in got and ("dose_of", "2.5mg", "tacrolimus") in got
+    doc = annotate(nlp, "We prescribed subcutaneous methotrexate.",
+                   [("ROUTE", "subcutaneous"), ("DRUG", "methotrexate")])
+    assert triples(doc) == {("route_of", "subcutaneous", "methotrexate")}
+
+
+def test_dose_words_between_drug_and_dose(nlp: Language) -> None:
+    doc = annotate(
+        nlp, "Treatment was upadacitinib at a dose of 15mg/day for a median 20 months.",
+        [("DRUG", "upadacitinib"), ("DOSE", "15mg"), ("FREQUENCY", "/day"),
+         ("DURATION", "for a median 20 months")],
+    )
+    assert {t for r, h, t in triples(doc)} == {"upadacitinib"}
+    assert len(doc._.relations) == 3
+
+
+def test_duration_closes_a_coordinated_pair(nlp: Language) -> None:
+    text = ("The combination included dupilumab 300mg every 14 days and cyclosporine 100mg "
+            "twice a day for 6 months.")
+    doc = annotate(nlp, text, [
+        ("DRUG", "dupilumab"), ("DOSE", "300mg"), ("FREQUENCY", "every 14 days"),
+        ("DRUG", "cyclosporine"), ("DOSE", "100mg"), ("FREQUENCY", "twice a day"),
+        ("DURATION", "for 6 months"),
+    ])
+    got = triples(doc)
+    assert ("duration_of", "for 6 months", "dupilumab") in got
+    assert ("duration_of", "for 6 months", "cyclosporine") in got
+    # doses never spread to the other drug of the pair
+    assert ("dose_of", "300mg", "dupilumab") in got and ("dose_of", "100mg", "cyclosporine") in got
+    assert ("dose_of", "100mg", "dupilumab") not in got
+    assert ("frequency_of", "every 14 days", "cyclosporine") not in got
+
+
+def test_duration_opens_a_coordinated_pair(nlp: Language) -> None:
+    doc = annotate(
+        nlp, "One man was treated for 6 months with upadacitinib 30mg/day and prednisone 10mg.",
+        [("DURATION", "for 6 months"), ("DRUG", "upadacitinib"), ("DOSE", "30mg"),
+         ("FREQUENCY", "/day"), ("DRUG", "prednisone"), ("DOSE", "10mg")],
+    )
+    got = triples(doc)
+    assert {t for r, h, t in got if r == "duration_of"} == {"upadacitinib", "prednisone"}
+    assert ("dose_of", "10mg", "prednisone") in got and ("dose_of", "30mg", "upadacitinib") in got
+
+
+def test_duration_does_not_spread_over_a_new_clause(nlp: Language) -> None:
+    doc = annotate(
+        nlp, "She had been on dupilumab 300mg every other week for 1 month and was then given "
+        "upadacitinib 15mg/day.",
+        [("DRUG", "dupilumab"), ("DOSE", "300mg"), ("FREQUENCY", "every other week"),
+         ("DURATION", "for 1 month"), ("DRUG", "upadacitinib"), ("DOSE", "15mg"),
+         ("FREQUENCY", "/day")],
+    )
+    got = triples(doc)
+    assert {t for r, h, t in got if r == "duration_of"} == {"dupilumab"}
+    assert ("dose_of", "15mg", "upadacitinib") in got
+
+
+def test_regimen_before_the_drug(nlp: Language) -> None:
+    doc = annotate(
+        nlp, "Fifteen patients received a median 21-month regimen of baricitinib 4mg/day.",
+        [("DURATION", "21-month regimen"), ("DRUG", "baricitinib"), ("DOSE", "4mg"),
+         ("FREQUENCY", "/day")],
+    )
+    assert ("duration_of", "21-month regimen", "baricitinib") in triples(doc)
+
+
+def test_modifiers_stay_in_their_sentence(nlp: Language) -> None:
+    doc = annotate(nlp, "Baricitinib was started. Later, 4mg was given to another patient.",
+                   [("DRUG", "Baricitinib"), ("DOSE", "4mg")])
+    assert doc._.relations == []
+
+
+def test_modifier_never_skips_over_a_drug(nlp: Language) -> None:
+    doc = annotate(nlp, "Methotrexate was stopped and abrocitinib 100mg daily was started.",
+                   [("DRUG", "Methotrexate"), ("DRUG", "abrocitinib"), ("DOSE", "100mg"),
+                    ("FREQUENCY", "daily")])
+    assert {t for r, h, t in triples(doc)} == {"abrocitinib"}
+
+
+# --- adverse events ---------------------------------------------------------------------------
+
+
+def test_parenthesized_attribution_covers_its_run_only(nlp: Language) -> None:
+    text = "Hypercholesterolemia and hypertriglyceridemia (baricitinib), gout (methotrexate)"
+    doc = annotate(nlp, text, [
+        ("ADVERSE_EVENT", "Hypercholesterolemia"), ("ADVERSE_EVENT", "hypertriglyceridemia"),
+        ("DRUG", "baricitinib"), ("ADVERSE_EVENT", "gout"), ("DRUG", "methotrexate"),
+    ])
+    assert triples(doc) == {
+        ("adverse_event_of", "Hypercholesterolemia", "baricitinib"),
+        ("adverse_event_of", "hypertriglyceridemia", "baricitinib"),
+        ("adverse_event_of", "gout", "methotrexate"),
+    }
+
+
+def test_parenthesized_attribution_in_a_table_cell(nlp: Language) -> None:
+    text = ("Woman\t44\tBaricitinib 4mg/day\t"
+            "Lymphopenia and herpes simplex infection (baricitinib)\n")
+    doc = annotate(nlp, text, [
+        ("DRUG", "Baricitinib"), ("DOSE", "4mg"), ("FREQUENCY", "/day"),
+        ("ADVERSE_EVENT", "Lymphopenia"), ("ADVERSE_EVENT", "herpes simplex infection"),
+        ("DRUG", "baricitinib"),
+    ])
+    ae_links = {(h, t.start_char) for r, h, t in
+                ((r, h.text, t) for r, h, t in doc._.relations) if r == "adverse_event_of"}
+    paren = text.index("(baricitinib)") + 1
+    assert ae_links == {("Lymphopenia", paren), ("herpes simplex infection", paren)}
+
+
+def test_drug_apposition_in_parentheses_attributes_nothing(nlp: Language) -> None:
+    doc = annotate(nlp, "Acne developed on a JAK inhibitor (baricitinib) and dupilumab.",
+                   [("ADVERSE_EVENT", "Acne"), ("DRUG", "JAK inhibitor"), ("DRUG", "baricitinib"),
+                    ("DRUG", "dupilumab")])
+    # not the parenthesized drug: the nearest drug of a sentence with an AE cue
+    assert triples(doc) == {("adverse_event_of", "Acne", "JAK inhibitor")}
+
+
+def test_after_the_first_dose_of(nlp: Language) -> None:
+    text = ("One patient on baricitinib 4mg/day and dupilumab experienced several days of nausea "
+            "after the first dose of dupilumab.")
+    doc = annotate(nlp, text, [
+        ("DRUG", "baricitinib"), ("DOSE", "4mg"), ("FREQUENCY", "/day"), ("DRUG", "dupilumab"),
+        ("ADVERSE_EVENT", "nausea"), ("DRUG", "dupilumab"),
+    ])
+    ae = [(h.text, t.start_char) for r, h, t in doc._.relations if r == "adverse_event_of"]
+    assert ae == [("nausea", text.rindex("dupilumab"))]
+
+
+@pytest.mark.parametrize(("text", "ents", "expected"), [
+    ("Hepatitis induced by methotrexate was reported.",
+     [("ADVERSE_EVENT", "Hepatitis"), ("DRUG", "methotrexate")], ("Hepatitis", "methotrexate")),
+    ("Neutropenia due to upadacitinib required a dose reduction.",
+     [("ADVERSE_EVENT", "Neutropenia"), ("DRUG", "upadacitinib")], ("Neutropenia", "upadacitinib")),
+    ("Oral herpes recurred 12 months into baricitinib while on prednisone.",
+     [("ADVERSE_EVENT", "Oral herpes"), ("DRUG", "baricitinib"), ("DRUG", "prednisone")],
+     ("Oral herpes", "baricitinib")),
+    ("Upadacitinib caused acne in two patients treated with dupilumab.",
+     [("DRUG", "Upadacitinib"), ("ADVERSE_EVENT", "acne"), ("DRUG", "dupilumab")],
+     ("acne", "Upadacitinib")),
+    ("Prednisone induced hyperglycemia resolved.",
+     [("DRUG", "Prednisone"), ("ADVERSE_EVENT", "hyperglycemia")], ("hyperglycemia", "Prednisone")),
+])
+def test_explicit_cues(nlp: Language, text: str, ents: list[Ent],
+                       expected: tuple[str, str]) -> None:
+    doc = annotate(nlp, text, ents)
+    assert {(h, t) for r, h, t in triples(doc) if r == "adverse_event_of"} == {expected}
+
+
+def test_nearest_drug_only_when_the_sentence_has_an_ae_cue(nlp: Language) -> None:
+    doc = annotate(nlp, "Two months after starting abrocitinib she developed acne.",
+                   [("DRUG", "abrocitinib"), ("ADVERSE_EVENT", "acne")])
+    assert triples(doc) == {("adverse_event_of", "acne", "abrocitinib")}
+    doc = annotate(nlp, "Acne and abrocitinib are discussed in this review.",
+                   [("ADVERSE_EVENT", "Acne"), ("DRUG", "abrocitinib")])
+    assert triples(doc) == set()
+
+
+def test_fallback_takes_the_regimen_before_and_not_a_consequence_after(nlp: Language) -> None:
+    doc = annotate(
+        nlp, "A woman treated with upadacitinib 30mg/day and prednisone 10mg developed acne.",
+        [("DRUG", "upadacitinib"), ("DOSE", "30mg"), ("FREQUENCY", "/day"),
+         ("DRUG", "prednisone"), ("DOSE", "10mg"), ("ADVERSE_EVENT", "acne")])
+    assert {t for r, h, t in triples(doc) if r == "adverse_event_of"} == {
+        "upadacitinib", "prednisone"}
+    doc = annotate(
+        nlp, "In two cases, mild lymphopenia was observed, leading to a switch to abrocitinib.",
+        [("ADVERSE_EVENT", "lymphopenia"), ("DRUG", "abrocitinib")])
+    assert triples(doc) == set()
+    doc = annotate(nlp, "Headache was reported with abrocitinib.",
+                   [("ADVERSE_EVENT", "Headache"), ("DRUG", "abrocitinib")])
+    assert triples(doc) == {("adverse_event_of", "Headache", "abrocitinib")}
+
+
+def test_historical_ae_is_not_attributed_by_proximity(nlp: Language) -> None:
+    doc = annotate(nlp, "Having developed neutropenia years ago, she now receives upadacitinib.",
+                   [("ADVERSE_EVENT", "neutropenia", {"historical": True}),
+                    ("DRUG", "upadacitinib")])
+    assert triples(doc) == set()
+
+
+def test_negated_list_without_a_drug_links_nothing(nlp: Language) -> None:
+    doc = annotate(nlp, "No venous thromboembolism, pulmonary embolism or neoplasms were reported.",
+                   [("ADVERSE_EVENT", "venous thromboembolism", {"negated": True}),
+                    ("ADVERSE_EVENT", "pulmonary embolism", {"negated": True}),
+                    ("ADVERSE_EVENT", "neoplasms", {"negated": True})])
+    assert doc._.relations == []
+
+
+# --- outcomes ---------------------------------------------------------------------------------
+
+
+def test_outcome_links_current_drugs_of_its_sentence(nlp: Language) -> None:
+    doc = annotate(nlp, "After failing cyclosporine, baricitinib achieved a complete response.",
+                   [("DRUG", "cyclosporine", {"historical": True}), ("DRUG", "baricitinib"),
+                    ("OUTCOME", "complete response")])
+    assert triples(doc) == {("outcome_of", "complete response", "baricitinib")}
+
+
+def test_outcome_without_a_drug_goes_to_the_main_intervention(nlp: Language) -> None:
+    text = ("Methotrexate was added. Baricitinib was given daily. Baricitinib was well tolerated. "
+            "SALT improved by week 24.")
+    doc = annotate(nlp, text, [
+        ("DRUG", "Methotrexate"), ("DRUG", "Baricitinib", {"norm_name": "baricitinib"}),
+        ("DRUG", "Baricitinib", {"norm_name": "baricitinib"}), ("OUTCOME", "SALT"),
+    ])
+    main = main_intervention(doc)
+    assert main is not None and main.start_char == text.index("Baricitinib")
+    assert [(r, h.text, t.start_char) for r, h, t in doc._.relations] == [
+        ("outcome_of", "SALT", text.index("Baricitinib"))]
+
+
+def test_no_entities_no_relations(nlp: Language) -> None:
+    doc = relations_component(nlp("Nothing to see here."))
+    assert doc._.relations == []
+    assert extract_relations(doc) == []
+
+
+# --- end to end: the whole pipeline on the seeds and the examples -------------------------------
+
+
+@pytest.fixture(scope="module")
+def pipeline() -> Pipeline:
+    missing = [m for m in ("lexicon", "linker", "patterns", "context")
+               if importlib.util.find_spec(f"extractor.nlp.{m}") is None]
+    if missing:
+        pytest.skip(f"pipeline components not written yet: {', '.join(missing)}")
+    return Pipeline()
+
+
+def _links(ev: EvidenceDocument, rel: str) -> list[tuple[Mention, Mention]]:
+    by_id = {m.id: m for m in ev.mentions}
+    return [(by_id[r.head], by_id[r.tail]) for r in ev.relations if r.type == rel]
+
+
+def _drug(m: Mention) -> str:
+    return (m.normalized.name or m.text).lower()
+
+
+def test_seed_004_doses_and_adverse_events_link_to_their_drugs(pipeline: Pipeline) -> None:
+    ev = pipeline.extract(extractor.parse(shared_path("seeds", "004_874d326f4a28e356.txt")))
+    doses = {(_drug(t), h.value.get("value")) for h, t in _links(ev, "dose_of")}
+    for pair in [("baricitinib", 4.0), ("upadacitinib", 15.0), ("methotrexate", 15.0),
+                 ("dupilumab", 300.0), ("cyclosporine", 100.0), ("tacrolimus", 2.5),
+                 ("prednisone", 5.0), ("ruxolitinib", 20.0)]:
+        assert pair in doses, pair
+    # the 15 mg/week of methotrexate never goes to the JAK inhibitor next to it
+    assert ("baricitinib", 15.0) not in doses
+    aes = {(h.text.lower(), _drug(t)) for h, t in _links(ev, "adverse_event_of")}
+    for term, drug in [("gout", "methotrexate"), ("nausea", "dupilumab"),
+                       ("lymphopenia", "baricitinib"), ("neutropenia", "upadacitinib"),
+                       ("herpes", "baricitinib"), ("hypercolesterolemia", "baricitinib")]:
+        assert any(term in t and d == drug for t, d in aes), (term, drug)
+    record = ev.records[0]
+    absent = " | ".join(e.text.lower() for e in record.adverse_events if e.negated)
+    for term in ("venous thromboembolism", "pulmonary embolism", "neoplasm", "skin cancer"):
+        assert term in absent, term
+    assert record.population.n == 18
+
+
+def test_seed_000_outcomes_of_the_study_record(pipeline: Pipeline) -> None:
+    ev = pipeline.extract(extractor.parse(shared_path("seeds", "000_dfa2d53c89d0a9d2.txt")))
+    record = ev.records[0]
+    assert record.population.n == 16
+    got = {(o.measure, o.value, o.unit, o.timepoint) for o in record.outcomes}
+    for expected in [("EASI-50", 100.0, "%", "week 16"), ("EASI-75", 87.5, "%", "week 16"),
+                     ("EASI-90", 37.5, "%", "week 16")]:
+        assert expected in got
+    assert any(o.measure == "pp-NRS" and o.value == -7.0 for o in record.outcomes)
+    assert {_drug(t) for h, t in _links(ev, "outcome_of")} & {"dupilumab", "jak inhibitors",
+                                                              "jak inhibitor"}
+
+
+@pytest.mark.parametrize("name", ["case_series_dupilumab_jak.html", "jak_methotrexate_alopecia.xml",
+                                  "trial_summary_pagedump.txt"])
+def test_examples_relations_are_well_typed(pipeline: Pipeline, name: str) -> None:
+    ev = pipeline.extract(extractor.parse(EXAMPLES / name))
+    heads = {"dose_of": "DOSE", "frequency_of": "FREQUENCY", "route_of": "ROUTE",
+             "duration_of": "DURATION", "adverse_event_of": "ADVERSE_EVENT",
+             "outcome_of": "OUTCOME"}
+    by_id = {m.id: m for m in ev.mentions}
+    assert ev.relations
+    for r in ev.relations:
+        assert by_id[r.head].label == heads[r.type] and by_id[r.tail].label == "DRUG"
+    assert ev.records and ev.records[0].interventions
+
+
+def test_trial_example_interventions(pipeline: Pipeline) -> None:
+    # invented text: "apremilast 30 mg bid vs subcutaneous methotrexate 15 mg weekly"
+    ev = pipeline.extract(extractor.parse(EXAMPLES / "trial_summary_pagedump.txt"))
+    by_name = {i.drug.name: i for i in ev.records[0].interventions}
+    apremilast, mtx = by_name["apremilast"], by_name["methotrexate"]
+    assert apremilast.dose is not None and apremilast.dose.value == 30.0
+    assert apremilast.frequency is not None and apremilast.frequency.per_day == 2.0
+    assert mtx.dose is not None and mtx.dose.value == 15.0
+    assert mtx.route is not None and mtx.route.name == "subcutaneous"
