@@ -18,7 +18,8 @@ text                              tokens
 ``p<0.05``, ``SALT≤20``           ``p | < | 0.05``, ``SALT | ≤ | 20``
 ``DLQI/CDLQI``                    ``DLQI | / | CDLQI`` (upper-case words)
 ``globally.1 Its``                ``globally | . | 1 | Its`` (glued reference)
-``EASI-75``, ``pp-NRS``, ``q12h``  one token each (scispacy keeps hyphens)
+``methotrexate-induced``          ``methotrexate | - | induced``
+``EASI-75``, ``pp-NRS``, ``q12h``  one token each (scispacy keeps other hyphens)
 ``i.v.``, ``b.i.d.``, ``p.o.``    one token each (special cases)
 ================================  =========================================
 
@@ -61,6 +62,8 @@ _EXTRA_INFIXES = [
     r"(?<=[0-9%])[–—−‒-](?=[0-9])",  # ranges "3–43", "15%–20%"
     r"[<>≤≥]=?|(?<=[A-Za-z0-9])=",  # comparisons "p<0.05", "SALT≤20", "P=.003"
     r"(?<=[a-z]{2})\.(?=[0-9]{1,3}$)",  # glued reference number "globally.1"
+    # "methotrexate-induced": the drug must be its own token for the lexicon and relations
+    r"(?<=[a-z]{3})-(?=(?:induced|related|associated|emergent|attributed|dependent)\b)",
 ]
 
 # Comparison signs opening a token ("<0.05").
