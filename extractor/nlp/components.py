@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import scispacy.abbreviation  # noqa: F401  (registers "abbreviation_detector")
 
-from extractor.nlp import (  # noqa: F401
-    context,
-    extensions,
-    lexicon,
-    linker,
-    patterns,
-    relations,
-    resolve,
-    sentences,
-    tokenizer,
-)
+import extractor.nlp.context  # noqa: F401
+import extractor.nlp.extensions  # noqa: F401
+import extractor.nlp.lexicon  # noqa: F401
+import extractor.nlp.linker  # noqa: F401
+import extractor.nlp.patterns  # noqa: F401
+import extractor.nlp.relations  # noqa: F401
+import extractor.nlp.resolve  # noqa: F401
+import extractor.nlp.sentences  # noqa: F401
+import extractor.nlp.tokenizer  # noqa: F401

@@ -1,0 +1,183 @@
+"""Fuzzy normalization: scispacy's CandidateGenerator over a knowledge base built locally
+from the lexicons (extractor/nlp/kb.py).
+
+scispacy's own index builder (``create_tfidf_ann_index``) insists on scipy<1.11, so this
+module follows the same recipe itself: a character-3-gram tf-idf (sklearn
+``TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 3))``) over every alias, and an
+nmslib HNSW index over the sparse vectors with cosine similarity. The index is built on
+first use (about 20 s) and cached under ``$EXTRACTOR_CACHE`` or ~/.cache/extractor, in a
+folder keyed by a hash of the aliases, so a changed lexicon gets a fresh index.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import joblib
+import nmslib
+import numpy
+from scispacy.candidate_generation import CandidateGenerator
+from scispacy.linking_utils import Entity, KnowledgeBase
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from extractor.nlp.kb import DRUG, Concept, Lexicon, load_lexicon
+from extractor.nlp.lexicon import cache_dir
+
+# Long names (chemical nomenclature, full ICD phrases) are never misspelled in a way a
+# character 3-gram search would fix, and they triple the index; leave them out.
+MAX_ALIAS_LENGTH = 40
+# HNSW parameters: scispacy uses M=100, efConstruction=2000 for 3M UMLS aliases; ~80k short
+# aliases keep full recall on the misspelling list with far smaller values (and build in
+# seconds rather than minutes).
+_INDEX_PARAMS = {
+    "M": 16,
+    "indexThreadQty": max(1, min(8, os.cpu_count() or 1)),
+    "efConstruction": 100,
+    "post": 0,
+}
+_EF_SEARCH = 100
+
+
+def edit_similarity(a: str, b: str) -> float:
+    """1 - (optimal-string-alignment edit distance / longer length): a transposition
+    ("lymphopenai") counts as one edit, like a substitution or an insertion."""
+    if a == b:
+        return 1.0
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return 1.0 - prev[len(b)] / max(len(a), len(b))
+
+
+@dataclass
+class FuzzyMatch:
+    """The best concept for a mention: its concept, matched alias and cosine similarity."""
+
+    concept: Concept
+    alias: str
+    score: float
+
+
+def _fuzzy_entries(lexicon: Lexicon) -> tuple[list[tuple[str, str]], dict[str, Concept]]:
+    """(alias, concept id) pairs for the index, and concept id -> Concept."""
+    pairs: list[tuple[str, str]] = []
+    concepts: dict[str, Concept] = {}
+    for name, concept in lexicon.names():
+        if len(name) > MAX_ALIAS_LENGTH or concept.label == DRUG and not _indexable_drug(concept):
+            continue
+        cid = f"{concept.label}:{concept.name}"
+        concepts.setdefault(cid, concept)
+        pairs.append((name.lower(), cid))
+    pairs.sort()
+    return pairs, concepts
+
+
+def _indexable_drug(concept: Concept) -> bool:
+    # Drugs without a DrugBank id are mostly chemical classes and research compounds; a
+    # misspelled mention is far likelier to be a marketed drug or a curated class.
+    return "drugbank" in concept.ids or concept.source.startswith("curated")
+
+
+def _build(folder: Path, aliases: list[str]) -> None:
+    vectorizer = TfidfVectorizer(
+        analyzer="char_wb", ngram_range=(3, 3), min_df=1, dtype=numpy.float32
+    )
+    vectors = vectorizer.fit_transform(aliases)
+    index = nmslib.init(
+        method="hnsw", space="cosinesimil_sparse", data_type=nmslib.DataType.SPARSE_VECTOR
+    )
+    index.addDataPointBatch(vectors)
+    index.createIndex(_INDEX_PARAMS, print_progress=False)
+    tmp = folder.with_name(folder.name + f".tmp{os.getpid()}")
+    tmp.mkdir(parents=True, exist_ok=True)
+    index.saveIndex(str(tmp / "nmslib_index.bin"), save_data=True)
+    joblib.dump(vectorizer, tmp / "tfidf_vectorizer.joblib")
+    (tmp / "concept_aliases.json").write_text(json.dumps(aliases), encoding="utf-8")
+    try:
+        tmp.rename(folder)
+    except OSError:  # another process finished first: use its copy
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+class FuzzyLinker:
+    """Nearest lexicon aliases of a mention by character-3-gram tf-idf cosine similarity."""
+
+    def __init__(self, lexicon: Lexicon, folder: Path | None = None) -> None:
+        pairs, self.concepts = _fuzzy_entries(lexicon)
+        digest = hashlib.sha256("\n".join(f"{a}\t{c}" for a, c in pairs).encode()).hexdigest()
+        self.folder = folder or cache_dir() / f"fuzzy-{digest[:24]}"
+        aliases = sorted({a for a, _ in pairs})
+        if not (self.folder / "concept_aliases.json").exists():
+            self.folder.parent.mkdir(parents=True, exist_ok=True)
+            _build(self.folder, aliases)
+        index = nmslib.init(
+            method="hnsw", space="cosinesimil_sparse", data_type=nmslib.DataType.SPARSE_VECTOR
+        )
+        index.loadIndex(str(self.folder / "nmslib_index.bin"), load_data=True)
+        index.setQueryTimeParams({"efSearch": _EF_SEARCH})
+        stored = json.loads((self.folder / "concept_aliases.json").read_text(encoding="utf-8"))
+        by_concept: dict[str, list[str]] = {}
+        for alias, cid in pairs:
+            by_concept.setdefault(cid, []).append(alias)
+        kb = KnowledgeBase(
+            [
+                Entity(
+                    concept_id=cid,
+                    canonical_name=self.concepts[cid].name,
+                    aliases=names,
+                    types=[self.concepts[cid].label],
+                )
+                for cid, names in by_concept.items()
+            ]
+        )
+        self.generator = CandidateGenerator(
+            ann_index=index,
+            tfidf_vectorizer=joblib.load(self.folder / "tfidf_vectorizer.joblib"),
+            ann_concept_aliases_list=stored,
+            kb=kb,
+        )
+
+    def best(self, texts: list[str], labels: list[str], k: int = 10) -> list[FuzzyMatch | None]:
+        """For each text, its most similar concept of the given label (DRUG or CONDITION).
+
+        The tf-idf neighbours are candidates only; they are ranked by edit similarity
+        (``edit_similarity``), which separates a typo from a different word far better
+        than 3-gram cosine does on short strings. The caller applies the threshold.
+        """
+        if not texts:
+            return []
+        queries = [" ".join(t.lower().split()) for t in texts]
+        out: list[FuzzyMatch | None] = []
+        for query, candidates, label in zip(
+            queries, self.generator(queries, k), labels, strict=True
+        ):
+            best: FuzzyMatch | None = None
+            for cand in candidates:
+                concept = self.concepts[cand.concept_id]
+                if concept.label != label:
+                    continue
+                for alias in cand.aliases:
+                    score = edit_similarity(query, alias)
+                    if best is None or score > best.score:
+                        best = FuzzyMatch(concept, alias, score)
+            out.append(best)
+        return out
+
+
+@lru_cache(maxsize=1)
+def get_fuzzy_linker() -> FuzzyLinker:
+    """The process-wide fuzzy linker (built or loaded on first use)."""
+    return FuzzyLinker(load_lexicon())
