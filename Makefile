@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 OUT ?= out
+EXAMPLES := $(wildcard corpus/examples/*.html corpus/examples/*.xml corpus/examples/*.pdf corpus/examples/*.txt)
 
 .PHONY: setup run test lint typecheck check schemas examples bench clean
 
@@ -18,7 +19,8 @@ $(STAMP): pyproject.toml
 ## The main job on the team's example documents.
 run: setup
 	mkdir -p $(OUT)/parsed
-	$(BIN)/extractor parse corpus/examples/*.html corpus/examples/*.xml corpus/examples/*.pdf corpus/examples/*.txt -o $(OUT)/parsed/
+	$(BIN)/extractor parse $(EXAMPLES) -o $(OUT)/parsed/
+	$(BIN)/extractor extract $(EXAMPLES) -o $(OUT)/evidence.jsonl
 
 test: setup
 	$(BIN)/python -m pytest -q
@@ -41,6 +43,9 @@ bench: setup
 	$(BIN)/python benchmarks/cross_format.py
 	$(BIN)/python benchmarks/icdar_tables.py
 	$(BIN)/python benchmarks/pdf_speed.py
+	$(BIN)/python benchmarks/extraction.py
+	$(BIN)/python benchmarks/lexicon.py
+	$(BIN)/python benchmarks/context_phee.py
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache

@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from extractor.document import Document, Format
 from extractor.errors import ExtractorError
+from extractor.evidence import EvidenceDocument
 
 
 class _Errors:
@@ -132,9 +133,32 @@ def extract(ctx: click.Context, paths: tuple[str, ...], output: str | None,
     errors = _Errors(ctx.obj["debug"])
     docs = list(_iter_docs(paths, cast(Format | None, fmt), errors))
     if docs:
-        pipeline = Pipeline()
-        _write(list(pipeline.pipe(docs)), output, pretty=False)
+        evidence = list(Pipeline().pipe(docs))
+        _write(list(evidence), output, pretty=False)
+        if output:
+            _print_evidence_summary(evidence, output)
     errors.exit_if_any()
+
+
+def _print_evidence_summary(evidence: list[EvidenceDocument], output: str) -> None:
+    """Mentions per label for each document, on stderr."""
+    from collections import Counter
+
+    from rich.console import Console
+    from rich.table import Table as RichTable
+
+    from extractor.evidence import LABELS
+
+    table = RichTable(title=f"{len(evidence)} evidence document(s) written to {output}")
+    table.add_column("id", overflow="fold")
+    for label in LABELS:
+        table.add_column(label.replace("_", " ").lower(), justify="right")
+    table.add_column("relations", justify="right")
+    for d in evidence:
+        counts = Counter(m.label for m in d.mentions)
+        table.add_row(d.id, *(str(counts.get(label, 0)) for label in LABELS),
+                      str(len(d.relations)))
+    Console(stderr=True).print(table)
 
 
 def _print_summary(docs: list[Document], out_dir: Path) -> None:

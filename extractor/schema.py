@@ -9,8 +9,12 @@ from typing import Any
 from pydantic import BaseModel
 
 from extractor.document import Document
+from extractor.evidence import EvidenceDocument
 
-SCHEMAS: dict[str, type[BaseModel]] = {"document.schema.json": Document}
+SCHEMAS: dict[str, type[BaseModel]] = {
+    "document.schema.json": Document,
+    "evidence.schema.json": EvidenceDocument,
+}
 
 
 def schema_json(model: type[BaseModel]) -> str:

@@ -19,3 +19,16 @@ def test_document_schema_names_the_contract_fields() -> None:
     assert {"id", "source", "metadata", "text", "sections", "tables"} <= set(schema["properties"])
     cell = schema["$defs"]["Cell"]["properties"]
     assert {"row", "col", "rowspan", "colspan", "text", "start", "end", "bbox"} <= set(cell)
+
+
+def test_evidence_schema_names_mentions_relations_records() -> None:
+    import json
+
+    schema = json.loads((REPO / "schemas" / "evidence.schema.json").read_text())
+    assert {"mentions", "relations", "records", "text", "tables"} <= set(schema["properties"])
+    mention = schema["$defs"]["Mention"]["properties"]
+    assert {"id", "label", "text", "start", "end", "negated", "uncertain", "normalized",
+            "source"} <= set(mention)
+    assert set(schema["$defs"]["Mention"]["properties"]["label"]["enum"]) == {
+        "DRUG", "DOSE", "FREQUENCY", "ROUTE", "DURATION", "ADVERSE_EVENT", "CONDITION",
+        "OUTCOME"}
