@@ -1,7 +1,8 @@
 """ICDAR 2013 table competition (developer part): detection + structure benchmark.
 
-Runs ``extractor.parsers.pdf_tables`` the way the PDF parser does (``candidate_pages``
-with pypdfium2, then ``find_tables`` with pdfplumber on those pages) on every PDF in
+Runs ``extractor.parsers.pdf_tables`` the way the PDF parser does (every page's lines
+with pypdfium2, ``page_may_hold_table`` on them, then words and ruling edges read with
+pypdfium2 and the detectors on the candidate pages only) on every PDF in
 ``shared/corpora/icdar2013_tables`` and scores it with the cell-adjacency-relation metric
 (``extractor.evaluate.table_structure``).  The same run scores pdfplumber's default
 ``page.extract_tables()`` on all pages as a baseline.
@@ -37,7 +38,9 @@ from extractor.evaluate.table_structure import (  # noqa: E402
     Score,
     match_and_score,
 )
-from extractor.parsers.pdf_tables import candidate_pages, find_tables  # noqa: E402
+from extractor.parsers.pdf_lines import PdfPage  # noqa: E402
+from extractor.parsers.pdf_table_pages import page_may_hold_table, read_page_data  # noqa: E402
+from extractor.parsers.pdf_tables import detect_tables  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "corpora" / "icdar2013_tables"
 
@@ -61,16 +64,23 @@ def score_document(preds: Sequence[PageTable], gt: Sequence[GTRegion],
                      len(preds) - len(pairs))
 
 
-def ours(data: bytes, pl: pdfplumber.PDF, all_pages: bool) -> tuple[list[PageTable], list[int]]:
+def ours(data: bytes, all_pages: bool) -> tuple[list[PageTable], list[int]]:
     """Our pipeline; returns the predictions and the candidate pages."""
     pdf = pypdfium2.PdfDocument(data)
+    pages, page_data = [], []
     try:
-        pages = candidate_pages(pdf)
+        for i in range(len(pdf)):
+            with PdfPage(pdf, i) as page:
+                lines = page.lines()
+                candidate = page_may_hold_table(lines)
+                if candidate:
+                    pages.append(i + 1)
+                if candidate or all_pages:
+                    page_data.append(read_page_data(page, lines))
     finally:
         pdf.close()
-    run_pages = list(range(1, len(pl.pages) + 1)) if all_pages else pages
     preds = []
-    for t in find_tables(pl, run_pages):
+    for t in (t for d in page_data for t in detect_tables(d)):
         cells = [GridCell(c.row, c.col, c.text, c.rowspan, c.colspan) for c in t.cells]
         preds.append(PageTable(t.page, t.bbox, cells))
     return preds, pages
@@ -112,7 +122,7 @@ def run(quiet: bool = False, all_pages: bool = False) -> None:
                 heights = {i: p.height for i, p in enumerate(pl.pages, start=1)}
                 t0 = time.perf_counter()
                 if name == "ours":
-                    preds, cand = ours(data, pl, all_pages)
+                    preds, cand = ours(data, all_pages)
                 else:
                     preds = baseline(pl)
                 timing[name] += time.perf_counter() - t0
@@ -148,7 +158,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--quiet", action="store_true", help="only the totals")
     ap.add_argument("--all-pages", action="store_true",
-                    help="run find_tables on every page, not only candidate pages")
+                    help="run the detectors on every page, not only candidate pages")
     args = ap.parse_args(argv)
     run(quiet=args.quiet, all_pages=args.all_pages)
 

@@ -1,15 +1,19 @@
-"""PDF table detection: invented reportlab PDFs, the adjacency metric, one ICDAR 2013 file."""
+"""PDF table detection: invented reportlab PDFs, the adjacency metric, one ICDAR 2013 file.
+
+Page data (words, ruling edges) is read with pypdfium2; the tests check it against what
+reportlab drew, and the detectors on it.
+"""
 
 from __future__ import annotations
 
 import io
 from pathlib import Path
 
-import pdfplumber
 import pypdfium2
 import pytest
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Table, TableStyle
 
@@ -22,7 +26,10 @@ from extractor.evaluate.table_structure import (
     match_and_score,
     normalize_content,
 )
-from extractor.parsers.pdf_tables import DetectedTable, candidate_pages, find_tables
+from extractor.parsers.pdf_lines import PdfPage, read_pages
+from extractor.parsers.pdf_rules import read_edges
+from extractor.parsers.pdf_table_pages import candidate_pages, read_page_data
+from extractor.parsers.pdf_tables import DetectedTable, find_tables, tables_on_page
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 ICDAR = SHARED / "corpora" / "icdar2013_tables"
@@ -119,17 +126,24 @@ def _grid(table: DetectedTable) -> dict[tuple[int, int], str]:
     return {(c.row, c.col): c.text for c in table.cells if c.text}
 
 
-def _on_page(tables_pdf: bytes, page: int) -> list[DetectedTable]:
-    with pdfplumber.open(io.BytesIO(tables_pdf)) as pdf:
-        return find_tables(pdf, [page])
+def _on_page(pdf_bytes: bytes, page: int) -> list[DetectedTable]:
+    doc = pypdfium2.PdfDocument(pdf_bytes)
+    try:
+        return find_tables(doc, [page])
+    finally:
+        doc.close()
+
+
+def _candidates(pdf_bytes: bytes) -> list[int]:
+    doc = pypdfium2.PdfDocument(pdf_bytes)
+    try:
+        return candidate_pages(read_pages(doc))
+    finally:
+        doc.close()
 
 
 def test_candidate_pages_flags_table_pages_only(tables_pdf: bytes) -> None:
-    doc = pypdfium2.PdfDocument(tables_pdf)
-    try:
-        assert candidate_pages(doc) == [1, 2]
-    finally:
-        doc.close()
+    assert _candidates(tables_pdf) == [1, 2]
 
 
 def test_ruled_table_with_spanning_header(tables_pdf: bytes) -> None:
@@ -217,9 +231,13 @@ def test_icdar_document_structure_f1() -> None:
     if not pdf_path.exists():
         pytest.skip(f"ICDAR 2013 data not available at {ICDAR}")
     gt = load_regions(pdf_path.with_name("us-018-str.xml"), pdf_path.with_name("us-018-reg.xml"))
-    with pdfplumber.open(pdf_path) as pdf:
-        heights = {n: p.height for n, p in enumerate(pdf.pages, start=1)}
-        found = find_tables(pdf, sorted({g.page for g in gt}))
+    doc = pypdfium2.PdfDocument(pdf_path)
+    try:
+        # Our boxes measure "top" from the media box top; so must the GT's.
+        heights = {n: doc[n - 1].get_mediabox()[3] for n in range(1, len(doc) + 1)}
+        found = find_tables(doc, sorted({g.page for g in gt}))
+    finally:
+        doc.close()
     truth = [PageTable(g.page, g.top_left_bbox(heights[g.page]), g.cells) for g in gt]
     pred = [PageTable(t.page, t.bbox,
                       [GridCell(c.row, c.col, c.text, c.rowspan, c.colspan) for c in t.cells])
@@ -227,3 +245,164 @@ def test_icdar_document_structure_f1() -> None:
     score, pairs = match_and_score(pred, truth)
     assert len(pairs) == len(gt)  # every GT table found
     assert score.f1 >= 0.95
+
+
+# -- candidate pages, page data read with pypdfium2 ---------------------------------------------
+
+def _two_columns(c: canvas.Canvas, top: float, lines: int, skip_left: int = 0) -> None:
+    """Invented prose in two columns on shared baselines (left from line ``skip_left`` on)."""
+    words = PROSE.split()
+    for x0 in (50, 315):
+        y, k = top, 0
+        for n in range(lines):
+            line: list[str] = []
+            while c.stringWidth(" ".join([*line, words[k % len(words)]]), "Helvetica", 10) < 228:
+                line.append(words[k % len(words)])
+                k += 1
+            if x0 == 315 or n >= skip_left:
+                c.setFont("Helvetica", 10)
+                c.drawString(x0, y, " ".join(line))
+            y -= 13
+
+
+def _pages(*draws) -> bytes:
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    for draw in draws:
+        draw(c)
+        c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def _column_table(c: canvas.Canvas) -> None:
+    """Prose in both columns; a small borderless table heads the left one (no caption)."""
+    _two_columns(c, 780, 50, skip_left=9)
+    for r, row in enumerate(STREAM_ROWS[:6]):
+        for x, text in zip((50, 110, 190), row[:3], strict=True):
+            c.setFont("Helvetica", 9)
+            c.drawString(x, 780 - 13 * r, text)
+
+
+def test_two_column_prose_is_not_a_candidate_but_a_column_table_is() -> None:
+    pdf = _pages(lambda c: _two_columns(c, 780, 55), _column_table)
+    assert _candidates(pdf) == [2]
+
+
+def test_words_have_pdfminer_like_boxes() -> None:
+    def draw(c: canvas.Canvas) -> None:
+        c.setFont("Helvetica", 10)
+        c.drawString(100, 700, "Alpha *")
+    doc = pypdfium2.PdfDocument(_pages(draw))
+    try:
+        with PdfPage(doc, 0) as page:
+            words = page.words()
+    finally:
+        doc.close()
+    assert [w.text for w in words] == ["Alpha", "*"]
+    alpha, star = words
+    # From the origin to the advance width (not the glyph's ink), one font size high,
+    # bottom at the font's descent (Helvetica: 0.207 em below the baseline; pdfium reads
+    # an unembedded Helvetica with a stand-in font a little deeper).
+    assert alpha.x0 == pytest.approx(100, abs=0.05)
+    assert alpha.x1 == pytest.approx(100 + stringWidth("Alpha", "Helvetica", 10), abs=0.05)
+    assert star.x0 == pytest.approx(100 + stringWidth("Alpha ", "Helvetica", 10), abs=0.05)
+    assert star.x1 - star.x0 == pytest.approx(stringWidth("*", "Helvetica", 10), abs=0.05)
+    assert alpha.bottom == pytest.approx(A4[1] - 700 + 2.07, abs=0.3)
+    assert alpha.bottom - alpha.top == pytest.approx(10, abs=0.01)
+    assert alpha.size == pytest.approx(10) and not alpha.bold
+
+
+def test_ruling_edges_from_path_objects() -> None:
+    def draw(c: canvas.Canvas) -> None:
+        c.line(100, 700, 300, 700)  # a stroked line
+        c.rect(100, 650, 200, 0.5, stroke=0, fill=1)  # a thin filled rectangle
+        c.rect(100, 500, 200, 100)  # a box: four edges
+        path = c.beginPath()  # a grid drawn as one path
+        path.moveTo(350, 500)
+        path.lineTo(350, 600)
+        path.moveTo(400, 500)
+        path.lineTo(400, 600)
+        c.drawPath(path)
+        c.circle(450, 300, 40)  # curves: no rule
+        c.beginForm("rule")
+        c.line(0, 0, 100, 0)
+        c.endForm()
+        c.saveState()
+        c.translate(100, 200)  # the form's rule lands at y = 200 on the page
+        c.doForm("rule")
+        c.restoreState()
+    doc = pypdfium2.PdfDocument(_pages(draw))
+    try:
+        page = doc[0]
+        edges = read_edges(page, page.get_mediabox()[3])
+        page.close()
+    finally:
+        doc.close()
+    top = A4[1]
+
+    def has(x0: float, y0: float, x1: float, y1: float) -> bool:  # user space, bottom-left
+        want = (x0, top - max(y0, y1), x1, top - min(y0, y1))
+        return any(all(abs(a - b) <= 1.5 for a, b in zip((e.x0, e.top, e.x1, e.bottom), want,
+                                                           strict=True)) for e in edges)
+
+    assert has(100, 700, 300, 700) and has(100, 650.25, 300, 650.25)
+    assert has(100, 500, 300, 500) and has(100, 600, 300, 600)
+    assert has(100, 500, 100, 600) and has(300, 500, 300, 600)
+    assert has(350, 500, 350, 600) and has(400, 500, 400, 600)
+    assert has(100, 200, 200, 200)
+    assert not any(410 < e.x0 < 490 and top - 340 < e.top < top - 260 for e in edges)
+
+
+def _sideways_table(c: canvas.Canvas, page_rotation: int) -> None:
+    """A ruled table written upwards (rotated 90 degrees anticlockwise) on a portrait page."""
+    if page_rotation:
+        c.setPageRotation(page_rotation)
+    c.saveState()
+    c.translate(400, 100)
+    c.rotate(90)
+    table = Table(RULED_ROWS, colWidths=[120, 90, 90])
+    table.setStyle(TableStyle([
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        ("SPAN", (1, 0), (2, 0)),
+        ("FONT", (0, 0), (-1, -1), "Helvetica", 10),
+    ]))
+    table.wrapOn(c, 500, 500)
+    table.drawOn(c, 0, 0)
+    c.restoreState()
+
+
+@pytest.mark.parametrize("rotation", [0, 90])
+def test_sideways_table_is_read_upright(rotation: int) -> None:
+    # /Rotate 90 shows it upright; without it the reader turns the page: the same table.
+    tables = _on_page(_pages(lambda c: _sideways_table(c, rotation)), 1)
+    assert len(tables) == 1
+    t = tables[0]
+    grid = _grid(t)
+    assert grid[(0, 0)] == "Drug" and grid[(0, 1)] == "Dose (mg)"
+    assert [grid[(r, 0)] for r in (2, 3, 4)] == ["Metformin", "Lisinopril", "Atorvastatin"]
+    assert grid[(4, 2)] == "40"
+    # Boxes come back in user space like the parser's lines: the table stands upright there
+    # (narrow and tall), to the left of x = 400 where it was drawn.
+    x0, top, x1, bottom = t.bbox
+    assert x1 - x0 < bottom - top and 300 < x0 < x1 <= 401
+
+
+def test_estimated_prose_words_do_not_change_the_tables(tables_pdf: bytes) -> None:
+    doc = pypdfium2.PdfDocument(tables_pdf)
+    try:
+        for index in (0, 1):
+            with PdfPage(doc, index) as page:
+                read = tables_on_page(read_page_data(page))
+                lines = page.lines()
+                estimated = read_page_data(page, lines)
+            assert len(estimated.words) == len(read_page_data_words(doc, index))
+            assert [(t.bbox, _grid(t)) for t in tables_on_page(estimated)] == \
+                [(t.bbox, _grid(t)) for t in read]
+    finally:
+        doc.close()
+
+
+def read_page_data_words(doc: pypdfium2.PdfDocument, index: int) -> list[str]:
+    with PdfPage(doc, index) as page:
+        return [w.text for w in read_page_data(page).words]

@@ -1,9 +1,10 @@
-"""PDF to Document: pypdfium2 for all running text, pdfplumber only on pages with tables.
+"""PDF to Document: pypdfium2 reads everything; tables are looked for on likely pages only.
 
 Flow: open the bytes with pypdfium2 (errors become ``encrypted`` / ``corrupt`` / ``empty``
 ExtractorErrors), read every page's lines with geometry and font
-(:mod:`~extractor.parsers.pdf_lines`), ask :mod:`~extractor.parsers.pdf_tables` which pages
-may hold tables and find them with pdfplumber on those pages only, then remove running
+(:mod:`~extractor.parsers.pdf_lines`); when :mod:`~extractor.parsers.pdf_tables` judges from
+those lines that a page may hold a table, read its words and ruling lines from the same open
+page and find its tables; then remove running
 headers/footers and order each page's lines and tables (:mod:`~extractor.parsers.pdf_layout`)
 and turn them into title, headings, paragraphs and captions
 (:mod:`~extractor.parsers.pdf_text`). Text inside a table's box is left out of the running
@@ -14,7 +15,6 @@ Each block carries its 1-based page and box (top-left origin) on the page where 
 
 from __future__ import annotations
 
-import io
 import re
 from datetime import date
 
@@ -25,8 +25,9 @@ from extractor.document import Document, Metadata
 from extractor.errors import ExtractorError
 from extractor.parsers.builder import DocumentBuilder
 from extractor.parsers.pdf_layout import Item, TableSlot, order_page, strip_page_furniture
-from extractor.parsers.pdf_lines import Line, PageLines, read_page
-from extractor.parsers.pdf_tables import DetectedTable, candidate_pages, find_tables
+from extractor.parsers.pdf_lines import Line, PageLines, PdfPage
+from extractor.parsers.pdf_table_pages import PageData, page_may_hold_table, read_page_data
+from extractor.parsers.pdf_tables import DetectedTable, detect_tables
 from extractor.parsers.pdf_text import TextBlock, build_blocks
 from extractor.parsers.source import RawInput
 
@@ -46,7 +47,7 @@ _FILE_TITLE = re.compile(r"\.(?:dvi|indd|docx?|pdf|tex|qxd|rtf|xml)\b|^untitled|
 def parse_pdf(raw: RawInput, *, tables: bool = True) -> list[Document]:
     """Parse a born-digital PDF into one Document (see the module docstring).
 
-    ``tables=False`` skips table detection (pdfplumber): faster, all text stays running text.
+    ``tables=False`` skips table detection: faster, all text stays running text.
     """
     if not raw.data.strip():
         raise ExtractorError("file is empty", code="empty")
@@ -59,9 +60,8 @@ def parse_pdf(raw: RawInput, *, tables: bool = True) -> list[Document]:
                 raise ExtractorError("truncated or damaged PDF: no page could be read",
                                      code="corrupt")
             raise ExtractorError("PDF has no pages", code="empty")
-        pages = _read_pages(pdf, n_pages, warnings)
+        pages, page_data = _read_pages(pdf, n_pages, tables, warnings)
         info = _info(pdf)
-        candidates = _candidates(pdf, warnings) if tables else []
     finally:
         pdf.close()
     if not any(ln.text.strip() for page in pages for ln in page.lines):
@@ -71,7 +71,7 @@ def parse_pdf(raw: RawInput, *, tables: bool = True) -> list[Document]:
         raise ExtractorError(_NO_TEXT, code="empty")
     if b"%%EOF" not in raw.data[-4096:]:
         warnings.append("the file looks truncated (no %%EOF marker); some content may be lost")
-    found = _find_tables(raw.data, candidates, warnings)
+    found = [t for data in page_data for t in detect_tables(data)]
     builder = DocumentBuilder(raw=raw, format="pdf", warnings=warnings)
     builder.metadata = _metadata(info, pages)
     strip_page_furniture(pages)
@@ -98,15 +98,32 @@ def _open(data: bytes) -> pdfium.PdfDocument:
         raise ExtractorError(f"corrupt PDF: {type(err).__name__}", code="corrupt") from None
 
 
-def _read_pages(pdf: pdfium.PdfDocument, n_pages: int, warnings: list[str]) -> list[PageLines]:
+def _read_pages(pdf: pdfium.PdfDocument, n_pages: int, tables: bool,
+                warnings: list[str]) -> tuple[list[PageLines], list[PageData]]:
+    """Every page's lines; with ``tables``, also the table data of the pages that may hold
+    tables (read while the page is open, so its text is loaded once)."""
     pages: list[PageLines] = []
+    page_data: list[PageData] = []
     for i in range(n_pages):
         try:
-            pages.append(read_page(pdf, i))
+            with PdfPage(pdf, i) as page:
+                lines = page.lines()
+                pages.append(lines)
+                if tables and page_may_hold_table(lines):
+                    page_data.append(_page_data(page, lines, warnings))
         except pdfium.PdfiumError:
             warnings.append(f"page {i + 1} could not be read and was skipped")
-            pages.append(PageLines(page=i + 1, width=612.0, height=792.0, lines=[]))
-    return pages
+            if len(pages) == i:
+                pages.append(PageLines(page=i + 1, width=612.0, height=792.0, lines=[]))
+    return pages, page_data
+
+
+def _page_data(page: PdfPage, lines: PageLines, warnings: list[str]) -> PageData:
+    try:
+        return read_page_data(page, lines)
+    except Exception as err:  # table detection is best effort; the text still parses
+        warnings.append(f"table detection failed on page {page.number} ({type(err).__name__})")
+        return PageData(page.number, page.width, page.height, [], [])
 
 
 def _info(pdf: pdfium.PdfDocument) -> dict[str, str]:
@@ -114,27 +131,6 @@ def _info(pdf: pdfium.PdfDocument) -> dict[str, str]:
         return {k: str(v) for k, v in pdf.get_metadata_dict(skip_empty=True).items()}
     except Exception:  # a damaged info dictionary only costs us metadata
         return {}
-
-
-def _candidates(pdf: pdfium.PdfDocument, warnings: list[str]) -> list[int]:
-    try:
-        return candidate_pages(pdf)
-    except Exception as err:  # table detection is best effort; the text still parses
-        warnings.append(f"table page detection failed ({type(err).__name__})")
-        return []
-
-
-def _find_tables(data: bytes, pages: list[int], warnings: list[str]) -> list[DetectedTable]:
-    if not pages:
-        return []
-    import pdfplumber  # slow to import; only documents with table pages pay for it
-
-    try:
-        with pdfplumber.open(io.BytesIO(data)) as plumber:
-            return find_tables(plumber, pages)
-    except Exception as err:  # pdfminer raises many exception types on damaged files
-        warnings.append(f"table detection failed ({type(err).__name__}); tables skipped")
-        return []
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,42 +1,40 @@
 """Table detection and structure recovery for born-digital PDFs.
 
-Two cooperating detectors work on one page at a time (pdfplumber objects):
+Two cooperating detectors work on one page at a time, on a :class:`PageData` (words with
+boxes, font size and weight, and ruling edges) read with pypdfium2:
 
-* **lattice**: tables drawn with a full grid of ruling lines, taken from pdfplumber's
-  ``lines`` strategy and kept only when the grid really has rows, columns and text;
+* **lattice**: tables drawn with a full grid of ruling lines: pdfplumber's own grid
+  functions (``pdfplumber.table``: merge edges, intersections, cells, tables) run on the
+  page's edges; a grid is kept only when it really has rows, columns and text;
 * **stream**: borderless tables found from word alignment.  Words are grouped into text
   lines, lines into *segments* (runs of words separated by small gaps); a run of lines
   with several segments (and no prose in between) is a table region; its columns are the
   x-ranges that the segments of nearly every line leave empty; rows are the text lines,
   with wrapped cell text merged back into its row.
 
-:func:`candidate_pages` is a cheap pypdfium2-only prefilter so that the (slow) pdfplumber
-work runs only on pages that may hold a table.
+The page data and the cheap prefilter that decides which pages get it are in
+:mod:`~extractor.parsers.pdf_table_pages`.
 """
 
 from __future__ import annotations
 
-import ctypes
+import bisect
 import re
 import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import pypdfium2.raw as pdfium_c
+import pypdfium2 as pdfium
 
 from extractor.document import BBox
 from extractor.parsers.builder import PlacedCell, normalize_inline
+from extractor.parsers.pdf_lines import PdfPage, Word
+from extractor.parsers.pdf_rules import Edge
+from extractor.parsers.pdf_table_pages import CAPTION, PageData, read_page_data
 
-if TYPE_CHECKING:  # pragma: no cover - typing only
-    import pdfplumber
-    import pypdfium2
-    from pdfplumber.page import Page
-
-CAPTION = re.compile(r"^\s*(?i:table|tab\.)\s*[A-Z]?[-.–]?\d+[A-Za-z]?\b")
 FILL_MIN = 0.4  # a table fills at least this share of its grid
 GAP_BREAK = 3.5  # a vertical gap this many font sizes high ends a table region
-_LEADER = re.compile(r"^[.…·]{3,}$")
 _PLAIN_NUMBER = re.compile(r"^[-–−]?\d[\d.,]*%?$")
 _NUMERIC = re.compile(r"^[\s\d.,%()+\-–−<>=±/*~$€£]+$")
 
@@ -46,7 +44,7 @@ class DetectedTable:
     """A table found on a page: its grid of cells and where it is."""
 
     page: int  # 1-based
-    bbox: BBox  # (x0, top, x1, bottom), PDF points, top-left origin (pdfplumber coords)
+    bbox: BBox  # (x0, top, x1, bottom), PDF points, top-left origin
     cells: list[PlacedCell]
     header_rows: int
     caption: str | None = None  # "Table 2. ..." text found just above/below, when present
@@ -54,188 +52,95 @@ class DetectedTable:
 
 
 # ---------------------------------------------------------------------------------------------
-# candidate pages (pypdfium2 only)
-# ---------------------------------------------------------------------------------------------
-
-def candidate_pages(doc: pypdfium2.PdfDocument) -> list[int]:
-    """Cheap (pypdfium2 only, ~ms per page) guess of the 1-based pages that may hold tables.
-
-    A page is a candidate when its text mentions a table caption ("Table 3"), when it
-    has several text lines split into three or more runs by wide gaps, or several lines
-    of short runs separated by a wide gap (two-column tables).  Meant to over-report:
-    missing a table page loses the table, a false candidate only costs time.
-    """
-    pages: list[int] = []
-    for index in range(len(doc)):
-        page = doc[index]
-        try:
-            textpage = page.get_textpage()
-            try:
-                if _page_may_hold_table(textpage, page.get_width()):
-                    pages.append(index + 1)
-            finally:
-                textpage.close()
-        finally:
-            page.close()
-    return pages
-
-
-def _page_may_hold_table(textpage: Any, width: float) -> bool:
-    text = textpage.get_text_range()
-    if any(CAPTION.match(line) for line in text.splitlines()):
-        return True
-    # Character boxes (not pdfium's text rects, which may bridge wide gaps when a PDF
-    # writes space characters between columns); whitespace characters are skipped.
-    boxes: list[tuple[float, float, float, float]] = []
-    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
-    handle = textpage.raw
-    for i in range(pdfium_c.FPDFText_CountChars(handle)):
-        if i >= len(text) or text[i].isspace():
-            continue
-        ok = pdfium_c.FPDFText_GetCharBox(handle, i, left, right, bottom, top)
-        if ok and right.value > left.value:
-            boxes.append((left.value, bottom.value, right.value, top.value))
-    return _aligned_rows(boxes, width)
-
-
-def _aligned_rows(boxes: list[tuple[float, float, float, float]], width: float) -> bool:
-    """Whether enough text lines break into runs separated by wide gaps (column layout)."""
-    rows: list[list[tuple[float, float, float, float]]] = []
-    for r in sorted(boxes, key=lambda r: (-round((r[1] + r[3]) / 2), r[0])):
-        mid, height = (r[1] + r[3]) / 2, max(r[3] - r[1], 1.0)
-        if rows:
-            last = rows[-1][-1]
-            if abs((last[1] + last[3]) / 2 - mid) < 0.5 * max(height, last[3] - last[1]):
-                rows[-1].append(r)
-                continue
-        rows.append([r])
-    many = short_pairs = 0
-    for row in rows:
-        if len(row) < 2:
-            continue
-        row.sort(key=lambda r: r[0])
-        char_w = statistics.median(r[2] - r[0] for r in row)
-        runs = [[row[0][0], row[0][2]]]
-        for r in row[1:]:
-            if r[0] - runs[-1][1] > max(1.6 * char_w, 3.0):
-                runs.append([r[0], r[2]])
-            else:
-                runs[-1][1] = max(runs[-1][1], r[2])
-        if len(runs) >= 3:
-            many += 1
-        elif len(runs) == 2 and (all(b - a < 0.3 * width for a, b in runs)
-                                 or runs[1][1] - runs[1][0] < 0.12 * width):
-            short_pairs += 1
-    return many >= 3 or short_pairs >= 4
-
-
-
-# ---------------------------------------------------------------------------------------------
 # words, lines, segments
 # ---------------------------------------------------------------------------------------------
 
-@dataclass
-class _Word:
-    text: str
-    x0: float
-    x1: float
-    top: float
-    bottom: float
-    size: float
-    bold: bool
-
-
-@dataclass
 class _Segment:
-    words: list[_Word]
+    """A run of words on one line (its words must not change after construction)."""
 
-    @property
-    def x0(self) -> float:
-        return self.words[0].x0
+    __slots__ = ("words", "x0", "x1")
 
-    @property
-    def x1(self) -> float:
-        return max(w.x1 for w in self.words)
+    def __init__(self, words: list[Word], x1: float) -> None:
+        self.words = words
+        self.x0 = words[0].x0
+        self.x1 = x1
 
     @property
     def text(self) -> str:
         return " ".join(w.text for w in self.words)
 
 
-@dataclass
 class _Line:
-    words: list[_Word]
-    segments: list[_Segment] = field(default_factory=list)
+    """A text line: its words left to right, extents, median font size and segments.
+
+    The extents are computed once (the detectors read them many times); the words of a
+    line do not change after construction.
+    """
+
+    __slots__ = ("words", "top", "bottom", "x0", "x1", "size", "text", "_segments", "_wide")
+
+    def __init__(self, words: list[Word]) -> None:
+        self.words = sorted(words, key=lambda w: w.x0)
+        self.top = min(w.top for w in words)
+        self.bottom = max(w.bottom for w in words)
+        self.x0 = self.words[0].x0
+        self.x1 = max(w.x1 for w in words)
+        self.size = statistics.median(w.size for w in words)
+        self.text = " ".join(w.text for w in self.words)
+        self._segments: list[_Segment] | None = None
+        self._wide: list[_Segment] | None = None
 
     @property
-    def top(self) -> float:
-        return min(w.top for w in self.words)
+    def segments(self) -> list[_Segment]:
+        """The line split at gaps wider than about two letter spaces (cell boundaries)."""
+        if self._segments is None:
+            self._segments = _split(self.words, 0.55)
+        return self._segments
 
     @property
-    def bottom(self) -> float:
-        return max(w.bottom for w in self.words)
-
-    @property
-    def x0(self) -> float:
-        return min(w.x0 for w in self.words)
-
-    @property
-    def x1(self) -> float:
-        return max(w.x1 for w in self.words)
-
-    @property
-    def size(self) -> float:
-        return statistics.median(w.size for w in self.words)
-
-    @property
-    def text(self) -> str:
-        return " ".join(w.text for w in self.words)
+    def wide_segments(self) -> list[_Segment]:
+        """The line split only at gaps wider than one font size (column gaps)."""
+        if self._wide is None:
+            self._wide = _split(self.words, 1.0)
+        return self._wide
 
 
-def _words(page: Page) -> list[_Word]:
-    out = []
-    for w in page.extract_words(x_tolerance=1.5, y_tolerance=2.5, keep_blank_chars=False,
-                                extra_attrs=["size", "fontname"]):
-        if _LEADER.match(w["text"]):
-            continue  # dot leaders join a row label to its values; they are not content
-        name = str(w.get("fontname", "")).lower()
-        out.append(_Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"],
-                         float(w.get("size") or (w["bottom"] - w["top"])),
-                         "bold" in name or "black" in name or "heavy" in name))
-    return out
-
-
-def _group_lines(words: list[_Word]) -> list[_Line]:
+def _group_lines(words: list[Word]) -> list[_Line]:
     """Words to text lines: a word joins a line whose vertical extent mostly overlaps it."""
-    lines: list[_Line] = []
+    groups: list[list[Word]] = []
+    extents: list[list[float]] = []  # [top, bottom] of each group so far
     for w in sorted(words, key=lambda w: (w.top, w.x0)):
         h = w.bottom - w.top
-        for line in reversed(lines[-3:]):
-            overlap = min(line.bottom, w.bottom) - max(line.top, w.top)
-            if overlap > 0.5 * min(h, line.bottom - line.top):
-                line.words.append(w)
+        for k in range(len(groups) - 1, max(-1, len(groups) - 4), -1):
+            ext = extents[k]
+            if min(ext[1], w.bottom) - max(ext[0], w.top) > 0.5 * min(h, ext[1] - ext[0]):
+                groups[k].append(w)
+                ext[0], ext[1] = min(ext[0], w.top), max(ext[1], w.bottom)
                 break
         else:
-            lines.append(_Line([w]))
-    for line in lines:
-        line.words.sort(key=lambda w: w.x0)
-        line.segments = _split(line.words, 0.55)
+            groups.append([w])
+            extents.append([w.top, w.bottom])
+    lines = [_Line(g) for g in groups]
     lines.sort(key=lambda ln: ln.top)
     return lines
 
 
-def _split(words: list[_Word], em: float) -> list[_Segment]:
+def _split(words: list[Word], em: float) -> list[_Segment]:
     """Split a line's words wherever the gap exceeds ``em`` times the font size."""
-    segs = [_Segment([words[0]])]
-    for w in words[1:]:
-        prev = segs[-1].words[-1]
+    segs: list[_Segment] = []
+    run, x1 = [words[0]], words[0].x1
+    for prev, w in zip(words, words[1:], strict=False):
         size = max(min(w.size, prev.size), 4.0)
         # Two bare numbers side by side are two values even when set with a single space.
-        numbers = bool(_PLAIN_NUMBER.match(prev.text) and _PLAIN_NUMBER.match(w.text))
-        if w.x0 - prev.x1 > (0.15 if numbers else em) * size:
-            segs.append(_Segment([w]))
+        gap = w.x0 - prev.x1
+        if gap > em * size or (gap > 0.15 * size and _PLAIN_NUMBER.match(prev.text)
+                               and _PLAIN_NUMBER.match(w.text)):
+            segs.append(_Segment(run, x1))
+            run, x1 = [w], w.x1
         else:
-            segs[-1].words.append(w)
+            run.append(w)
+            x1 = max(x1, w.x1)
+    segs.append(_Segment(run, x1))
     return segs
 
 
@@ -248,7 +153,7 @@ def _is_prose_segment(seg: _Segment, body_width: float) -> bool:
 
 
 def _line_kind(line: _Line, body_width: float) -> str:
-    wide = _split(line.words, 1.0)
+    wide = line.wide_segments
     if len(wide) >= 2 and not all(_is_prose_segment(s, body_width) for s in wide):
         return "table"
     if any(_is_prose_segment(s, body_width) for s in wide) or (
@@ -260,7 +165,7 @@ def _line_kind(line: _Line, body_width: float) -> str:
 
 def _looks_like_prose(lines: list[_Line]) -> bool:
     """Multi-column running text: most runs of words are long (table cells are short)."""
-    segs = [seg for ln in lines for seg in _split(ln.words, 1.0)]
+    segs = [seg for ln in lines for seg in ln.wide_segments]
     return sum(len(seg.words) >= 5 for seg in segs) > 0.5 * len(segs)
 
 
@@ -348,7 +253,7 @@ def _col_range(x0: float, x1: float, cols: list[tuple[float, float]]) -> tuple[i
 class _RowCell:
     col: int
     colspan: int
-    words: list[_Word]
+    words: list[Word]
 
 
 def _line_cells(line: _Line, cols: list[tuple[float, float]]) -> list[_RowCell]:
@@ -357,7 +262,7 @@ def _line_cells(line: _Line, cols: list[tuple[float, float]]) -> list[_RowCell]:
         a, b = _col_range(seg.x0, seg.x1, cols)
         if a != b:
             # A segment over several columns: split at column gaps if its words allow it.
-            parts: dict[int, list[_Word]] = {}
+            parts: dict[int, list[Word]] = {}
             for w in seg.words:
                 k, _ = _col_range(w.x0, w.x1, cols)
                 parts.setdefault(k, []).append(w)
@@ -458,59 +363,95 @@ def _stream_table(lines: list[_Line], page_no: int,
 # ruled tables
 # ---------------------------------------------------------------------------------------------
 
-def _inside(w: _Word, box: BBox, pad: float = 1.0) -> bool:
+def _inside(w: Word, box: BBox, pad: float = 1.0) -> bool:
     cx, cy = (w.x0 + w.x1) / 2, (w.top + w.bottom) / 2
     return box[0] - pad <= cx <= box[2] + pad and box[1] - pad <= cy <= box[3] + pad
 
 
-def _lattice(cells: list[BBox], words: list[_Word], page_no: int,
+def _lattice(cells: list[BBox], words: list[Word], page_no: int,
              bbox: BBox) -> DetectedTable | None:
     """A fully ruled grid, or None when its cells hide unruled rows or columns.
 
     Tables ruled only around the header or with shaded row bands give grid cells that
     hold several aligned rows or columns of text; those are left to the text-based path.
     """
-    for i, a in enumerate(cells):  # nested or overlapping boxes: not a clean grid
-        for b in cells[i + 1:]:
-            if min(a[2], b[2]) - max(a[0], b[0]) > 1 and min(a[3], b[3]) - max(a[1], b[1]) > 1:
-                return None
     xs = sorted({round(c[0], 1) for c in cells} | {round(c[2], 1) for c in cells})
     ys = sorted({round(c[1], 1) for c in cells} | {round(c[3], 1) for c in cells})
+    x_at = {x: i for i, x in enumerate(xs)}
+    y_at = {y: i for i, y in enumerate(ys)}
+    spans = [(x_at[round(c[0], 1)], y_at[round(c[1], 1)], x_at[round(c[2], 1)],
+              y_at[round(c[3], 1)]) for c in cells]
+    # Which cell covers each slot between neighbouring grid lines. Two cells that overlap
+    # share a slot: nested or overlapping boxes are not a clean grid.
+    owner: dict[tuple[int, int], int] = {}
+    for k, (c0, r0, c1, r1) in enumerate(spans):
+        for r in range(r0, r1):
+            for c in range(c0, c1):
+                j = owner.setdefault((r, c), k)
+                if j != k and _overlap(cells[j], cells[k]):
+                    return None
+    inner: list[list[Word]] = [[] for _ in cells]
+    for w in words:  # each word to the cell that holds its centre
+        cx, cy = (w.x0 + w.x1) / 2, (w.top + w.bottom) / 2
+        k = owner.get((bisect.bisect_right(ys, cy) - 1, bisect.bisect_right(xs, cx) - 1), -1)
+        if k >= 0 and _inside(w, cells[k], 0.0):
+            inner[k].append(w)
     placed = []
-    for c in cells:
-        inner = [w for w in words if _inside(w, c, 0.0)]
-        if inner:
-            lines = _group_lines(inner)
-            if any(len(_split(ln.words, 1.0)) > 1 for ln in lines):
+    for box, (c0, r0, c1, r1), ws in zip(cells, spans, inner, strict=True):
+        text = ""
+        if ws:
+            lines = _group_lines(ws)
+            if any(len(ln.wide_segments) > 1 for ln in lines):
                 return None
             if sum(_is_numeric(ln.text) for ln in lines) > 1:
                 return None
-        text = normalize_inline(" ".join(ln.text for ln in _group_lines(inner))) if inner else ""
-        col, row = xs.index(round(c[0], 1)), ys.index(round(c[1], 1))
-        colspan = max(1, xs.index(round(c[2], 1)) - col)
-        rowspan = max(1, ys.index(round(c[3], 1)) - row)
-        placed.append(PlacedCell(row, col, text, rowspan, colspan, c))
+            text = normalize_inline(" ".join(ln.text for ln in lines))
+        placed.append(PlacedCell(r0, c0, text, max(1, r1 - r0), max(1, c1 - c0), box))
     return DetectedTable(page_no, bbox, placed, 1, flags=["ruled"])
+
+
+def _overlap(a: BBox, b: BBox) -> bool:
+    """Whether two boxes overlap by more than a point both ways."""
+    return min(a[2], b[2]) - max(a[0], b[0]) > 1 and min(a[3], b[3]) - max(a[1], b[1]) > 1
 
 
 def _box(b: Sequence[float]) -> BBox:
     return (float(b[0]), float(b[1]), float(b[2]), float(b[3]))
 
 
-def _ruled_regions(page: Page) -> list[tuple[BBox, list[BBox]]]:
-    """Boxes (and grid cells) of tables drawn with ruling lines, per pdfplumber."""
+def _edge_dict(e: Edge) -> dict[str, Any]:
+    """An edge as the dict pdfplumber's table functions expect."""
+    return {"x0": e.x0, "x1": e.x1, "top": e.top, "bottom": e.bottom, "doctop": e.top,
+            "width": e.x1 - e.x0, "height": e.bottom - e.top, "object_type": "line",
+            "orientation": "h" if e.horizontal else "v"}
+
+
+def _ruled_regions(edges: Sequence[Edge]) -> list[tuple[BBox, list[BBox]]]:
+    """Boxes (and grid cells) of tables drawn with ruling lines.
+
+    pdfplumber's ``lines`` strategy with its default tolerances (snap and join 3 pt,
+    edges of 3 pt or more, intersections within 3 pt), on our edges.
+    """
+    if len(edges) < 4:  # a grid cell needs two edges of each direction
+        return []
+    from pdfplumber import table as grid  # a slow import: only pages with rules pay for it
+
+    merged = grid.merge_edges([_edge_dict(e) for e in edges], 3, 3, 3, 3)
+    merged = [e for e in merged if e["width" if e["orientation"] == "h" else "height"] >= 3]
+    cells_all = grid.intersections_to_cells(grid.edges_to_intersections(merged, 3, 3))
     out: list[tuple[BBox, list[BBox]]] = []
-    settings = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
-    for table in page.find_tables(settings):
-        cells: list[BBox] = [_box(c) for c in table.cells]
+    for group in grid.cells_to_tables(cells_all):
+        cells: list[BBox] = [_box(c) for c in group]
         xs = {round(c[0], 1) for c in cells} | {round(c[2], 1) for c in cells}
         ys = {round(c[1], 1) for c in cells} | {round(c[3], 1) for c in cells}
         if len(cells) >= 2 and (len(xs) >= 3 or len(ys) >= 3):
-            out.append((_box(table.bbox), cells))
+            bbox = (min(c[0] for c in cells), min(c[1] for c in cells),
+                    max(c[2] for c in cells), max(c[3] for c in cells))
+            out.append((bbox, cells))
     return out
 
 
-def _grow(bbox: BBox, words: list[_Word]) -> BBox:
+def _grow(bbox: BBox, words: list[Word]) -> BBox:
     """Widen a ruled box over words on its rows just outside it (an unruled stub column)."""
     x0, top, x1, bottom = bbox
     row_words = [w for w in words if top <= (w.top + w.bottom) / 2 <= bottom]
@@ -525,13 +466,9 @@ def _grow(bbox: BBox, words: list[_Word]) -> BBox:
     return (x0, top, x1, bottom)
 
 
-def _h_rules(page: Page) -> list[tuple[float, float, float]]:
+def _h_rules(edges: Sequence[Edge]) -> list[tuple[float, float, float]]:
     """Horizontal ruling lines as (y, x0, x1)."""
-    rules = []
-    for e in page.edges:
-        if e.get("orientation") == "h" and e["x1"] - e["x0"] > 10:
-            rules.append((float(e["top"]), float(e["x0"]), float(e["x1"])))
-    return rules
+    return [(e.top, e.x0, e.x1) for e in edges if e.horizontal and e.x1 - e.x0 > 10]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -571,15 +508,15 @@ def _plausible(table: DetectedTable) -> bool:
             and long_cells <= 0.5 * len(filled))
 
 
-def tables_on_page(page: Page, page_no: int) -> list[DetectedTable]:
-    """All tables on one pdfplumber page, top to bottom."""
-    words = _words(page)
+def tables_on_page(data: PageData) -> list[DetectedTable]:
+    """All tables on one page, top to bottom."""
+    words, page_no = data.words, data.page
     if not words:
         return []
-    rules = _h_rules(page)
+    rules = _h_rules(data.edges)
     tables: list[DetectedTable] = []
     rest = list(words)
-    for bbox, cells in _ruled_regions(page):
+    for bbox, cells in _ruled_regions(data.edges):
         bbox = _grow(bbox, rest)
         inner = [w for w in rest if _inside(w, bbox)]
         if not inner:
@@ -592,7 +529,7 @@ def tables_on_page(page: Page, page_no: int) -> list[DetectedTable]:
             rest = [w for w in rest if not _inside(w, bbox)]
     all_lines = _group_lines(words)
     if rest:
-        lines = _group_lines(rest)
+        lines = all_lines if len(rest) == len(words) else _group_lines(rest)
         body_width = max(ln.x1 for ln in all_lines) - min(ln.x0 for ln in all_lines)
         for region in _regions(lines, body_width):
             table = _stream_table(region, page_no, rules)
@@ -603,21 +540,41 @@ def tables_on_page(page: Page, page_no: int) -> list[DetectedTable]:
     return sorted(tables, key=lambda t: (t.bbox[1], t.bbox[0]))
 
 
-def find_tables(pdf: pdfplumber.PDF, pages: Iterable[int]) -> list[DetectedTable]:
-    """Tables on the given 1-based pages, in reading order.
+def detect_tables(data: PageData) -> list[DetectedTable]:
+    """:func:`tables_on_page` with boxes in user space (like the parser's lines); a page the
+    detectors choke on yields no tables.
 
-    Pages outside the document are ignored; a page that pdfplumber cannot analyse
-    yields no tables rather than an error (the running text is the PDF parser's job).
+    Table detection is best effort: a damaged or odd page loses its tables, not the
+    document (the running text is the PDF parser's job).
+    """
+    try:
+        tables = tables_on_page(data)
+    except Exception:  # noqa: BLE001 - see the docstring
+        return []
+    frame = data.frame
+    if frame.rotation:
+        for t in tables:
+            t.bbox = frame.to_user(t.bbox)
+            for c in t.cells:
+                if c.bbox is not None:
+                    c.bbox = frame.to_user(c.bbox)
+    return tables
+
+
+def find_tables(pdf: pdfium.PdfDocument, pages: Iterable[int]) -> list[DetectedTable]:
+    """Tables on the given 1-based pages of an open document, in page order.
+
+    Pages outside the document are ignored; a page that cannot be read or analysed
+    yields no tables rather than an error.
     """
     out: list[DetectedTable] = []
     for n in sorted(set(pages)):
-        if not 1 <= n <= len(pdf.pages):
+        if not 1 <= n <= len(pdf):
             continue
-        page = pdf.pages[n - 1]
         try:
-            out.extend(tables_on_page(page, n))
-        except Exception:  # noqa: BLE001 - a damaged page loses its tables, not the document
+            with PdfPage(pdf, n - 1) as page:
+                data = read_page_data(page, page.lines())
+        except pdfium.PdfiumError:
             continue
-        finally:
-            page.flush_cache()
+        out.extend(detect_tables(data))
     return out

@@ -49,7 +49,8 @@ _BULLET = re.compile(r"^\s*[•●▪■◦‣∙·–-]\s")
 _WORDS = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _AUTHOR_MARK = re.compile(r"[a-zà-ÿ],?\d{1,2}(?:,\d{1,2})*(?:\s|$)")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff]")
-_HYPHEN_END = re.compile("(\\w+)([-\u2010\u00ad" + PDFIUM_HYPHENS + r"])\s*$")
+_HYPHEN_CHARS = "-\u2010\u00ad" + PDFIUM_HYPHENS
+_HYPHEN_END = re.compile("(\\w+)([" + _HYPHEN_CHARS + r"])\s*$")
 _WORD_START = re.compile(r"^\s*(\w+)")
 
 
@@ -92,13 +93,24 @@ def body_font_size(lines: Iterable[Line]) -> float:
     return max(k for k, w in weights.items() if w >= 0.4 * top and k <= 1.5 * lead)
 
 
+def _letters(text: str, n: int) -> bool:
+    """Whether ``text`` has at least ``n`` letters (stops counting there: it is called on
+    every line)."""
+    for c in text:
+        if c.isalpha():
+            n -= 1
+            if n <= 0:
+                return True
+    return n <= 0
+
+
 def heading_level(line: Line, body: float, body_bold: bool) -> int | None:
     """The section level when ``line`` looks like a heading, else None."""
     text = line.text.strip()
     words = text.split()
     if not text or len(text) > 150 or len(words) > 18 or CAPTION_START.match(text):
         return None
-    if text.endswith((",", ";")) or text.count(",") >= 2 or sum(c.isalpha() for c in text) < 3:
+    if text.endswith((",", ";")) or text.count(",") >= 2 or not _letters(text, 3):
         return None
     if _AUTHOR_MARK.search(text):  # "Jane Roe,2 and John Doe3": an author line
         return None
@@ -167,6 +179,21 @@ def hyphen_vocabulary(lines: Iterable[str]) -> tuple[set[str], set[str]]:
     return hyphenated, plain
 
 
+def _hyphen_end(text: str) -> re.Match[str] | None:
+    """``_HYPHEN_END.search(text)``, looking at the end of a long text only.
+
+    The search tries every start position, so on a paragraph growing line by line it was
+    quadratic; a match that starts at the cut might go on to the left: search it all then.
+    """
+    if text.rstrip()[-1:] not in _HYPHEN_CHARS:  # no hyphen at the end: no match
+        return None
+    cut = max(0, len(text) - 120)
+    m = _HYPHEN_END.search(text, cut)
+    if m is not None and m.start() == cut and cut:
+        return _HYPHEN_END.search(text)
+    return m
+
+
 def join_lines(texts: list[str], hyphenated: set[str], plain: set[str]) -> str:
     """Join a paragraph's lines with spaces, repairing words hyphenated at a line end."""
     out = ""
@@ -177,7 +204,7 @@ def join_lines(texts: list[str], hyphenated: set[str], plain: set[str]) -> str:
         if not out:
             out = text
             continue
-        m = _HYPHEN_END.search(out)
+        m = _hyphen_end(out)
         nxt = _WORD_START.match(text)
         if m and m.group(2) and nxt:
             left, right = m.group(1), nxt.group(1)
