@@ -406,3 +406,143 @@ def test_estimated_prose_words_do_not_change_the_tables(tables_pdf: bytes) -> No
 def read_page_data_words(doc: pypdfium2.PdfDocument, index: int) -> list[str]:
     with PdfPage(doc, index) as page:
         return [w.text for w in read_page_data(page).words]
+
+
+# -- tables in one column of a two-column page ----------------------------------------------------
+
+COLUMN_ROWS = [
+    ["Test", "Result", "Range"],
+    ["Sodium", "139 mmol/L", "135-145"],
+    ["Potassium", "5.9 mmol/L", "3.5-5.1"],
+    ["Creatinine", "212 umol/L", "60-110"],
+    ["Urea", "14.2 mmol/L", "2.5-7.8"],
+    ["Glucose", "6.1 mmol/L", "3.9-5.6"],
+]
+
+
+def _right_column_prose(c: canvas.Canvas, top: float, lines: int, pitch: float = 13) -> None:
+    """Justified-looking invented prose filling the right column of an A4 page."""
+    words = PROSE.split()
+    k = 0
+    c.setFont("Helvetica", 10)
+    for n in range(lines):
+        line: list[str] = []
+        while c.stringWidth(" ".join([*line, words[k % len(words)]]), "Helvetica", 10) < 228:
+            line.append(words[k % len(words)])
+            k += 1
+        c.drawString(315, top - pitch * n, " ".join(line))
+
+
+def _left_table_beside_prose(c: canvas.Canvas) -> None:
+    """Prose in both columns; in the left one, a captioned borderless table whose row pitch
+    (11 pt) differs from the prose's (13 pt), so prose lines overlap two table rows."""
+    _two_columns(c, 780, 12)
+    _right_column_prose(c, 780 - 13 * 12, 30)
+    top = 780 - 13 * 12
+    c.setFont("Helvetica", 9)
+    c.drawString(50, top, "Table 1: Invented laboratory values.")
+    for r, row in enumerate(COLUMN_ROWS):
+        for x, text in zip((50, 130, 215), row, strict=True):
+            c.drawString(x, top - 16 - 11 * r, text)
+    _two_columns(c, top - 16 - 11 * len(COLUMN_ROWS) - 16, 10)
+
+
+def test_column_table_does_not_take_in_the_other_columns_prose() -> None:
+    tables = _on_page(_pages(_left_table_beside_prose), 1)
+    assert len(tables) == 1
+    grid = _grid(tables[0])
+    # Three columns, one row per drawn row: the header is not merged into the first row
+    # and no prose of the right column became a fourth column.
+    assert max(c for _, c in grid) == 2
+    assert max(r for r, _ in grid) == len(COLUMN_ROWS) - 1
+    assert [grid[(r, 0)] for r in range(len(COLUMN_ROWS))] == [row[0] for row in COLUMN_ROWS]
+    assert grid[(1, 1)] == "139 mmol/L" and grid[(5, 2)] == "3.9-5.6"
+    assert tables[0].bbox[2] < 300  # the box stays in the left column
+
+
+def _numbered_table(c: canvas.Canvas) -> None:
+    """A table with a numbered stub and text values (no numeric column to find the data
+    rows by), a wrapped header and a raised small ring (a degree sign) in one column."""
+    c.setFont("Helvetica", 9)
+    c.drawString(72, 760, "Table 2: Invented patients.")
+    for x, head in zip((72, 140, 210, 290), ("Number", "Age", "Sex", "Status"), strict=True):
+        c.drawString(x, 740, head)
+    c.drawString(134, 730, "(years)")
+    rows = [("1", "3", "M", "1"), ("2", "10", "F", "2"), ("3", "16", "M", "1"),
+            ("4", "7", "F", "3"), ("5", "12", "M", "2")]
+    for r, (num, age, sex, status) in enumerate(rows):
+        y = 712 - 14 * r
+        for x, text in ((72, num), (140, age), (210, sex), (290, status)):
+            c.setFont("Helvetica", 9)
+            c.drawString(x, y, text)
+        c.setFont("Helvetica", 5)
+        c.drawString(296, y + 3.2, "o")  # raised: pokes out above the row
+        c.setFont("Helvetica", 9)
+        c.drawString(300, y, "CR")
+
+
+def test_numbered_stub_wrapped_header_and_raised_small_type() -> None:
+    tables = _on_page(_pages(_numbered_table), 1)
+    assert len(tables) == 1
+    table = tables[0]
+    grid = _grid(table)
+    n_rows = max(r for r, _ in grid) + 1
+    assert n_rows == 6  # one header row and five rows: the small ring made no rows
+    assert grid[(0, 1)] == "Age (years)"
+    assert table.header_rows == 1
+    assert [grid[(r, 0)] for r in range(1, 6)] == ["1", "2", "3", "4", "5"]
+    assert all(grid[(r, 3)].replace(" ", "") == f"{s}oCR"
+               for r, s in zip(range(1, 6), "12132", strict=True))
+
+
+def _close_header_table(c: canvas.Canvas) -> None:
+    """A narrow table in the left column beside prose whose header cells sit less than a
+    font size apart (the header row reads as one run of six words)."""
+    _two_columns(c, 780, 14)
+    top = 780 - 13 * 14
+    _right_column_prose(c, top, 20)
+    c.setFont("Helvetica", 9)
+    c.drawString(50, top, "Table 3: Invented comparisons.")
+    heads = ["Peak mg/L", "Trough mg/L", "AUC h*mg/L"]
+    x = 110
+    xs = []
+    for head in heads:
+        xs.append(x)
+        x += stringWidth(head, "Helvetica", 9) + 8  # 8 pt: under one font size
+    for x, head in zip(xs, heads, strict=True):
+        c.drawString(x, top - 16, head)
+    for r, label in enumerate(("A versus B", "A versus C", "B versus C")):
+        c.drawString(50, top - 30 - 12 * r, label)
+        for k, x in enumerate(xs):
+            c.drawString(x, top - 30 - 12 * r, f"0.{r + 1}{k + 2}")
+    _two_columns(c, top - 90, 12)
+
+
+def test_header_with_close_cells_is_not_prose() -> None:
+    tables = _on_page(_pages(_close_header_table), 1)
+    assert len(tables) == 1
+    grid = _grid(tables[0])
+    assert [grid.get((0, k)) for k in range(1, 4)] == ["Peak mg/L", "Trough mg/L", "AUC h*mg/L"]
+    assert max(r for r, _ in grid) == 3 and max(c for _, c in grid) == 3
+    assert grid[(1, 0)] == "A versus B" and grid[(3, 3)] == "0.34"
+
+
+def test_wide_table_long_cells_stay_in_the_table() -> None:
+    """A full-width table above two-column prose: a long cell of its right-hand column is
+    not taken for running text of the page's right column."""
+    def draw(c: canvas.Canvas) -> None:
+        c.setFont("Helvetica", 9)
+        c.drawString(50, 790, "Table 4: Invented risk factors.")
+        rows = [("Study", "Design", "Size", "Details"),
+                ("Adams 2010", "Cohort", "200", "Higher cumulative dose raised the risk of harm"),
+                ("Baker 2011", "Trial", "340", "Baseline symptoms doubled the odds of toxicity"),
+                ("Clark 2012", "Cohort", "55", "Older age and smoking history were associated")]
+        for r, row in enumerate(rows):
+            for x, text in zip((50, 150, 250, 350), row, strict=True):
+                c.drawString(x, 770 - 14 * r, text)
+        _two_columns(c, 700, 40)
+    tables = _on_page(_pages(draw), 1)
+    assert len(tables) == 1
+    grid = _grid(tables[0])
+    assert max(r for r, _ in grid) == 3
+    assert grid[(2, 3)].startswith("Baseline symptoms")

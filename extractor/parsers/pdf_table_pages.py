@@ -257,21 +257,35 @@ def _runs(row: list[Line]) -> list[tuple[float, float, str]]:
 
 def _gutter(lines: list[Line], width: float) -> tuple[float, float] | None:
     """The x-range in the middle of the page that (almost) no line crosses, if any."""
+    return column_gutter([(ln.x0, ln.x1) for ln in lines], width)
+
+
+def column_gutter(spans: Sequence[tuple[float, float]], width: float,
+                  n_lines: int | None = None) -> tuple[float, float] | None:
+    """The x-range in the middle 40% of a page ``width`` wide that (almost) none of the
+    horizontal ``spans`` (x0, x1) of its lines or runs of text crosses, if any: the gutter
+    between the two columns of a two-column page.
+
+    At most a tenth of the page's ``n_lines`` (default: one per span) may cross it; of
+    several such ranges, the one crossed least wins (a table's column gap inside one
+    page column is crossed by that column's running text)."""
     n = int(width) + 2
-    if not lines or n < 10:
+    if not spans or n < 10:
         return None
     steps = np.zeros(n + 1)
-    x0 = np.clip(np.array([ln.x0 for ln in lines]).astype(int), 0, n)
-    x1 = np.clip(np.array([ln.x1 for ln in lines]).astype(int) + 1, 0, n)
+    x0 = np.clip(np.array([a for a, _ in spans]).astype(int), 0, n)
+    x1 = np.clip(np.array([b for _, b in spans]).astype(int) + 1, 0, n)
     np.add.at(steps, x0, 1)
     np.add.at(steps, x1, -1)
     cover = np.cumsum(steps)[:n]
     lo, hi = int(0.3 * width), int(0.7 * width)
-    free = np.flatnonzero(cover[lo:hi] <= max(1.0, 0.1 * len(lines)))
+    limit = max(1.0, 0.1 * (len(spans) if n_lines is None else n_lines))
+    free = np.flatnonzero(cover[lo:hi] <= limit)
     if not len(free):
         return None
-    runs = np.split(free, np.flatnonzero(np.diff(free) > 1) + 1)
-    best = max(runs, key=len)
-    if len(best) < 4:  # narrower than a column gutter: word spaces that happen to align
+    # Narrower than 4 pt: word spaces that happen to align, not a column gutter.
+    runs = [r for r in np.split(free, np.flatnonzero(np.diff(free) > 1) + 1) if len(r) >= 4]
+    if not runs:
         return None
+    best = min(runs, key=lambda r: (float(cover[lo + r].min()), -len(r)))
     return float(lo + best[0]), float(lo + best[-1] + 1)

@@ -31,7 +31,7 @@ from extractor.document import BBox
 from extractor.parsers.builder import PlacedCell, normalize_inline
 from extractor.parsers.pdf_lines import PdfPage, Word
 from extractor.parsers.pdf_rules import Edge
-from extractor.parsers.pdf_table_pages import CAPTION, PageData, read_page_data
+from extractor.parsers.pdf_table_pages import CAPTION, PageData, column_gutter, read_page_data
 
 FILL_MIN = 0.4  # a table fills at least this share of its grid
 GAP_BREAK = 3.5  # a vertical gap this many font sizes high ends a table region
@@ -108,18 +108,24 @@ class _Line:
 def _group_lines(words: list[Word]) -> list[_Line]:
     """Words to text lines: a word joins a line whose vertical extent mostly overlaps it."""
     groups: list[list[Word]] = []
-    extents: list[list[float]] = []  # [top, bottom] of each group so far
+    extents: list[list[float]] = []  # [top, bottom, largest font size] of each group so far
     for w in sorted(words, key=lambda w: (w.top, w.x0)):
         h = w.bottom - w.top
         for k in range(len(groups) - 1, max(-1, len(groups) - 4), -1):
             ext = extents[k]
-            if min(ext[1], w.bottom) - max(ext[0], w.top) > 0.5 * min(h, ext[1] - ext[0]):
+            overlap = min(ext[1], w.bottom) - max(ext[0], w.top)
+            if overlap <= 0:
+                continue
+            # Small type (a raised degree sign, an exponent) pokes out of its line more.
+            small = w.size < 0.75 * ext[2] or ext[2] < 0.75 * w.size
+            if overlap > (0.25 if small else 0.5) * min(h, ext[1] - ext[0]):
                 groups[k].append(w)
                 ext[0], ext[1] = min(ext[0], w.top), max(ext[1], w.bottom)
+                ext[2] = max(ext[2], w.size)
                 break
         else:
             groups.append([w])
-            extents.append([w.top, w.bottom])
+            extents.append([w.top, w.bottom, w.size])
     lines = [_Line(g) for g in groups]
     lines.sort(key=lambda ln: ln.top)
     return lines
@@ -152,9 +158,21 @@ def _is_prose_segment(seg: _Segment, body_width: float) -> bool:
     return len(seg.words) >= 6 and (seg.x1 - seg.x0) > 0.3 * body_width
 
 
+def _cell_breaks(line: _Line) -> bool:
+    """Two or more gaps far wider than the line's word spaces: a row of table cells set
+    close together (justified running text spaces its words evenly)."""
+    gaps = [w.x0 - p.x1 for p, w in zip(line.words, line.words[1:], strict=False)]
+    wide = [g for g in gaps if g > 0.55 * line.size]
+    rest = [g for g in gaps if g <= 0.55 * line.size]
+    return (len(wide) >= 2 and len(rest) >= 2
+            and min(wide) >= 3 * max(statistics.median(rest), 0.1 * line.size))
+
+
 def _line_kind(line: _Line, body_width: float) -> str:
     wide = line.wide_segments
     if len(wide) >= 2 and not all(_is_prose_segment(s, body_width) for s in wide):
+        return "table"
+    if len(line.segments) >= 3 and _cell_breaks(line):
         return "table"
     if any(_is_prose_segment(s, body_width) for s in wide) or (
         line.x1 - line.x0 > 0.6 * body_width and len(line.words) >= 6
@@ -169,9 +187,18 @@ def _looks_like_prose(lines: list[_Line]) -> bool:
     return sum(len(seg.words) >= 5 for seg in segs) > 0.5 * len(segs)
 
 
-def _regions(lines: list[_Line], body_width: float) -> list[list[_Line]]:
-    """Runs of table-like lines (short lines allowed inside), split at prose and big gaps."""
+def _regions(lines: list[_Line], body_width: float, prose: Sequence[_Line] = (),
+             mid: float | None = None) -> list[list[_Line]]:
+    """Runs of table-like lines (short lines allowed inside), split at prose and big gaps.
+
+    ``prose`` are extra lines of running text (a column of a two-column page, taken out of
+    ``lines``; ``mid`` is the middle of that page's column gutter). A prose line ends a
+    run only when it is beside the run's table lines horizontally: running text in the
+    other column of the page does not end a table.
+    """
     kinds = [_line_kind(ln, body_width) for ln in lines]
+    order = sorted([(ln.top, i) for i, ln in enumerate(lines)]
+                   + [(ln.top, -1 - j) for j, ln in enumerate(prose)])
     regions: list[list[_Line]] = []
     current: list[int] = []
 
@@ -184,9 +211,28 @@ def _regions(lines: list[_Line], body_width: float) -> list[list[_Line]]:
                 regions.append(region)
         current.clear()
 
-    for i, line in enumerate(lines):
-        if kinds[i] == "prose" or CAPTION.match(line.text):
+    def beside(line: _Line) -> bool:
+        table = [lines[i] for i in current if kinds[i] == "table"]
+        if not table:
+            return True
+        if mid is not None and _side(line, mid) != "both":
+            # In one column of the page: beside a run of rows mostly in the same column
+            # or across both (stray words of the other column do not count).
+            same = sum(_side(ln, mid) in (_side(line, mid), "both") for ln in table)
+            return same >= 0.5 * len(table)
+        return (min(line.x1, max(ln.x1 for ln in table))
+                - max(line.x0, min(ln.x0 for ln in table))) > 0
+
+    for _, i in order:
+        if i < 0:
+            if current and beside(prose[-1 - i]):
+                close()
+            continue
+        line = lines[i]
+        if CAPTION.match(line.text) or (kinds[i] == "prose" and beside(line)):
             close()
+            continue
+        if kinds[i] == "prose":
             continue
         if current:
             prev = lines[current[-1]]
@@ -198,6 +244,109 @@ def _regions(lines: list[_Line], body_width: float) -> list[list[_Line]]:
         current.append(i)
     close()
     return regions
+
+
+def _column_prose_segment(seg: _Segment, column_width: float) -> bool:
+    """A run of words that fills much of a page column: a line of running text."""
+    if len(seg.words) < 6 or seg.x1 - seg.x0 < 0.5 * column_width:
+        return False
+    return sum(bool(_PLAIN_NUMBER.match(w.text)) for w in seg.words) < 3
+
+
+def _evenly_spaced(segs: list[_Segment], column_width: float) -> bool:
+    """Runs of words that are one justified line of running text: its word spaces are
+    stretched alike (a table row's gaps between cells are far wider than within them)."""
+    words = [w for seg in segs for w in seg.words]
+    gaps = [w.x0 - p.x1 for p, w in zip(words, words[1:], strict=False)]
+    size = words[0].size
+    numbers = sum(bool(_PLAIN_NUMBER.match(w.text)) for w in words)
+    return (len(words) >= 6 and numbers < 3 and segs[-1].x1 - segs[0].x0 >= 0.5 * column_width
+            and min(gaps) > 0 and max(gaps) <= min(2.0 * size, 2.5 * statistics.median(gaps)))
+
+
+def _split_prose(lines: list[_Line], width: float
+                 ) -> tuple[list[_Line], list[_Line], float | None]:
+    """Take the running text of one column out of rows that also hold text in the other.
+
+    On a two-column page a narrow table sits in one column beside running text in the
+    other; grouped by height, each table row would take in the prose line next to it
+    (and two rows of the table that the same prose line overlaps would become one).
+    Returns the lines regrouped without that prose, the prose lines, and the middle of
+    the page's column gutter (None when the page has no gutter).
+    """
+    spans = [(s.x0, s.x1) for ln in lines for s in ln.wide_segments]
+    gutter = column_gutter(spans, width, len(lines))
+    if gutter is None:
+        return lines, [], None
+    mid = (gutter[0] + gutter[1]) / 2
+    col_w = (gutter[0] - min(ln.x0 for ln in lines), max(ln.x1 for ln in lines) - gutter[1])
+    # A page set in two columns has full lines of running text on both sides; a table
+    # whose column gap happens to be in the middle of the page has not.
+    full: tuple[list[float], list[float]] = ([], [])  # where such lines start
+    for ln in lines:
+        for k, side in enumerate(([s for s in ln.wide_segments if s.x1 <= mid],
+                                  [s for s in ln.wide_segments if s.x0 >= mid])):
+            if (len(side) == 1 and _column_prose_segment(side[0], col_w[k])
+                    and side[0].x1 - side[0].x0 >= 0.8 * col_w[k]):
+                full[k].append(side[0].x0)
+    if min(len(full[0]), len(full[1])) < 3:
+        return lines, [], None
+    # The column's margin: where most of its lines start (many start at an indent).
+    margin = tuple(sorted(xs)[len(xs) // 5] for xs in full)
+    prose_ids: set[int] = set()
+    for ln in lines:
+        left = [s for s in ln.wide_segments if s.x1 <= mid]
+        right = [s for s in ln.wide_segments if s.x0 >= mid]
+        if not left or not right or len(left) + len(right) != len(ln.wide_segments):
+            continue
+        for k, side in enumerate((left, right)):
+            # Running text starts at its column's margin (or a paragraph indent in);
+            # a long cell of a wide table starts at its own column.
+            size = side[0].words[0].size
+            if not -0.5 * size <= side[0].x0 - margin[k] <= 2.5 * size:
+                continue
+            if len(side) > 1 and _evenly_spaced(side, col_w[k]):
+                prose_ids.update(id(x) for seg in side for x in seg.words)
+                continue
+            for seg in side:
+                if _column_prose_segment(seg, col_w[k]):
+                    prose_ids.update(id(x) for x in seg.words)
+    if not prose_ids:
+        return lines, [], mid
+    # Only the lines that held prose change: their other words are regrouped on their own.
+    kept: list[_Line] = []
+    for ln in lines:
+        rest = [w for w in ln.words if id(w) not in prose_ids]
+        if len(rest) == len(ln.words):
+            kept.append(ln)
+        elif rest:
+            kept.extend(_group_lines(rest))
+    kept.sort(key=lambda ln: ln.top)
+    words = [w for ln in lines for w in ln.words if id(w) in prose_ids]
+    return kept, _group_lines(words), mid
+
+
+def _side(line: _Line, mid: float) -> str:
+    """Which column of a two-column page holds (nearly) all of a line's words."""
+    left = sum(w.x1 <= mid for w in line.words)
+    if left >= 0.7 * len(line.words):
+        return "left"
+    if len(line.words) - left >= 0.7 * len(line.words):
+        return "right"
+    return "both"
+
+
+def _one_side(region: list[_Line], mid: float, body_width: float) -> list[_Line]:
+    """A region whose table rows all lie in one column of the page, without the lines or
+    words of the other column (short lines of running text that fell inside it)."""
+    table = [w for ln in region if _line_kind(ln, body_width) == "table" for w in ln.words]
+    left = sum(w.x1 <= mid for w in table)
+    right = sum(w.x0 >= mid for w in table)
+    if max(left, right) < 0.85 * len(table):
+        return region
+    keep = [w for ln in region for w in ln.words
+            if (w.x1 <= mid if left >= right else w.x0 >= mid)]
+    return _group_lines(keep) if keep else region
 
 
 # ---------------------------------------------------------------------------------------------
@@ -293,8 +442,13 @@ def _is_continuation(prev: list[_RowCell], cur: list[_RowCell], gap: float, size
     """Whether a line continues the wrapped cells of the row above instead of starting one."""
     if gap > 0.8 * size:
         return False
-    if any(_is_numeric(" ".join(w.text for w in c.words)) for c in cur):
-        return False
+    size_prev = statistics.median(w.size for c in prev for w in c.words) if prev else size
+    if cur and all(w.size <= 0.75 * size_prev for c in cur for w in c.words):
+        # Only small type (a superscript or subscript pdfium set apart): part of the row.
+        return True
+    if any(_is_numeric(" ".join(w.text for w in c.words))
+           and not (in_header and all(w.size < 0.9 * size_prev for w in c.words)) for c in cur):
+        return False  # a row of numbers (an exponent in small type may sit in a header)
     if in_header:
         # Wrapped header text; a spanning cell marks a new level of the header instead.
         return not any(c.colspan > 1 for c in (*prev, *cur))
@@ -316,9 +470,18 @@ def _stream_table(lines: list[_Line], page_no: int,
     # Header zone: lines above the first line whose non-first columns are mostly numeric.
     first_data = 0
     for i, cells in enumerate(line_cells):
+        # Exponents set apart in small type ("× 10" over a raised "9") are no values.
+        big = max(w.size for c in cells for w in c.words)
+        cells = [c for c in cells if any(w.size >= 0.9 * big for w in c.words)]
         values = [c for c in cells if c.col > 0]
         texts = [" ".join(w.text for w in c.words) for c in values]
-        if values and sum(_is_numeric(t) for t in texts) >= max(1, len(texts) / 2):
+        numeric = sum(_is_numeric(t) for t in texts)
+        # A numbered stub ("1", "2", ...) counts too: rows of text values beside it.
+        if cells and cells[0].col == 0 and _is_numeric(" ".join(w.text for w in cells[0].words)):
+            numeric, n_cells = numeric + 1, len(texts) + 1
+        else:
+            n_cells = len(texts)
+        if values and numeric >= max(1, n_cells / 2):
             first_data = i
             break
     rows: list[list[_RowCell]] = []
@@ -531,7 +694,10 @@ def tables_on_page(data: PageData) -> list[DetectedTable]:
     if rest:
         lines = all_lines if len(rest) == len(words) else _group_lines(rest)
         body_width = max(ln.x1 for ln in all_lines) - min(ln.x0 for ln in all_lines)
-        for region in _regions(lines, body_width):
+        lines, prose, mid = _split_prose(lines, data.width)
+        for region in _regions(lines, body_width, prose, mid):
+            if mid is not None:
+                region = _one_side(region, mid, body_width)
             table = _stream_table(region, page_no, rules)
             if table is not None and _plausible(table):
                 tables.append(table)
