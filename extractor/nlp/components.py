@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import scispacy.abbreviation  # noqa: F401  (registers "abbreviation_detector")
 
+import extractor.nlp.abbreviations  # noqa: F401
 import extractor.nlp.context  # noqa: F401
 import extractor.nlp.extensions  # noqa: F401
 import extractor.nlp.lexicon  # noqa: F401

@@ -196,10 +196,10 @@ class _Walker:
         # Token LOWER hashes as Python ints: comparisons without creating Token objects.
         self.lower: list[int] = arr[:, 2].tolist()
         # Line breaks and tabs (table cells) are hard boundaries, like sentence starts.
-        self.space_tokens = [int(i) for i in spaces
-                             if "\n" in doc[int(i)].text or "\t" in doc[int(i)].text]
+        self.space_tokens = [i for i in spaces.tolist()
+                             if "\n" in (t := doc[i].text) or "\t" in t]
         self.breaks = set(self.space_tokens)
-        self.sent_starts = {int(i) for i in np.nonzero(sent_start)[0]}
+        self.sent_starts = set(np.flatnonzero(sent_start).tolist())
         self.tok2ent: dict[int, int] = {}
         for k, e in enumerate(ents):
             for i in range(e.start, e.end):
@@ -416,6 +416,7 @@ class ContextComponent:
         triggers, terms, hist_terms = self._triggers(doc, ents)
         w = _Walker(doc, ents, terms, hist_terms)
         n = len(ents)
+        labels = [e.label_ for e in ents]  # Span.label_ looks the string up on every read
         negated = [False] * n
         uncertain = [False] * n
         historical = [False] * n
@@ -428,11 +429,11 @@ class ContextComponent:
             kind = t.kind
             if kind == "neg_pre":
                 for k, free, prep in w.forward(t.end, 8, 5, negation=True):
-                    if ents[k].label_ in CLINICAL or (free <= 2 and not prep):
+                    if labels[k] in CLINICAL or (free <= 2 and not prep):
                         negated[k] = True
             elif kind == "neg_outcome":
                 for k, _free, _prep in w.forward(t.end, 6, 4, negation=True):
-                    if ents[k].label_ == OUTCOME:
+                    if labels[k] == OUTCOME:
                         negated[k] = True
             elif kind == "neg_post":
                 singular = t.text.split()[0] in {"was", "is"}
@@ -476,28 +477,28 @@ class ContextComponent:
                 for k, _free, _prep in w.forward(t.end, 3, 2):
                     cond_cue[k] = True
 
-        self._attributions(doc, w, ents, direct_ae)
+        self._attributions(doc, w, ents, labels, direct_ae)
         table: _TableIndex | None = _TableIndex(doc, w.space_tokens)
         if table is not None and not table.has_tables:
             table = None
         new_ents = []
         relabelled = False
         for k, e in enumerate(ents):
+            label = labels[k]
             header = table.header_of(e.start_char) if table is not None else None
-            if header is not None and e.label_ in HISTORY_LABELS and HEADER_HISTORY.search(header):
+            if header is not None and label in HISTORY_LABELS and HEADER_HISTORY.search(header):
                 historical[k] = True
             # Set only what is true: the defaults are False, and each set costs.
             if negated[k]:
                 e._.negated = True
             if uncertain[k]:
                 e._.uncertain = True
-            if historical[k] and e.label_ in HISTORY_LABELS:
+            if historical[k] and label in HISTORY_LABELS:
                 e._.historical = True
-            label = e.label_
             if label in DISORDERS:
                 label = self._role(k, header, direct_ae, historical, cond_cue,
                                    ae_cue, reported, negated, label)
-            if label != e.label_:
+            if label != labels[k]:
                 relabelled = True
                 e = Span(doc, e.start, e.end, label=label)
             new_ents.append(e)
@@ -530,16 +531,18 @@ class ContextComponent:
         return False
 
     @staticmethod
-    def _attributions(doc: Doc, w: _Walker, ents: list[Span], direct_ae: list[bool]) -> None:
+    def _attributions(doc: Doc, w: _Walker, ents: list[Span], labels: list[str],
+                      direct_ae: list[bool]) -> None:
         """Rule 1 from the tokens themselves: "X (drug)", "drug-induced X"."""
         for k, e in enumerate(ents):
-            if e.label_ == DRUG:
+            label = labels[k]
+            if label == DRUG:
                 # "X and Y (baricitinib)" / "gout (methotrexate)"
                 if e.start > 0 and w.lower[e.start - 1] == OPEN_H:
                     for j in w.backward(e.start - 1, 2, 2):
                         direct_ae[j] = True
                 continue
-            if e.label_ not in DISORDERS:
+            if label not in DISORDERS:
                 continue
             if AE_TEXT.search(e.text.lower()):
                 direct_ae[k] = True

@@ -13,6 +13,10 @@ Span._.negated      bool              negated by context ("no nausea")
 Span._.uncertain    bool              speculated ("possible drug-induced ...")
 Span._.historical   bool              past / failed therapy or prior history
 Doc._.relations     list | None       (type, head Span, tail Span) triples
+
+``doc_text(doc)`` is ``doc.text`` computed once per Doc (spaCy rebuilds ``Doc.text`` from
+every token on each access; several components read it). The pipeline's tokenizer
+(extractor/nlp/tokenizer.py) stores the text it was given, so it is not even rebuilt once.
 """
 
 from __future__ import annotations
@@ -20,6 +24,9 @@ from __future__ import annotations
 from spacy.tokens import Doc, Span
 
 CANDIDATES = "candidates"  # doc.spans key: every component adds its entity candidates here
+# doc.user_data key of the cached text (user_data is the Doc's free-form store; extension
+# values live there under ("._.", ...) keys, so this key cannot clash with them).
+TEXT_KEY = "extractor.text"
 
 _SPAN_DEFAULTS: dict[str, object] = {
     "found_by": None,
@@ -45,13 +52,36 @@ def register_extensions() -> None:
 
 def add_candidate(doc: Doc, span: Span, found_by: str, **attrs: object) -> Span:
     """Add ``span`` to the candidate group with its producer and any extension values."""
-    span._.found_by = [*(span._.found_by or []), found_by]
+    ext = span._  # each ``span._`` builds a new accessor object: take it once
+    ext.found_by = [*(ext.found_by or []), found_by]
     for key, value in attrs.items():
-        setattr(span._, key, value)
-    if CANDIDATES not in doc.spans:
-        doc.spans[CANDIDATES] = []
-    doc.spans[CANDIDATES].append(span)
+        setattr(ext, key, value)
+    spans = doc.spans
+    if CANDIDATES not in spans:
+        spans[CANDIDATES] = []
+    spans[CANDIDATES].append(span)
     return span
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, built from the tokens once and then cached on the Doc.
+
+    A Doc's text never changes (retokenizing merges or splits tokens, not characters), so
+    the cache stays valid; its length is checked against the last token all the same.
+    """
+    cached = doc.user_data.get(TEXT_KEY)
+    if isinstance(cached, str) and len(cached) == _text_length(doc):
+        return cached
+    text = doc.text
+    doc.user_data[TEXT_KEY] = text
+    return text
+
+
+def _text_length(doc: Doc) -> int:
+    if len(doc) == 0:
+        return 0
+    last = doc[-1]
+    return last.idx + len(last.text_with_ws)
 
 
 register_extensions()

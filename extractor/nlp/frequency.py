@@ -19,6 +19,7 @@ from extractor.nlp.units import (
     TIME_UNIT,
     Gate,
     Hit,
+    any_keyword,
     ci,
     gate,
     lower_same_length,
@@ -139,6 +140,10 @@ _RULES: list[_Rule] = [
     (ci(r"(?:once|as\s+a\s+single\s+dose|single\s+dose)\b"
         r"(?![\s-]+(?:a|per|daily|weekly|every|monthly)\b)"), _single, gate("once|single", 5)),
 ]
+# The word each ungated rule opens with (see units.scan: text without it is not searched).
+_NEEDLES: dict[object, tuple[str, ...]] = {_every: ("every",), _slash: ("/",), _per_word: ("per",)}
+# Text where this finds nothing holds no match of any rule (units.any_keyword).
+_ANY_RULE = any_keyword([keywords or _NEEDLES[parse] for _, parse, keywords in _RULES])
 # A slash frequency only follows a dose ("4mg/day", "0.5 mg/kg/day", "20mg/12h").
 _DOSE_BEFORE = ci(r"(?:\d|mg|g|µg|μg|mcg|ug|ng|ml|iu|units?|kg|m²|m2|%)\s*$")
 _DOSE_NEAR = ci(r"\d\s*(?:mg|g|µg|μg|mcg|ug|ng|ml|iu|units|puffs?|tablets?|drops)\b")
@@ -149,8 +154,11 @@ def find_frequencies(text: str, low: str | None = None) -> list[Hit]:
     """FREQUENCY hits in ``text`` (``low``: its ``lower_same_length``, if computed)."""
     low = lower_same_length(text) if low is None else low
     hits: list[Hit] = []
+    if _ANY_RULE.search(low) is None:
+        return hits
     for regex, parse, keywords in _RULES:
-        for m in scan(regex, low, None if parse is _slash else word_start, keywords):
+        for m in scan(regex, low, None if parse is _slash else word_start, keywords,
+                      _NEEDLES.get(parse)):
             start = m.start()
             if parse is _slash:
                 # the slash must follow a dose or its unit

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from extractor.nlp.units import (
     NUM,
     Hit,
+    any_keyword,
     ci,
     gate,
     lower_same_length,
@@ -133,6 +134,21 @@ _MEASURE_GATES = {
     )
     if key in regex.pattern
 }
+# The word every match of an ungated measure contains (its abbreviation): a text without it
+# is not searched (see units.scan). Checked against each pattern on import.
+_MEASURE_NEEDLES = {
+    i: (word,) for i, (regex, _, _) in enumerate(_MEASURES) if i not in _MEASURE_GATES
+    for word in ("EASI", "PASI", "SALT", "IGA", "NRS", "DLQI", "POEM", "SCORAD", "ACR", "DAS28")
+    # the word opens the pattern, after at most optional prefixes ("v?IGA", "(?:pp|PP)[\s-]?NRS")
+    if re.match(rf"(?:\(\?:[^)]*\)|[A-Za-z]\?)*(?:\[\\s-\]\?)?{word}(?![A-Z])", regex.pattern)
+}
+assert len(_MEASURE_NEEDLES) + len(_MEASURE_GATES) == len(_MEASURES)
+# Text (lower-cased text) where these find nothing holds no measure (units.any_keyword).
+_ANY_MEASURE = {
+    on_low: any_keyword([_MEASURE_GATES.get(i) or _MEASURE_NEEDLES[i]
+                         for i, (_, _, low) in enumerate(_MEASURES) if low == on_low])
+    for on_low in (False, True)
+}
 _PERCENT_GATE = gate("%", 40)
 _P_GATE = gate("[<>=≤≥]", 12)
 _TIME_GATE = gate("week|wk|month|day|year", 16)
@@ -166,7 +182,7 @@ def _percents(text: str) -> list[_Stat]:
 
 def _from_tos(text: str) -> list[_Stat]:
     out = []
-    for m in scan(_FROM_TO, text):
+    for m in scan(_FROM_TO, text, needles=("from",)):
         unit = (m.group("ub") or m.group("ua") or "").lower() or None
         unit = "points" if unit and unit.startswith("point") else unit
         out.append(_Stat(m.start(), m.end(), {
@@ -206,10 +222,13 @@ def _timepoints(text: str) -> list[_Stat]:
 
 
 def _measures(text: str, low: str) -> list[Hit]:
+    if _ANY_MEASURE[False].search(text) is None and _ANY_MEASURE[True].search(low) is None:
+        return []
     hits = [
         Hit(m.start(), m.end(), {"measure": name(m)})
         for i, (regex, name, on_low) in enumerate(_MEASURES)
-        for m in scan(regex, low if on_low else text, _free_start, _MEASURE_GATES.get(i))
+        for m in scan(regex, low if on_low else text, _free_start, _MEASURE_GATES.get(i),
+                      _MEASURE_NEEDLES.get(i))
     ]
     return non_overlapping(hits)
 
@@ -240,6 +259,8 @@ def find_outcomes(text: str, sentences: Sequence[tuple[int, int]] = (),
     changes = [v for v in values if "baseline" in v.data]
     values = [v for v in values if "baseline" in v.data or _outside([v], changes)]
     p_values, timepoints = _p_values(text), _timepoints(low)
+    if not (measures or values or p_values or cis or timepoints):
+        return []  # (``sentences`` may be computed on first use: leave it untouched)
     starts = [s for s, _ in sentences] or [0]
     ends = [e for _, e in sentences] or [len(text)]
     groups = [_by_sentence(g, starts) for g in (measures, values, p_values, cis, timepoints)]

@@ -16,7 +16,8 @@ placed after "sentences" and "lexicon"; without sentences the whole text is one 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import TypeVar, overload
 
 from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
@@ -24,12 +25,13 @@ from spacy.tokens import Doc, Span
 
 from extractor.nlp.dose import find_doses
 from extractor.nlp.duration import find_durations
-from extractor.nlp.extensions import CANDIDATES, add_candidate
+from extractor.nlp.extensions import CANDIDATES, add_candidate, doc_text
 from extractor.nlp.frequency import find_frequencies
 from extractor.nlp.outcome import find_outcomes
 from extractor.nlp.route import find_routes
-from extractor.nlp.units import Hit
+from extractor.nlp.units import Hit, lower_same_length
 
+T = TypeVar("T")
 LABELS = ("DOSE", "FREQUENCY", "ROUTE", "DURATION", "OUTCOME")
 
 
@@ -52,22 +54,49 @@ def char_to_span(doc: Doc, start: int, end: int, label: str) -> Span | None:
     return wide
 
 
-def _sentences(doc: Doc) -> list[tuple[int, int]]:
-    """Character ranges of the sentences (the whole text when none are set)."""
+def _sentences(doc: Doc, length: int) -> list[tuple[int, int]]:
+    """Character ranges of the sentences (the whole text, ``length`` long, when none are set)."""
     if len(doc) == 0 or not doc.has_annotation("SENT_START"):
-        return [(0, len(doc.text))]
+        return [(0, length)]
     arr = doc.to_array([SENT_START, IDX])  # arrays: iterating doc.sents is slow
-    starts = [int(c) for c in arr[arr[:, 0].astype("int64") == 1, 1]]
+    starts: list[int] = arr[arr[:, 0].astype("int64") == 1, 1].tolist()
     if not starts or starts[0] != 0:
         starts.insert(0, 0)
-    ends = [*starts[1:], len(doc.text)]
+    ends = [*starts[1:], length]
     return list(zip(starts, ends, strict=True))
 
 
-def _drug_ends(doc: Doc) -> set[int]:
+class _Lazy(Sequence[T]):
+    """A sequence computed on first use (most texts need neither the sentences nor the
+    drug offsets: only an outcome statistic or a "%" dose reads them)."""
+
+    def __init__(self, compute: Callable[[], Sequence[T]]) -> None:
+        self._compute = compute
+        self._items: Sequence[T] | None = None
+
+    def _get(self) -> Sequence[T]:
+        if self._items is None:
+            self._items = self._compute()
+        return self._items
+
+    @overload
+    def __getitem__(self, i: int) -> T: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[T]: ...
+    def __getitem__(self, i: int | slice) -> T | Sequence[T]:
+        return self._get()[i]
+
+    def __len__(self) -> int:
+        return len(self._get())
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._get()
+
+
+def _drug_ends(doc: Doc) -> list[int]:
     if CANDIDATES not in doc.spans:
-        return set()
-    return {s.end_char for s in doc.spans[CANDIDATES] if s.label_ == "DRUG"}
+        return []
+    return sorted({s.end_char for s in doc.spans[CANDIDATES] if s.label_ == "DRUG"})
 
 
 class PatternRules:
@@ -81,13 +110,15 @@ class PatternRules:
 
     def find(self, doc: Doc) -> dict[str, list[Hit]]:
         """Character-level hits per label (no spans yet)."""
-        text = doc.text
+        text = doc_text(doc)
+        low = lower_same_length(text)  # shared by the case-insensitive rules of every family
         finders: dict[str, Callable[[], list[Hit]]] = {
-            "DOSE": lambda: find_doses(text, _drug_ends(doc)),
-            "FREQUENCY": lambda: find_frequencies(text),
-            "ROUTE": lambda: find_routes(text),
-            "DURATION": lambda: find_durations(text),
-            "OUTCOME": lambda: find_outcomes(text, _sentences(doc)),
+            "DOSE": lambda: find_doses(text, _Lazy(lambda: _drug_ends(doc)), low),
+            "FREQUENCY": lambda: find_frequencies(text, low),
+            "ROUTE": lambda: find_routes(text, low),
+            "DURATION": lambda: find_durations(text, low),
+            "OUTCOME": lambda: find_outcomes(text, _Lazy(lambda: _sentences(doc, len(text))),
+                                             low),
         }
         return {label: finders[label]() for label in self.labels}
 

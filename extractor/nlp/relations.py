@@ -47,7 +47,7 @@ from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-import extractor.nlp.extensions  # noqa: F401  (registers Doc._.relations)
+from extractor.nlp.extensions import doc_text  # (also registers Doc._.relations)
 
 Relation = tuple[str, Span, Span]
 
@@ -138,7 +138,7 @@ class _Ent:
             self.historical = bool(ext.historical)
             self.current = not self.historical and not ext.negated
             if self.label_ == "DRUG":
-                self.name = drug_name(span)
+                self.name = str(ext.norm_name or span.text.lower())  # drug_name(span)
 
 
 class _Sentence:
@@ -158,7 +158,7 @@ def _sentence_groups(doc: Doc, ents: list[_Ent], text: str) -> list[_Sentence]:
         return [_Sentence(0, len(text), ents)]
     # token arrays instead of doc.sents: no Span objects for sentences without entities
     arr = doc.to_array([SENT_START, IDX])
-    starts = [int(i) for i in numpy.flatnonzero(arr[:, 0] == 1)]
+    starts: list[int] = numpy.flatnonzero(arr[:, 0] == 1).tolist()
     if not starts or starts[0] != 0:
         starts.insert(0, 0)
     idx = arr[:, 1]
@@ -381,7 +381,7 @@ def _sentence_relations(
 
 def extract_relations(doc: Doc) -> list[Relation]:
     """All relations of ``doc`` (see the module docstring for the rules), in text order."""
-    text = doc.text  # Doc.text is rebuilt from the tokens on every access
+    text = doc_text(doc)  # Doc.text is rebuilt from the tokens on every access
     ents = [_Ent(e) for e in doc.ents]
     main = _main_intervention(ents)
     relations: list[Relation] = []

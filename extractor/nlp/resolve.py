@@ -13,35 +13,49 @@ from extractor.nlp.extensions import CANDIDATES
 _PRIORITY = {"pattern": 3, "curated": 2, "model": 1, "lexicon": 1}
 
 
-def _rank(span: Span) -> tuple[int, int, int]:
-    kinds = [f.split(":", 1)[0] for f in span._.found_by or []]
+def _rank(span: Span, found_by: list[str]) -> tuple[int, int, int]:
+    kinds = [f.split(":", 1)[0] for f in found_by]
     best = max((_PRIORITY.get(k, 0) for k in kinds), default=0)
-    return (len(span.text), best, len(kinds))
+    # end_char - start_char is len(span.text), without building the text from its tokens
+    return (span.end_char - span.start_char, best, len(kinds))
 
 
-def _merge_found_by(spans: list[Span]) -> None:
-    """Candidates with identical offsets and label share the union of their producers."""
+def _merge_found_by(spans: list[Span]) -> list[list[str]]:
+    """Candidates with identical offsets and label share the union of their producers;
+    returns each span's ``found_by`` as stored afterwards."""
     by_key: dict[tuple[int, int, str], list[str]] = {}
+    keys = []
     for s in spans:
         key = (s.start, s.end, s.label_)
+        keys.append(key)
         merged = by_key.setdefault(key, [])
         for f in s._.found_by or []:
             if f not in merged:
                 merged.append(f)
-    for s in spans:
-        s._.found_by = by_key[(s.start, s.end, s.label_)]
+    # spaCy stores a span's extension values by its offsets alone (not its label): setting
+    # every span in turn leaves, per offsets, the value of the last span there; set that once
+    stored: dict[tuple[int, int], tuple[Span, list[str]]] = {}
+    for s, key in zip(spans, keys, strict=True):
+        stored[key[:2]] = (s, by_key[key])
+    for s, value in stored.values():
+        s._.found_by = value
+    return [stored[key[:2]][1] for key in keys]
 
 
 def choose_entities(doc: Doc) -> list[Span]:
     """Longest-first, non-overlapping selection of the candidate spans."""
     spans = list(doc.spans.get(CANDIDATES, []))
-    _merge_found_by(spans)
+    found = _merge_found_by(spans)
+    ranks = [_rank(s, f) for s, f in zip(spans, found, strict=True)]
     taken: set[int] = set()
     chosen: list[Span] = []
-    for span in sorted(spans, key=_rank, reverse=True):
-        if any(i in taken for i in range(span.start, span.end)):
+    # (a stable sort of the indices: ties keep their order, as sorting the spans did)
+    for k in sorted(range(len(spans)), key=ranks.__getitem__, reverse=True):
+        span = spans[k]
+        start, end = span.start, span.end
+        if any(i in taken for i in range(start, end)):
             continue
-        taken.update(range(span.start, span.end))
+        taken.update(range(start, end))
         chosen.append(span)
     return sorted(chosen, key=lambda s: s.start)
 

@@ -24,9 +24,11 @@ from __future__ import annotations
 from typing import Any, cast
 
 import numpy
-from spacy.attrs import SENT_START
+from spacy.attrs import IDX, IS_SPACE, LENGTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc
+
+from extractor.nlp.extensions import doc_text
 
 _FINAL = frozenset({".", "!", "?"})
 _CLOSING = frozenset({'"', "'", "”", "’", ")", "]", "}", "»"})
@@ -87,12 +89,17 @@ def sentence_starts(doc: Doc, split_cells: bool = True) -> list[bool]:
 
 
 class _Tokens:
-    """Token texts, whitespace flags and trailing spaces as plain lists (fast to index)."""
+    """Token texts, whitespace flags and trailing spaces as plain lists (fast to index).
+
+    Read from token arrays and the Doc's text: creating a Token object per token costs more
+    than the whole sentence split."""
 
     def __init__(self, doc: Doc) -> None:
-        self.text = [t.text for t in doc]
-        self.space = [t.is_space for t in doc]
-        self.glued = [not t.whitespace_ for t in doc]  # no space after the token
+        text = doc_text(doc)
+        arr = doc.to_array([IDX, LENGTH, SPACY, IS_SPACE]).tolist()
+        self.text = [text[i:i + n] for i, n, _, _ in arr]
+        self.space = [bool(s) for _, _, _, s in arr]
+        self.glued = [not w for _, _, w, _ in arr]  # no space after the token
 
 
 def _after_final(toks: _Tokens, i: int, line_start: int) -> int | None:

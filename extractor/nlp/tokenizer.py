@@ -39,7 +39,10 @@ from scispacy.custom_tokenizer import combined_rule_prefixes, combined_rule_toke
 from spacy.language import Language
 from spacy.symbols import ORTH
 from spacy.tokenizer import Tokenizer
+from spacy.tokens import Doc
 from spacy.util import compile_infix_regex, compile_prefix_regex
+
+from extractor.nlp.extensions import TEXT_KEY
 
 # Units that may be glued to a number ("4mg", "12h", "106fL", "15%"); split before them.
 _GLUED_UNITS = (
@@ -77,6 +80,17 @@ SPECIAL_ABBREVIATIONS = (
 )
 
 
+class TextKeepingTokenizer(Tokenizer):
+    """spaCy's Tokenizer that also keeps the text it was given on the Doc (under
+    ``extensions.TEXT_KEY`` in ``doc.user_data``), where ``extensions.doc_text`` finds it:
+    spaCy's ``Doc.text`` rebuilds the text from every token on each read."""
+
+    def __call__(self, string: str) -> Doc:
+        doc = super().__call__(string)
+        doc.user_data[TEXT_KEY] = string
+        return doc
+
+
 def build_tokenizer(nlp: Language) -> Tokenizer:
     """scispacy's combined rule tokenizer for ``nlp`` with the quantity splits above.
 
@@ -93,7 +107,7 @@ def build_tokenizer(nlp: Language) -> Tokenizer:
     rules = dict(nlp.Defaults.tokenizer_exceptions)
     rules.update({a: [{ORTH: a}] for a in ABBREVIATIONS})  # scispacy's ("Fig.", "al.")
     rules.update({a: [{ORTH: a}] for a in SPECIAL_ABBREVIATIONS})
-    return Tokenizer(
+    return TextKeepingTokenizer(
         nlp.vocab,
         rules=rules,
         prefix_search=prefix_re.search,
