@@ -155,7 +155,7 @@ def _print_evidence_summary(evidence: list[EvidenceDocument], output: str) -> No
         table.add_column(label.replace("_", " ").lower(), justify="right")
     table.add_column("relations", justify="right")
     for d in evidence:
-        counts = Counter(m.label for m in d.mentions)
+        counts: Counter[str] = Counter(m.label for m in d.mentions)
         table.add_row(d.id, *(str(counts.get(label, 0)) for label in LABELS),
                       str(len(d.relations)))
     Console(stderr=True).print(table)
