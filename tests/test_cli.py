@@ -101,3 +101,24 @@ def test_one_bad_file_does_not_stop_the_others(tmp_path: Path) -> None:
     assert code == 1
     assert json.loads(out)["id"] == "good"
     assert err.strip() == f"error: {tmp_path / 'missing.txt'}: no such file"
+
+
+def test_extract_writes_evidence_json_lines(tmp_path: Path) -> None:
+    path = tmp_path / "case.txt"
+    path.write_text(PROSE + "She developed nausea after the first dose; no herpes zoster "
+                    "was reported.\n", encoding="utf-8")
+    out = tmp_path / "ev.jsonl"
+    result = CliRunner().invoke(main, ["extract", str(path), "-", "-o", str(out)],
+                                input="Methotrexate 15 mg weekly was stopped.")
+    assert result.exit_code == 0, result.stderr
+    docs = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [d["source"]["path"] for d in docs] == [str(path), "<stdin>"]
+    first = {(m["label"], m["text"].lower()): m for m in docs[0]["mentions"]}
+    assert first[("DRUG", "baricitinib")]["normalized"]["name"] == "baricitinib"
+    assert first[("DOSE", "4 mg")]["value"] == {"value": 4.0, "value_max": None, "unit": "mg"}
+    assert first[("ADVERSE_EVENT", "nausea")]["negated"] is False
+    assert first[("ADVERSE_EVENT", "herpes zoster")]["negated"] is True
+    text = docs[0]["text"]
+    for m in docs[0]["mentions"]:
+        assert text[m["start"]:m["end"]] == m["text"]
+    assert docs[1]["records"][0]["interventions"][0]["drug"]["name"] == "methotrexate"
