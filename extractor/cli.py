@@ -140,6 +140,36 @@ def extract(ctx: click.Context, paths: tuple[str, ...], output: str | None,
     errors.exit_if_any()
 
 
+@main.command()
+@click.argument("jsonl", type=click.Path(exists=True, dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["csv", "md"]), default="csv",
+              show_default=True, help="CSV, or a Markdown table.")
+@click.option("--provenance", is_flag=True,
+              help="Put the source cell (or text offsets) beside each value.")
+@click.pass_context
+def table(ctx: click.Context, jsonl: str, fmt: str, provenance: bool) -> None:
+    """Print the evidence table of JSONL (EvidenceDocuments from `extractor extract`): one
+    row per record (study, arm, patient), one column per field.
+    """
+    from extractor.records.export import columns, evidence_rows, to_csv, to_markdown
+
+    errors = _Errors(ctx.obj["debug"])
+    docs: list[EvidenceDocument] = []
+    with open(jsonl, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                docs.append(EvidenceDocument.model_validate_json(line))
+            except ValueError as err:
+                first = str(err).splitlines()[0]
+                errors.report(f"{jsonl}:{number}: not an EvidenceDocument ({first})")
+    rows = evidence_rows(docs, provenance=provenance)
+    header = columns(provenance)
+    click.echo(to_csv(rows, header) if fmt == "csv" else to_markdown(rows, header), nl=False)
+    errors.exit_if_any()
+
+
 def _print_evidence_summary(evidence: list[EvidenceDocument], output: str) -> None:
     """Mentions per label for each document, on stderr."""
     from collections import Counter

@@ -593,11 +593,14 @@ def build_adverse_events(evidence: EvidenceDocument, body: _Body) -> list[Advers
 
 
 def table_records(evidence: EvidenceDocument) -> list[Record]:
-    """Patient/arm records from table rows: not built yet (issue 4 plugs in here).
+    """Patient records of case tables and arm records of trial tables (records/table.py).
 
     Their ids go into the study record's ``summarizes``.
     """
-    return []
+    # imported here: records/table.py uses this module's helpers
+    from extractor.records.table import table_records as build
+
+    return build(evidence)
 
 
 def build_study_record(evidence: EvidenceDocument) -> Record:
@@ -618,7 +621,14 @@ def build_study_record(evidence: EvidenceDocument) -> Record:
 
 
 def build_records(evidence: EvidenceDocument) -> list[Record]:
-    """The study record first, then the table-row records it summarizes (none yet)."""
+    """The study record first, then the table-row records it summarizes.
+
+    No double counting: the study record is built from the same mentions as before (a drug
+    given in 22 table rows is still one intervention of the study, an event is kept once per
+    (term, drug)); its population n comes from the text, never from adding up rows. The
+    per-row and per-arm details live only in the table records, which the study record names
+    in ``summarizes`` instead of repeating.
+    """
     rows = table_records(evidence)
     study = build_study_record(evidence)
     study.summarizes = [r.id for r in rows]

@@ -1,0 +1,154 @@
+"""The evidence table a reviewer pastes into a review: one row per record, one column per field.
+
+``evidence_rows`` flattens the records of EvidenceDocuments; several interventions, outcomes
+or events of one record are joined with "; " in the same order in every column (the n-th
+dose belongs to the n-th drug). With ``provenance`` each field gets a "<field> source" column
+beside it: the table cell ("T1 r3 c9": table id, row, column) or the running text's offsets
+("text 120-131") the value was read from.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+
+from extractor.evidence import Duration, EvidenceDocument, Mention, Record
+from extractor.records.table_roles import Layout, Role, layout
+
+FIELDS = ("document", "record", "level", "n", "age", "sex", "condition", "drug", "dose",
+          "frequency", "route", "duration", "outcomes", "adverse_events")
+# fields that carry a value read from the document (the others identify the row)
+SOURCED = FIELDS[3:]
+_JOIN = "; "
+_FIELD_ROLES: dict[str, tuple[Role, ...]] = {
+    "n": (), "age": ("age", "age_sex"), "sex": ("sex", "age_sex"), "condition": ("condition",),
+    "drug": ("drug", "combination_drug"), "dose": ("drug", "combination_drug"),
+    "frequency": ("drug", "combination_drug"), "route": ("drug", "combination_drug"),
+    "duration": ("duration",), "outcomes": ("efficacy", "outcome_value"),
+    "adverse_events": ("adverse_event",),
+}
+
+
+def _num(x: float | None) -> str:
+    if x is None:
+        return ""
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+def _duration(d: Duration) -> str:
+    """"16 weeks", "8 months (ongoing)"; the cell text when it has no value and unit."""
+    if d.value is None or d.unit is None:
+        return d.text
+    unit = d.unit if d.unit.endswith("s") or d.value == 1 else d.unit + "s"
+    return f"{_num(d.value)} {unit}" + (" (ongoing)" if "ongoing" in d.text.lower() else "")
+
+
+def _values(record: Record) -> dict[str, str]:
+    p = record.population
+    sex = ""
+    if p.n == 1 and (p.male is not None or p.female is not None):
+        sex = "male" if p.male else "female" if p.female else ""
+    elif p.male is not None or p.female is not None:
+        sex = f"{_num(p.male)} male / {_num(p.female)} female"
+    ivs = record.interventions
+    outcomes = []
+    for o in record.outcomes:
+        text = o.measure or ""
+        if o.value is not None:
+            text += f": {_num(o.value)}{'' if o.unit in (None, '%') else ' '}{o.unit or ''}"
+        if o.timepoint:
+            text += f" ({o.timepoint})"
+        outcomes.append(text.strip() or o.text)
+    events = [("no " if e.negated else "") + e.term + (f" ({e.drug})" if e.drug else "")
+              for e in record.adverse_events]
+    return {
+        "record": record.id, "level": record.level, "n": _num(p.n),
+        "age": _num(p.age_mean if p.age_mean is not None else p.age_median),
+        "sex": sex, "condition": p.condition or "",
+        "drug": _JOIN.join(iv.drug.name for iv in ivs),
+        "dose": _JOIN.join(iv.dose.text if iv.dose else "" for iv in ivs) if any(
+            iv.dose for iv in ivs) else "",
+        "frequency": _JOIN.join(iv.frequency.text if iv.frequency else "" for iv in ivs)
+        if any(iv.frequency for iv in ivs) else "",
+        "route": _JOIN.join(iv.route.name if iv.route else "" for iv in ivs) if any(
+            iv.route for iv in ivs) else "",
+        "duration": _JOIN.join(dict.fromkeys(_duration(iv.duration) for iv in ivs
+                                             if iv.duration)),
+        "outcomes": _JOIN.join(outcomes), "adverse_events": _JOIN.join(events),
+    }
+
+
+def _where(m: Mention) -> str:
+    s = m.source
+    if s.kind == "table":
+        return f"{s.table} r{s.row} c{s.col}"
+    return f"text {m.start}-{m.end}"
+
+
+def _sources(record: Record, mentions: dict[str, Mention],
+             layouts: dict[str, Layout]) -> dict[str, str]:
+    """Where each field of ``record`` was read: mentions first, else the column of its role."""
+    by_field: dict[str, list[str | None]] = {
+        "drug": [iv.drug.mention for iv in record.interventions],
+        "outcomes": [o.mention for o in record.outcomes],
+        "adverse_events": [e.mention for e in record.adverse_events],
+    }
+    out: dict[str, str] = {}
+    src = record.source
+    lay = layouts.get(src.table or "")
+    for field in SOURCED:
+        places = [_where(mentions[i]) for i in by_field.get(field, []) if i in mentions]
+        if not places and src.kind == "table" and lay is not None:
+            if record.level == "patient" and src.row is not None:
+                places = [f"{src.table} r{src.row} c{c}"
+                          for c in lay.columns(*_FIELD_ROLES[field])]
+            elif record.level == "arm" and src.col is not None:
+                places = [f"{src.table} c{src.col}"]
+        out[f"{field} source"] = _JOIN.join(dict.fromkeys(places))
+    if record.level == "study":
+        out = {k: v or "text" for k, v in out.items()}
+    return out
+
+
+def evidence_rows(documents: Iterable[EvidenceDocument],
+                  provenance: bool = False) -> list[dict[str, str]]:
+    """One dict per record of ``documents``: FIELDS (and "<field> source" with provenance)."""
+    rows: list[dict[str, str]] = []
+    for doc in documents:
+        mentions = {m.id: m for m in doc.mentions}
+        layouts = {t.id: layout(t) for t in doc.tables} if provenance else {}
+        for record in doc.records:
+            row = {"document": doc.id, **_values(record)}
+            if provenance:
+                sources = _sources(record, mentions, layouts)
+                row = {k: v for f in FIELDS for k, v in
+                       ((f, row[f]), *(((f"{f} source", sources[f"{f} source"]),)
+                                       if f in SOURCED else ()))}
+            rows.append(row)
+    return rows
+
+
+def columns(provenance: bool) -> list[str]:
+    """The header of the evidence table."""
+    return [c for f in FIELDS for c in ((f, f"{f} source") if provenance and f in SOURCED
+                                        else (f,))]
+
+
+def to_csv(rows: list[dict[str, str]], header: list[str]) -> str:
+    """CSV text with a header line."""
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=header, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buf.getvalue()
+
+
+def to_markdown(rows: list[dict[str, str]], header: list[str]) -> str:
+    """A Markdown (GitHub) table; "|" and line breaks in values are escaped."""
+    def cell(text: str) -> str:
+        return " ".join(text.split()).replace("|", "\\|")
+
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(cell(r.get(c, "")) for c in header) + " |" for r in rows]
+    return "\n".join(lines) + "\n"

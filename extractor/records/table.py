@@ -1,0 +1,434 @@
+"""Patient and arm records from tables (issue 4).
+
+Each table is read by ``table_roles.layout``. Then:
+
+- a *patients* table gives one ``Record(level="patient")`` per body row, id "T1-R3" (table
+  id, row number in the table). Fields come from the row's mentions (the same extraction
+  pipeline as the running text; ``Mention.source`` names the cell), picked by column role:
+
+  * interventions: the current drugs of the drug and combination-drug columns, each with the
+    dose, frequency and route of its own cell ("Methotrexate 15mg/week (orally)"). A cell
+    with a dose but no drug ("4 mg once daily" under "Baricitinib dose") takes the drug
+    named in its header. Drugs of history columns ("Previous failed systemic therapies") and
+    of reason columns ("switched to ...") are not interventions of the record.
+  * duration (every intervention of the row): the duration column, "8 (ongoing)" or "0.5",
+    in the unit its header names ("(months)").
+  * outcomes: response phrases of efficacy columns ("Complete response"; "None" there is
+    "no response"), and numbers under measure headers ("SALT score" / "Week 24").
+  * adverse_events: the AE column cut into its events, "X and Y (drug), Z (drug2)" giving
+    X and Y attributed to drug and Z to drug2 (an ``adverse_event_of`` relation wins over the
+    parentheses); "None" gives no event. Terms take the normalized name of the mention that
+    covers them, else their own words.
+  * population: n = 1, sex, age, condition (the disease column), and the row's descriptive
+    cells as text.
+
+- an *arms* table gives one ``Record(level="arm")`` per arm, id "T2-A1": columns with the
+  same arm label under different timepoints are one arm. Its interventions are the drugs of
+  its header ("CZP 200 mg + MTX (n = 393)"; the label itself for "Placebo"), n comes from
+  "(n = 393)", and each body row is an outcome (measure from the row label, under its section
+  row if any; value the first number of the cell, its text kept whole).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+
+from extractor.document import Cell, Table
+from extractor.evidence import (
+    AdverseEvent,
+    DrugRef,
+    Duration,
+    EvidenceDocument,
+    Intervention,
+    Mention,
+    Outcome,
+    Population,
+    Provenance,
+    Record,
+)
+from extractor.records.study import (
+    _dose,
+    _duration,
+    _frequency,
+    _name,
+    _route,
+    canonical_measure,
+    canonical_timepoint,
+)
+from extractor.records.table_roles import (
+    Layout,
+    grid,
+    is_empty_value,
+    layout,
+    split_timepoint,
+)
+
+_DAYS_PER = {"day": 1.0, "week": 7.0, "month": 365.25 / 12, "year": 365.25}
+_UNIT_WORD = re.compile(r"\b(day|week|month|year)s?\b", re.I)
+_LEADING_NUMBER = re.compile(r"^\s*[<>≤≥~]?\s*(-?\d+(?:[.,]\d+)?)")
+_NUMBER = re.compile(r"[-−–]?\d+(?:\.\d+)?")
+_N_IN_HEADER = re.compile(r"\b[nN]\s*=\s*(\d+)")
+_ARM_NOISE = re.compile(r"\(?\s*\b[nN]\s*=\s*\d+\s*\)?|[,;:]\s*$")
+_PLACEBO = re.compile(r"\b(?:placebo|pbo)\b", re.I)
+_ATTRIBUTION = re.compile(r"\(([^()]*)\)\s*$")
+_SEX = {"m": "male", "male": "male", "man": "male", "boy": "male", "men": "male",
+        "f": "female", "female": "female", "woman": "female", "girl": "female",
+        "women": "female"}
+_NO_RESPONSE = {"none", "no", "nil", "-"}
+
+Key = tuple[str, int, int]  # (table id, row, col) of a cell
+
+
+class _Index:
+    """The document's mentions by cell, and the relations between them."""
+
+    def __init__(self, evidence: EvidenceDocument) -> None:
+        self.by_cell: dict[Key, list[Mention]] = defaultdict(list)
+        for m in evidence.mentions:
+            s = m.source
+            if s.kind == "table" and s.table is not None and s.row is not None \
+                    and s.col is not None:
+                self.by_cell[(s.table, s.row, s.col)].append(m)
+        self.by_id = {m.id: m for m in evidence.mentions}
+        self.modifiers: dict[str, list[Mention]] = defaultdict(list)
+        self.ae_drugs: dict[str, list[Mention]] = defaultdict(list)
+        for r in evidence.relations:
+            head, tail = self.by_id.get(r.head), self.by_id.get(r.tail)
+            if head is None or tail is None:
+                continue
+            if r.type == "adverse_event_of":
+                self.ae_drugs[head.id].append(tail)
+            elif r.type in ("dose_of", "frequency_of", "route_of"):
+                self.modifiers[tail.id].append(head)
+
+    def cell(self, table: Table, cell: Cell | None) -> list[Mention]:
+        if cell is None:
+            return []
+        return sorted(self.by_cell.get((table.id, cell.row, cell.col), []),
+                      key=lambda m: m.start)
+
+
+# --- patient rows ----------------------------------------------------------------------------
+
+
+def _interventions_of_cell(mentions: list[Mention], index: _Index,
+                           header_mentions: list[Mention]) -> list[Intervention]:
+    """One Intervention per current drug of a drug cell, with its cell's dose/frequency/route."""
+    drugs = [m for m in mentions if m.label == "DRUG" and not m.historical and not m.negated]
+    mods = [m for m in mentions if m.label in ("DOSE", "FREQUENCY", "ROUTE")]
+    if not drugs:
+        # "4 mg once daily" under "Baricitinib dose": the header names the drug
+        header_drugs = [m for m in header_mentions if m.label == "DRUG"]
+        if not mods or not header_drugs:
+            return []
+        drugs = header_drugs[:1]
+    owned: dict[str, list[Mention]] = {d.id: [] for d in drugs}
+    related = {h.id: d.id for d in drugs for h in index.modifiers.get(d.id, [])}
+    for mod in mods:
+        owner = related.get(mod.id)
+        if owner is None:
+            # no relation: the modifier belongs to the last drug before it (else the first)
+            before = [d for d in drugs if d.start <= mod.start]
+            owner = (before[-1] if before else drugs[0]).id
+        owned[owner].append(mod)
+    out: list[Intervention] = []
+    for d in drugs:
+        by_label = {m.label: m for m in reversed(owned[d.id])}  # the first of each label
+        dose, freq, route = by_label.get("DOSE"), by_label.get("FREQUENCY"), by_label.get("ROUTE")
+        out.append(Intervention(
+            drug=DrugRef(name=_name(d), mention=d.id),
+            dose=_dose(dose) if dose else None,
+            frequency=_frequency(freq) if freq else None,
+            route=_route(route) if route else None,
+        ))
+    return out
+
+
+def _duration_of_cell(text: str, header: str, mentions: list[Mention]) -> Duration | None:
+    """"8 (ongoing)" months or "0.5", in the unit of the header unless the cell names one."""
+    for m in mentions:
+        if m.label == "DURATION" and m.value.get("value") is not None:
+            return _duration(m)
+    if is_empty_value(text):
+        return None
+    number = _LEADING_NUMBER.match(text)
+    if not number:
+        return None
+    value = float(number.group(1).replace(",", "."))
+    unit_match = _UNIT_WORD.search(text) or _UNIT_WORD.search(header)
+    unit = unit_match.group(1).lower() if unit_match else None
+    days = round(value * _DAYS_PER[unit], 2) if unit else None
+    return Duration(value=value, unit=unit, days=days, text=text.strip())
+
+
+def _efficacy_outcomes(text: str, header: str, mentions: list[Mention]) -> list[Outcome]:
+    """Response phrases of an efficacy cell ("Complete response"; "None" is no response)."""
+    timepoint = canonical_timepoint(header)
+    found = [m for m in mentions if m.label == "OUTCOME"]
+    if found:
+        return [Outcome(measure=str(m.value.get("measure") or canonical_measure(m.text)),
+                        value=_num(m.value.get("value")),
+                        unit=str(m.value["unit"]) if m.value.get("unit") else None,
+                        timepoint=timepoint, text=m.text, mention=m.id) for m in found]
+    clean = " ".join(text.split())
+    if not clean:
+        return []
+    if clean.strip(" .").lower() in _NO_RESPONSE:
+        return [Outcome(measure="no response", timepoint=timepoint, text=clean)]
+    return [Outcome(measure=canonical_measure(clean), timepoint=timepoint, text=clean)]
+
+
+def _num(x: object) -> float | None:
+    return float(x) if isinstance(x, int | float) and not isinstance(x, bool) else None
+
+
+def _value_outcome(text: str, header: str) -> Outcome | None:
+    """A number under a measure header: "31.2" under "EASI" / "Baseline"."""
+    number = _LEADING_NUMBER.match(text)
+    if not number:
+        return None
+    measure, timepoint = split_timepoint(header)
+    tp = canonical_timepoint(timepoint) if timepoint else None
+    if tp is None and timepoint:
+        tp = " ".join(timepoint.lower().split())
+    unit = "%" if "%" in text or "%" in header else None
+    return Outcome(measure=measure, value=float(number.group(1).replace(",", ".")), unit=unit,
+                   timepoint=tp, text=" ".join(text.split()))
+
+
+def _split_top(text: str, separators: str) -> list[tuple[int, int]]:
+    """(start, end) of the parts of ``text`` between separators outside parentheses."""
+    parts: list[tuple[int, int]] = []
+    depth, start = 0, 0
+    for i, ch in enumerate(text):
+        depth += ch == "("
+        depth -= ch == ")" and depth > 0
+        if depth == 0 and ch in separators:
+            parts.append((start, i))
+            start = i + 1
+    parts.append((start, len(text)))
+    return [(s, e) for s, e in parts if text[s:e].strip()]
+
+
+def _adverse_events(cell: Cell, mentions: list[Mention], index: _Index) -> list[AdverseEvent]:
+    """The events of an AE cell, each with the drug it is attributed to."""
+    if is_empty_value(cell.text):
+        return []
+    events: list[AdverseEvent] = []
+    text = cell.text
+    for seg_start, seg_end in _split_top(text, ",;"):
+        segment = text[seg_start:seg_end]
+        attribution = _ATTRIBUTION.search(segment)
+        drug: str | None = None
+        body_end = seg_end
+        if attribution:
+            a_start = seg_start + attribution.start(1)
+            a_end = seg_start + attribution.end(1)
+            named = [m for m in mentions if m.label == "DRUG"
+                     and a_start <= m.start - cell.start < a_end]
+            drug = _name(named[0]) if named else attribution.group(1).strip().lower() or None
+            body_end = seg_start + attribution.start()
+        for t_start, t_end in _terms(text, seg_start, body_end, mentions, cell.start):
+            term_text = " ".join(text[t_start:t_end].split()).strip(" .")
+            if not term_text or is_empty_value(term_text):
+                continue
+            covering = [m for m in mentions if m.label in ("ADVERSE_EVENT", "CONDITION")
+                        and m.start - cell.start < t_end and m.end - cell.start > t_start]
+            mention = covering[0] if covering else None
+            linked = index.ae_drugs.get(mention.id, []) if mention else []
+            term = _name(mention) if mention else term_text.lower()
+            for d in dict.fromkeys(_name(x) for x in linked) or [drug]:
+                events.append(AdverseEvent(term=term, drug=d, text=term_text,
+                                           mention=mention.id if mention else None))
+    return events
+
+
+def _terms(text: str, start: int, end: int, mentions: list[Mention],
+           offset: int) -> Iterable[tuple[int, int]]:
+    """The "X and Y" parts of an AE segment; an "and" inside one mention does not split it."""
+    pieces: list[tuple[int, int]] = []
+    pos = start
+    for m in re.finditer(r"\s+(?:and|&)\s+", text[start:end]):
+        cut_start, cut_end = start + m.start(), start + m.end()
+        inside = any(x.start - offset < cut_start and x.end - offset > cut_end
+                     for x in mentions)
+        if not inside:
+            pieces.append((pos, cut_start))
+            pos = cut_end
+    pieces.append((pos, end))
+    return pieces
+
+
+def _patient_record(lay: Layout, row: int, cells: dict[tuple[int, int], Cell],
+                    index: _Index, header_mentions: dict[int, list[Mention]]) -> Record | None:
+    table = lay.table
+
+    def cell_at(col: int) -> Cell | None:
+        return cells.get((row, col))
+
+    def text_at(col: int) -> str:
+        cell = cell_at(col)
+        return " ".join(cell.text.split()) if cell else ""
+
+    interventions: list[Intervention] = []
+    for col in lay.columns("drug", "combination_drug"):
+        interventions += _interventions_of_cell(index.cell(table, cell_at(col)), index,
+                                                header_mentions.get(col, []))
+    duration = None
+    for col in lay.columns("duration"):
+        duration = duration or _duration_of_cell(text_at(col), lay.headers[col],
+                                                 index.cell(table, cell_at(col)))
+    for iv in interventions:
+        iv.duration = duration
+    outcomes: list[Outcome] = []
+    for col in lay.columns("efficacy"):
+        outcomes += _efficacy_outcomes(text_at(col), lay.headers[col],
+                                       index.cell(table, cell_at(col)))
+    for col in lay.columns("outcome_value"):
+        value = _value_outcome(text_at(col), lay.headers[col])
+        if value:
+            outcomes.append(value)
+    events: list[AdverseEvent] = []
+    for col in lay.columns("adverse_event"):
+        cell = cell_at(col)
+        if cell is not None:
+            events += _adverse_events(cell, index.cell(table, cell), index)
+    if not (interventions or outcomes or events):
+        return None  # a section row, a footnote row, or an empty one
+    return Record(
+        id=f"{table.id}-R{row}", level="patient",
+        source=Provenance(kind="table", table=table.id, row=row),
+        population=_population(lay, row, cells, index, text_at),
+        interventions=interventions, outcomes=outcomes, adverse_events=events,
+    )
+
+
+def _population(lay: Layout, row: int, cells: dict[tuple[int, int], Cell], index: _Index,
+                text_at: Callable[[int], str]) -> Population:
+    sex: str | None = None
+    age: float | None = None
+    for col in lay.columns("sex", "age_sex"):
+        for word in re.findall(r"[A-Za-z]+", text_at(col)):
+            sex = sex or _SEX.get(word.lower())
+    for col in lay.columns("age", "age_sex"):
+        number = _LEADING_NUMBER.match(text_at(col))
+        if number and age is None:
+            age = float(number.group(1).replace(",", "."))
+    condition: str | None = None
+    for col in lay.columns("condition"):
+        found = [m for m in index.cell(lay.table, cells.get((row, col)))
+                 if m.label == "CONDITION" and not m.negated]
+        text = text_at(col)
+        if found:
+            condition = condition or _name(found[0])
+        elif text and not is_empty_value(text):
+            condition = condition or text  # an abbreviation ("AT") stays as written
+    described = [f"{lay.headers[c]}: {text_at(c)}"
+                 for c in lay.columns("case_id", "sex", "age", "age_sex", "condition",
+                                      "comorbidity")
+                 if text_at(c)]
+    return Population(n=1, age_mean=age, male=int(sex == "male") if sex else None,
+                      female=int(sex == "female") if sex else None, condition=condition,
+                      text="; ".join(described) or None)
+
+
+def _patient_records(lay: Layout, index: _Index) -> list[Record]:
+    table = lay.table
+    cells = grid(table)
+    header_mentions: dict[int, list[Mention]] = defaultdict(list)
+    for (row, col), cell in cells.items():
+        if row < lay.header_rows:
+            header_mentions[col] += index.cell(table, cell)
+    records = []
+    for row in lay.body_rows():
+        record = _patient_record(lay, row, cells, index, header_mentions)
+        if record is not None:
+            records.append(record)
+    return records
+
+
+# --- arm columns -----------------------------------------------------------------------------
+
+
+def _arm_interventions(label: str, header_cells: list[Cell], table: Table,
+                       index: _Index) -> list[Intervention]:
+    out: list[Intervention] = []
+    seen: set[str] = set()
+    for cell in header_cells:
+        for iv in _interventions_of_cell(index.cell(table, cell), index, []):
+            if iv.drug.name not in seen:
+                seen.add(iv.drug.name)
+                out.append(iv)
+    placebo = _PLACEBO.search(label)
+    if placebo and "placebo" not in seen:
+        out.insert(0, Intervention(drug=DrugRef(name="placebo")))  # "PBO + MTX"
+    if not out:
+        name = " ".join(_ARM_NOISE.sub(" ", label).split()).strip(" ,;:").lower()
+        if name:
+            out.append(Intervention(drug=DrugRef(name=name)))
+    return out
+
+
+def _arm_records(lay: Layout, index: _Index) -> list[Record]:
+    table = lay.table
+    cells = grid(table)
+    arms: dict[str, list[int]] = {}
+    for col, label in enumerate(lay.arm_labels):
+        if label:
+            arms.setdefault(label, []).append(col)
+    baseline = bool(re.search(r"baseline|characteristic|demograph", table.caption or "", re.I))
+    records: list[Record] = []
+    for k, (label, cols) in enumerate(arms.items(), start=1):
+        spanned = [cells[(r, c)] for c in cols for r in range(lay.header_rows) if (r, c) in cells]
+        header_cells = list({(x.row, x.col): x for x in spanned}.values())
+        n_match = _N_IN_HEADER.search(label)
+        outcomes: list[Outcome] = []
+        section = ""
+        for row in lay.body_rows():
+            first = cells.get((row, 0))
+            row_label = " ".join(first.text.split()) if first else ""
+            values = [cells.get((row, c)) for c in range(1, table.n_cols)]
+            if row_label and all(v is None or not v.text.strip() for v in values):
+                section = row_label.rstrip(":")
+                continue
+            if not row_label:
+                continue  # a continuation line of the row above
+            measure = f"{section}: {row_label}" if section else row_label
+            for col in cols:
+                cell = cells.get((row, col))
+                text = " ".join(cell.text.split()) if cell else ""
+                number = _NUMBER.search(text)
+                if not number:
+                    continue
+                tp = lay.timepoints[col]
+                timepoint = canonical_timepoint(tp) if tp else ("baseline" if baseline else None)
+                unit = "%" if "%" in text or row_label.startswith("%") or "(%)" in row_label \
+                    else None
+                outcomes.append(Outcome(
+                    measure=measure, value=float(number.group(0).replace("−", "-")
+                                                 .replace("–", "-")),
+                    unit=unit, timepoint=timepoint, text=text))
+        records.append(Record(
+            id=f"{table.id}-A{k}", level="arm",
+            source=Provenance(kind="table", table=table.id, col=cols[0]),
+            population=Population(n=int(n_match.group(1)) if n_match else None,
+                                  text=label),
+            interventions=_arm_interventions(label, header_cells, table, index),
+            outcomes=outcomes,
+        ))
+    return records
+
+
+def table_records(evidence: EvidenceDocument) -> list[Record]:
+    """Patient records of case tables and arm records of trial tables, table by table."""
+    index = _Index(evidence)
+    records: list[Record] = []
+    for table in evidence.tables:
+        lay = layout(table)
+        if lay.orientation == "patients":
+            records += _patient_records(lay, index)
+        elif lay.orientation == "arms":
+            records += _arm_records(lay, index)
+    return records

@@ -1,0 +1,273 @@
+"""What a table's columns mean, and which way round the table is.
+
+``layout(table)`` reads the header rows (several rows and spanning cells are joined per
+column, top to bottom: "SALT score" over "Week 24" gives "SALT score Week 24") and gives each
+column a role from its header text, falling back on the cells' content when the header is
+missing or too short to say ("M"/"F" cells are sex, small integers next to them age, ...).
+
+Orientation:
+
+- ``patients``: one body row per patient (or per treatment episode), as in case series; the
+  roles say which cell holds the drug, the dose, the adverse events, ...
+- ``arms``: trial tables whose column headers are arms ("Placebo (n = 40)", "Etoricoxib
+  90 mg") and whose rows are outcomes or baseline characteristics; columns that compare arms
+  ("A vs B") are not arms.
+- ``other``: neither (a table of study characteristics, a list of references, ...).
+
+Pure functions of the Document's table: the CLI uses them again to show which cell a value of
+a stored record came from.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from extractor.document import Cell, Table
+
+Role = Literal[
+    "case_id", "sex", "age", "age_sex", "comorbidity", "condition", "history", "drug",
+    "combination_drug", "duration", "efficacy", "prior_efficacy", "reason", "adverse_event",
+    "outcome_value", "other",
+]
+Orientation = Literal["patients", "arms", "other"]
+
+# First matching rule wins: the order matters ("Combination therapy duration" is a duration,
+# "Previous failed systemic therapies" is history, "Reason for combination therapy" a reason).
+_HEADER_RULES: list[tuple[Role, re.Pattern[str]]] = [
+    ("adverse_event", re.compile(
+        r"adverse|side[- ]?effects?|toxicit|\baes?\b|safety|complications?|tolerab", re.I)),
+    ("history", re.compile(r"previous|prior|failed|\bhistory\b|\bpast\b|earlier", re.I)),
+    ("reason", re.compile(r"\breason|\bcause|\bwhy\b|discontinu|switch|stopp|following treat",
+                          re.I)),
+    ("duration", re.compile(r"duration|\blength\b|follow[- ]?up|time on|\b(?:months|weeks)\b",
+                            re.I)),
+    ("prior_efficacy", re.compile(
+        r"monotherapy\s+(?:efficacy|response)|(?:efficacy|response)\s+(?:to|of|on)\s+"
+        r"monotherapy|before (?:combination|add)", re.I)),
+    ("efficacy", re.compile(r"efficacy|response|outcome|improvement|result|effective", re.I)),
+    ("age_sex", re.compile(r"\bage\b.*\b(?:sex|gender)\b|\b(?:sex|gender)\b.*\bage\b", re.I)),
+    ("sex", re.compile(r"^\s*(?:sex|gender)\b", re.I)),
+    ("age", re.compile(r"^\s*age\b|\bage\s*\(", re.I)),
+    ("case_id", re.compile(
+        r"^\s*(?:case|patient|pt|subject|no\.?|#|id|n[ºo°])\s*(?:no\.?|#|id|number)?\s*$",
+        re.I)),
+    ("comorbidity", re.compile(r"comorbid|concomitant (?:disease|condition)|medical history",
+                               re.I)),
+    ("condition", re.compile(r"disease|diagnos|indication|condition|\btype of\b|disorder",
+                             re.I)),
+    ("combination_drug", re.compile(
+        r"combination|concomitant|add[- ]?on|added|\bplus\b|immunomodulat|co-?medication",
+        re.I)),
+    ("drug", re.compile(
+        r"\bdrugs?\b|\bdoses?\b|dosage|therap(?:y|ies)|treatments?|regimen|medications?|"
+        r"inhibitors?|\bagents?\b", re.I)),
+]
+
+_SEX_VALUE = re.compile(r"^\s*(?:m|f|male|female|man|woman|men|women|boy|girl)\s*$", re.I)
+_AGE_SEX_VALUE = re.compile(r"^\s*\d{1,3}\s*(?:y(?:ears?|rs?)?)?\s*[/,]\s*[mf]\b", re.I)
+_INT_VALUE = re.compile(r"^\s*\d{1,3}\s*$")
+_NUMERIC = re.compile(
+    r"^\s*[-−–]?\d+(?:[.,]\d+)?\s*%?\s*(?:[±(\[].*)?[*†‡§¶a-z]{0,2}\s*$", re.I)
+_DOSE_VALUE = re.compile(r"\d\s*(?:mg|g|mcg|µg|μg|iu|units?|ml)\b", re.I)
+_RESPONSE_VALUE = re.compile(r"response|remission|respon|improv|clear|easi|salt|pasi", re.I)
+_ARM_CUE = re.compile(
+    r"\(?\b[nN]\s*=\s*\d+|placebo|\bcontrol\b|\bvehicle\b|\bgroup\b|\barm\b|\bsham\b|"
+    r"\d\s*(?:mg|mcg|µg|g)\b", re.I)
+# Columns that compare arms, or pool them, are not arms of their own.
+_COMPARISON = re.compile(
+    r"\bvs\.?\b|\bversus\b|\bdifference\b|\bratio\b|p[- ]?value|\btotal\b|overall|"
+    r"\ball (?:subjects|patients|participants)\b", re.I)
+_TIMEPOINT_HEAD = re.compile(
+    r"\b(?:week|wk|month|day|year)s?\s*\d+|\d+\s*(?:weeks?|months?|days?)\b|baseline|"
+    r"\bend of\b|final", re.I)
+EMPTY_VALUES = frozenset({"", "-", "–", "—", "na", "n/a", "nr", "n.a.", "none", "no", "nil",
+                          "not reported", "not applicable", "/"})
+_PATIENT_ROLES = frozenset({"case_id", "sex", "age", "age_sex", "history", "drug",
+                            "combination_drug", "adverse_event"})
+
+
+@dataclass
+class Layout:
+    """The reading of one table: header text and role per column, body rows, orientation."""
+
+    table: Table
+    orientation: Orientation
+    header_rows: int
+    headers: list[str]
+    roles: list[Role]
+    # for arm tables: the column's arm label (header without its timepoint) and timepoint
+    arm_labels: list[str | None] = field(default_factory=list)
+    timepoints: list[str | None] = field(default_factory=list)
+
+    def columns(self, *roles: Role) -> list[int]:
+        """Columns whose role is one of ``roles``, left to right."""
+        return [c for c, r in enumerate(self.roles) if r in roles]
+
+    def body_rows(self) -> list[int]:
+        """Row numbers below the header that hold at least one non-empty cell."""
+        filled = {c.row for c in self.table.cells if c.row >= self.header_rows and c.text.strip()}
+        return sorted(filled)
+
+
+def grid(table: Table) -> dict[tuple[int, int], Cell]:
+    """(row, col) -> the cell that covers that position (spanning cells cover several)."""
+    out: dict[tuple[int, int], Cell] = {}
+    for cell in table.cells:
+        for r in range(cell.row, cell.row + cell.rowspan):
+            for c in range(cell.col, cell.col + cell.colspan):
+                out.setdefault((r, c), cell)
+    return out
+
+
+def row_cells(table: Table, row: int) -> dict[int, Cell]:
+    """col -> cell for the cells that start in ``row`` (spans reported at their first column)."""
+    return {c.col: c for c in table.cells if c.row == row}
+
+
+def is_empty_value(text: str) -> bool:
+    """Whether a cell says nothing ("", "-", "None", "NA", ...)."""
+    return " ".join(text.split()).strip(" .").lower() in EMPTY_VALUES
+
+
+def _header_count(table: Table) -> int:
+    """The table's header rows; when the parser found none, the first row if it reads as one."""
+    if table.header_rows or table.n_rows < 2:
+        return table.header_rows
+    first = [c.text for c in table.cells if c.row == 0 and c.text.strip()]
+    numeric = sum(bool(_NUMERIC.match(t)) for t in first)
+    return 1 if first and numeric * 2 < len(first) else 0
+
+
+def column_headers(table: Table, header_rows: int) -> list[str]:
+    """Header text per column: the header cells over it, top to bottom, without repeats."""
+    cells = grid(table)
+    headers: list[str] = []
+    for col in range(table.n_cols):
+        parts: list[str] = []
+        for row in range(header_rows):
+            cell = cells.get((row, col))
+            text = " ".join(cell.text.split()) if cell else ""
+            if text and text not in parts:
+                parts.append(text)
+        headers.append(" ".join(parts))
+    return headers
+
+
+def header_role(header: str) -> Role | None:
+    """The role a header text names, or None when it says nothing recognisable."""
+    for role, pattern in _HEADER_RULES:
+        if pattern.search(header):
+            return role
+    return None
+
+
+def _share(values: Sequence[str], pattern: re.Pattern[str]) -> float:
+    filled = [v for v in values if not is_empty_value(v)]
+    return sum(bool(pattern.search(v)) for v in filled) / len(filled) if filled else 0.0
+
+
+def content_role(values: Sequence[str]) -> Role | None:
+    """A role from a column's body cells, for a header that is missing or uninformative."""
+    filled = [v for v in values if not is_empty_value(v)]
+    if not filled:
+        return None
+    if _share(filled, _SEX_VALUE) >= 0.8:
+        return "sex"
+    if _share(filled, _AGE_SEX_VALUE) >= 0.8:
+        return "age_sex"
+    if _share(filled, _DOSE_VALUE) >= 0.6:
+        return "drug"
+    if _share(filled, _RESPONSE_VALUE) >= 0.6:
+        return "efficacy"
+    return None
+
+
+def _column_values(table: Table, header_rows: int) -> list[list[str]]:
+    values: list[list[str]] = [[] for _ in range(table.n_cols)]
+    for cell in table.cells:
+        if cell.row >= header_rows and cell.colspan == 1:
+            values[cell.col].append(cell.text)
+    return values
+
+
+def _patient_roles(headers: list[str], values: list[list[str]]) -> list[Role]:
+    roles: list[Role] = []
+    for col, (header, vals) in enumerate(zip(headers, values, strict=True)):
+        role = header_role(header) if len(header.strip()) > 2 or header.strip() in ("#",) \
+            else None
+        if role is None and col == 0 and (not header.strip() or _share(vals, _INT_VALUE) > 0.8):
+            role = "case_id"
+        role = role or content_role(vals)
+        if role is None and _share(vals, _INT_VALUE) >= 0.8 and "age" not in roles \
+                and "sex" in roles:
+            role = "age"  # bare ages just after a sex column
+        if role is None and header.strip() and _share(vals, _NUMERIC) >= 0.8:
+            role = "outcome_value"  # "SALT score Week 24", "EASI Baseline"
+        roles.append(role or "other")
+    # Only the first drug column is "the" drug; later ones are what was combined with it.
+    seen_drug = False
+    for col, role in enumerate(roles):
+        if role == "drug":
+            if seen_drug:
+                roles[col] = "combination_drug"
+            seen_drug = True
+    return roles
+
+
+def split_timepoint(header: str) -> tuple[str, str | None]:
+    """("Placebo (n = 40)", "Week 12") from "Week 12 Placebo (n = 40)"."""
+    m = _TIMEPOINT_HEAD.search(header)
+    if not m:
+        return header, None
+    rest = (header[:m.start()] + " " + header[m.end():]).strip(" ,;:-")
+    return " ".join(rest.split()) or header, m.group(0)
+
+
+def _arm_layout(table: Table, header_rows: int, headers: list[str]) -> Layout | None:
+    """The arms reading of a table, or None when its columns are not arms."""
+    if header_rows == 0 or table.n_cols < 2:
+        return None
+    labels: list[str | None] = [None]
+    timepoints: list[str | None] = [None]
+    n_arms = 0
+    values = _column_values(table, header_rows)
+    for col in range(1, table.n_cols):
+        header = headers[col]
+        label, timepoint = split_timepoint(header)
+        filled = [v for v in values[col] if not is_empty_value(v)]
+        numeric = _share(filled, re.compile(r"\d")) >= 0.6 if filled else False
+        is_arm = bool(header) and not _COMPARISON.search(header) and numeric and \
+            header_role(label) not in ("adverse_event", "history") and \
+            (bool(_ARM_CUE.search(label)) or len(label.split()) <= 4)
+        labels.append(label if is_arm else None)
+        timepoints.append(timepoint if is_arm else None)
+        n_arms += is_arm
+    cued = sum(bool(lbl and _ARM_CUE.search(lbl)) for lbl in labels)
+    first_col = [v for v in values[0] if not is_empty_value(v)]
+    labelled_rows = _share(first_col, re.compile(r"[A-Za-z]{2}")) >= 0.8
+    if n_arms >= 2 and cued >= 1 and labelled_rows:
+        roles: list[Role] = ["other"]
+        roles += ["outcome_value" if lbl else "other" for lbl in labels[1:]]
+        return Layout(table, "arms", header_rows, headers, roles, labels, timepoints)
+    return None
+
+
+def layout(table: Table) -> Layout:
+    """Roles, header text and orientation of ``table``."""
+    header_rows = _header_count(table)
+    headers = column_headers(table, header_rows)
+    values = _column_values(table, header_rows)
+    roles = _patient_roles(headers, values)
+    body = {c.row for c in table.cells if c.row >= header_rows and c.text.strip()}
+    patient_roles = {r for r in roles if r in _PATIENT_ROLES}
+    named = {r for r in patient_roles if r in ("case_id", "sex", "age", "age_sex")}
+    treated = {r for r in patient_roles if r in ("drug", "combination_drug")}
+    if len(body) >= 1 and len(patient_roles) >= 3 and (named or treated):
+        return Layout(table, "patients", header_rows, headers, roles)
+    arms = _arm_layout(table, header_rows, headers)
+    if arms is not None:
+        return arms
+    return Layout(table, "other", header_rows, headers, roles)

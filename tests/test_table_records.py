@@ -1,0 +1,324 @@
+"""Patient and arm records from tables (issue 4).
+
+Inline fixtures are invented tables (invented patients; real drug names). Seed 004 is read
+from ../shared (skipped when absent) and checked against the counts its own text gives.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from extractor.cli import main
+from extractor.document import Cell, Table
+from extractor.evidence import EvidenceDocument, Record
+from extractor.parsers import parse, parse_bytes
+from extractor.pipeline import Pipeline, default_pipeline
+from extractor.records.table_roles import content_role, header_role, layout
+from tests.conftest import EXAMPLES, shared_path
+
+CASE_TABLE = """<!DOCTYPE html><html><head><title>Invented case series</title></head><body>
+<h1>Tofacitinib plus dupilumab in five invented patients</h1>
+<p>We describe five invented patients with prurigo nodularis.</p>
+<table><caption>Table 1. Invented patients</caption>
+<thead><tr><th>Patient</th><th>Sex</th><th>Age (years)</th><th>Diagnosis</th>
+<th>Prior failed therapies</th><th>Tofacitinib dose</th><th>Added drug and dose</th>
+<th>Duration (weeks)</th><th>Response</th><th>Adverse events (attributed drug)</th></tr></thead>
+<tbody>
+<tr><td>1</td><td>Female</td><td>48</td><td>Prurigo nodularis</td><td>Cyclosporine</td>
+<td>5 mg twice daily</td><td>Dupilumab 300 mg every 2 weeks</td><td>16</td>
+<td>Complete response</td><td>Headache and nausea (tofacitinib); acne (dupilumab)</td></tr>
+<tr><td>2</td><td>Male</td><td>63</td><td>Prurigo nodularis</td><td>Methotrexate, azathioprine</td>
+<td>10 mg twice daily</td><td>Methotrexate 7.5 mg weekly (orally)</td><td>6 (ongoing)</td>
+<td>Partial response</td><td>None</td></tr>
+<tr><td>3</td><td>Female</td><td>35</td><td>Prurigo nodularis</td><td>Dupilumab</td>
+<td>5 mg twice daily</td><td>Prednisone 10 mg daily</td><td>0.5</td>
+<td>None</td><td>Herpes zoster (tofacitinib)</td></tr>
+</tbody></table>
+<h2>Trial</h2>
+<table><caption>Table 2. Invented trial results at week 12</caption>
+<thead><tr><th>Outcome</th><th>Placebo (n = 40)</th><th>Etoricoxib 90 mg (n = 41)</th>
+<th>Etoricoxib vs placebo</th></tr></thead>
+<tbody>
+<tr><td>Responders, n (%)</td><td>12 (30.0)</td><td>25 (61.0)</td><td>0.002</td></tr>
+<tr><td>Pain score, mean (SD)</td><td>5.1 (1.2)</td><td>3.4 (1.5)</td><td>0.01</td></tr>
+</tbody></table>
+</body></html>"""
+
+
+@pytest.fixture(scope="module")
+def pipeline() -> Pipeline:
+    return default_pipeline()
+
+
+@pytest.fixture(scope="module")
+def invented(pipeline: Pipeline) -> EvidenceDocument:
+    return pipeline.extract(parse_bytes(CASE_TABLE.encode(), "invented.html", "html")[0])
+
+
+def _by_id(evidence: EvidenceDocument) -> dict[str, Record]:
+    return {r.id: r for r in evidence.records}
+
+
+# --- roles and orientation (no pipeline) -----------------------------------------------------
+
+
+def _table(rows: list[list[str]], header_rows: int = 1) -> Table:
+    cells, pos = [], 0
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            cells.append(Cell(row=r, col=c, text=text, start=pos, end=pos + len(text)))
+            pos += len(text) + 1
+    return Table(id="T9", n_rows=len(rows), n_cols=len(rows[0]), header_rows=header_rows,
+                 cells=cells, start=0, end=pos)
+
+
+@pytest.mark.parametrize(("header", "role"), [
+    ("Case", "case_id"),
+    ("Age (years)/sex", "age_sex"),
+    ("Previous failed systemic therapies prior to JAKi", "history"),
+    ("JAK inhibitor and dose", "drug"),
+    ("Combination drug and dose", "combination_drug"),
+    ("Combination therapy duration (months)", "duration"),
+    ("Combination therapy efficacy", "efficacy"),
+    ("JAKi monotherapy efficacy", "prior_efficacy"),
+    ("Reason for ending combination therapy", "reason"),
+    ("Adverse effects of combination therapy and treatment attribution", "adverse_event"),
+    ("Comorbidities", "comorbidity"),
+    ("Disease", "condition"),
+])
+def test_header_roles(header: str, role: str) -> None:
+    assert header_role(header) == role
+
+
+def test_content_decides_when_header_is_missing() -> None:
+    assert content_role(["M", "F", "F", "M"]) == "sex"
+    assert content_role(["Upadacitinib 15 mg daily", "Baricitinib 4 mg daily", ""]) == "drug"
+    assert content_role(["34/F", "41/M"]) == "age_sex"
+    table = _table([["", "", "", ""],
+                    ["1", "F", "Baricitinib 4 mg daily", "Complete response"],
+                    ["2", "M", "Upadacitinib 15 mg daily", "Partial response"]])
+    lay = layout(table)
+    assert lay.roles == ["case_id", "sex", "drug", "efficacy"]
+    assert lay.orientation == "patients"
+
+
+def test_arm_orientation_and_timepoints() -> None:
+    table = _table([
+        ["", "Week 4", "Week 4", "Week 8", "Week 8", "Placebo vs drug"],
+        ["", "Placebo (n = 20)", "Naproxen 500 mg (n = 21)", "Placebo (n = 20)",
+         "Naproxen 500 mg (n = 21)", ""],
+        ["Pain score", "6.0 (1.1)", "4.2 (1.3)", "5.8 (1.0)", "3.1 (1.2)", "0.03"],
+    ], header_rows=2)
+    lay = layout(table)
+    assert lay.orientation == "arms"
+    assert lay.arm_labels[1:] == ["Placebo (n = 20)", "Naproxen 500 mg (n = 21)"] * 2 + [None]
+    assert lay.timepoints[1:5] == ["Week 4", "Week 4", "Week 8", "Week 8"]
+
+
+def test_study_characteristics_table_is_neither() -> None:
+    table = _table([["Author", "Year", "Country"], ["Smith", "2020", "Spain"],
+                    ["Jones", "2021", "Peru"]])
+    assert layout(table).orientation == "other"
+
+
+# --- invented case and trial tables through the pipeline -------------------------------------
+
+
+def test_invented_case_table_rows(invented: EvidenceDocument) -> None:
+    records = _by_id(invented)
+    patients = [r for r in invented.records if r.level == "patient"]
+    assert [r.id for r in patients] == ["T1-R1", "T1-R2", "T1-R3"]
+    r1, r2, r3 = patients
+    assert r1.source.kind == "table" and r1.source.table == "T1" and r1.source.row == 1
+    # the tofacitinib column has doses only: the drug comes from its header
+    tofa = r1.interventions[0]
+    assert tofa.drug.name == "tofacitinib"
+    assert tofa.dose is not None and tofa.dose.value == 5 and tofa.dose.unit == "mg"
+    assert tofa.frequency is not None and tofa.frequency.per_day == 2
+    dupi = r1.interventions[1]
+    assert dupi.drug.name == "dupilumab" and dupi.dose is not None and dupi.dose.value == 300
+    # duration in the header's unit, on every intervention of the row
+    assert tofa.duration is not None and tofa.duration.value == 16
+    assert tofa.duration.unit == "week" and tofa.duration.days == 112
+    assert {(e.term, e.drug) for e in r1.adverse_events} == {
+        ("headache", "tofacitinib"), ("nausea", "tofacitinib"), ("acne", "dupilumab")}
+    assert [o.measure for o in r1.outcomes] == ["complete response"]
+    assert r1.population.n == 1 and r1.population.female == 1 and r1.population.age_mean == 48
+    assert r1.population.condition == "prurigo nodularis"
+    # history is not an intervention: methotrexate of row 2 is the added drug, azathioprine
+    # (previous therapy) is nowhere
+    assert [iv.drug.name for iv in r2.interventions] == ["tofacitinib", "methotrexate"]
+    mtx = r2.interventions[1]
+    assert mtx.route is not None and mtx.route.name == "oral"
+    assert mtx.dose is not None and mtx.dose.value == 7.5
+    assert mtx.duration is not None and mtx.duration.value == 6
+    assert r2.adverse_events == []  # "None"
+    assert r3.interventions[0].duration is not None
+    assert r3.interventions[0].duration.value == 0.5
+    assert [iv.drug.name for iv in r3.interventions] == ["tofacitinib", "prednisone"]
+    assert [o.measure for o in r3.outcomes] == ["no response"]
+    assert [(e.term, e.drug) for e in r3.adverse_events] == [("herpes zoster", "tofacitinib")]
+    assert "S1" in records
+
+
+def test_invented_trial_table_arms(invented: EvidenceDocument) -> None:
+    arms = [r for r in invented.records if r.level == "arm"]
+    assert [a.id for a in arms] == ["T2-A1", "T2-A2"]  # "vs" column is not an arm
+    placebo, etori = arms
+    assert placebo.population.n == 40 and etori.population.n == 41
+    assert [iv.drug.name for iv in placebo.interventions] == ["placebo"]
+    assert etori.interventions[0].drug.name == "etoricoxib"
+    assert etori.interventions[0].dose is not None and etori.interventions[0].dose.value == 90
+    values = {o.measure: o.value for o in etori.outcomes}
+    assert values == {"Responders, n (%)": 25, "Pain score, mean (SD)": 3.4}
+    assert [o.text for o in placebo.outcomes] == ["12 (30.0)", "5.1 (1.2)"]
+
+
+def test_study_record_summarizes_without_double_counting(invented: EvidenceDocument) -> None:
+    study, *rest = invented.records
+    assert study.level == "study"
+    assert study.summarizes == [r.id for r in rest]
+    names = [iv.drug.name for iv in study.interventions]
+    assert len(names) == len(set(names))  # a drug of three rows is one study intervention
+    row_drugs = {iv.drug.name for r in rest if r.level == "patient" for iv in r.interventions}
+    assert row_drugs <= set(names)
+    # the study population comes from the text ("five"), not from adding up table rows
+    assert study.population.n == 5
+
+
+# --- corpus example: the invented HTML case series ------------------------------------------
+
+
+def test_example_case_series_one_record_per_patient(pipeline: Pipeline) -> None:
+    evidence = pipeline.extract(parse(EXAMPLES / "case_series_dupilumab_jak.html"))
+    patients = [r for r in evidence.records if r.level == "patient"]
+    assert len(patients) == 7  # cases 1-7
+    table = evidence.tables[0]
+    case_ids = [c.text for c in table.cells if c.col == 0 and c.row >= table.header_rows]
+    assert [r.population.text.split(";")[0] for r in patients if r.population.text] == [
+        f"Case: {c}" for c in case_ids]
+    # dupilumab's cell spans cases 1-3: each of them gets it
+    assert all(r.interventions[0].drug.name == "dupilumab" for r in patients)
+    jak = [r.interventions[1].drug.name for r in patients]
+    assert Counter(jak) == {"upadacitinib": 3, "abrocitinib": 2, "baricitinib": 2}
+    easi = [(o.timepoint, o.value) for o in patients[0].outcomes if o.measure == "EASI"]
+    assert easi == [("baseline", 31.2), ("week 16", 4.0)]
+    assert patients[-1].adverse_events == []
+    assert [(e.term, e.drug) for e in patients[4].adverse_events] == [
+        ("conjunctivitis", "dupilumab")]
+
+
+# --- seed 004 -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def seed004(pipeline: Pipeline) -> EvidenceDocument:
+    path = shared_path("seeds", "004_874d326f4a28e356.txt")
+    return pipeline.extract(parse(path))
+
+
+def test_seed004_gives_22_patient_records(seed004: EvidenceDocument) -> None:
+    patients = [r for r in seed004.records if r.level == "patient"]
+    assert len(patients) == 22
+    assert seed004.records[0].summarizes == [r.id for r in patients]
+
+
+def test_seed004_counts_match_the_papers_text(seed004: EvidenceDocument) -> None:
+    patients = [r for r in seed004.records if r.level == "patient"]
+    assert all(len(r.interventions) == 2 for r in patients)
+    jak = Counter((iv.drug.name, iv.dose.text if iv.dose else None,
+                   iv.frequency.per_day if iv.frequency else None)
+                  for r in patients for iv in r.interventions[:1])
+    assert jak[("baricitinib", "4mg", 1.0)] == 17
+    assert sum(n for (name, _, _), n in jak.items() if name == "upadacitinib") == 5
+    combination = Counter(r.interventions[1].drug.name for r in patients)
+    assert combination == {"methotrexate": 12, "prednisone": 4, "dupilumab": 4,
+                           "tacrolimus": 1, "cyclosporine": 1}
+
+
+def test_seed004_rows_agree_with_their_cells(seed004: EvidenceDocument) -> None:
+    """Each record's drugs are the words its own combination cell starts with."""
+    table = seed004.tables[0]
+    lay = layout(table)
+    (combo_col,) = lay.columns("combination_drug")
+    cells = {(c.row, c.col): c.text for c in table.cells}
+    for record in (r for r in seed004.records if r.level == "patient"):
+        assert record.source.row is not None
+        first_word = cells[(record.source.row, combo_col)].split()[0].lower()
+        # the cells spell cyclosporine "Cyclosporin"
+        assert record.interventions[1].drug.name.startswith(first_word)
+        # previous therapies never become interventions
+        history = {m.id for m in seed004.mentions if m.historical}
+        assert not {iv.drug.mention for iv in record.interventions} & history
+
+
+def test_seed004_adverse_events_with_attribution(seed004: EvidenceDocument) -> None:
+    records = _by_id(seed004)
+    table = seed004.tables[0]
+    (ae_col,) = layout(table).columns("adverse_event")
+    cells = {(c.row, c.col): c.text for c in table.cells}
+    for record in (r for r in seed004.records if r.level == "patient"):
+        text = cells.get((record.source.row or 0, ae_col), "")
+        attributed = re.findall(r"\(([a-z]+)\)", text.lower())
+        # every event carries a drug named in its cell's parentheses; "None" gives none
+        assert {e.drug for e in record.adverse_events} <= set(attributed)
+        if text.strip().lower() in ("", "none"):
+            assert record.adverse_events == []
+    two_drugs = [r for r in records.values() if r.level == "patient"
+                 and len({e.drug for e in r.adverse_events}) == 2]
+    assert len(two_drugs) == 1
+    assert {(e.term, e.drug) for e in two_drugs[0].adverse_events} == {
+        ("hypercholesterolemia", "baricitinib"), ("hypertriglyceridemia", "baricitinib"),
+        ("gout", "methotrexate")}
+
+
+def test_seed004_durations_in_months(seed004: EvidenceDocument) -> None:
+    durations = [r.interventions[0].duration for r in seed004.records if r.level == "patient"]
+    known = [d for d in durations if d is not None]
+    assert known and all(d.unit == "month" for d in known)
+    assert any(d.value == 0.5 for d in known)
+    assert any("ongoing" in d.text for d in known)
+
+
+# --- the `extractor table` command -----------------------------------------------------------
+
+
+def test_cli_table_csv_and_markdown(invented: EvidenceDocument, tmp_path: Path) -> None:
+    jsonl = tmp_path / "out.jsonl"
+    jsonl.write_text(invented.model_dump_json() + "\n", encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(main, ["table", str(jsonl), "--format", "csv", "--provenance"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    assert [r["record"] for r in rows] == [r.id for r in invented.records]
+    r1 = next(r for r in rows if r["record"] == "T1-R1")
+    assert r1["document"] == invented.id and r1["level"] == "patient"
+    assert r1["drug"] == "tofacitinib; dupilumab"
+    assert r1["sex"] == "female" and r1["age"] == "48"
+    assert r1["duration"] == "16 weeks"
+    assert "headache (tofacitinib)" in r1["adverse_events"]
+    # the source cell beside each value: drugs in columns 5 and 6 of row 1, the AE column 9
+    assert r1["drug source"] == "T1 r0 c5; T1 r1 c6"
+    assert r1["adverse_events source"].split("; ")[0] == "T1 r1 c9"
+    assert r1["age source"] == "T1 r1 c2"
+    md = runner.invoke(main, ["table", str(jsonl), "--format", "md"])
+    assert md.exit_code == 0
+    lines = md.output.splitlines()
+    assert lines[0].startswith("| document | record | level |")
+    assert "source" not in lines[0]
+    assert len(lines) == 2 + len(invented.records)
+
+
+def test_cli_table_reports_a_bad_line(tmp_path: Path) -> None:
+    jsonl = tmp_path / "bad.jsonl"
+    jsonl.write_text("{\"id\": 1}\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["table", str(jsonl)])
+    assert result.exit_code == 1
+    assert "bad.jsonl:1: not an EvidenceDocument" in result.output
