@@ -7,7 +7,7 @@ import traceback
 from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 import click
 from pydantic import BaseModel
@@ -170,30 +170,39 @@ def table(ctx: click.Context, jsonl: str, fmt: str, provenance: bool) -> None:
     errors.exit_if_any()
 
 
+def _console() -> Any:
+    """A stderr console; piped output (make, CI logs) gets a wide page instead of 80 columns."""
+    from rich.console import Console
+
+    return Console(stderr=True, width=None if sys.stderr.isatty() else 160)
+
+
+# Column headings narrow enough for an 80-column terminal.
+_SHORT = {"FREQUENCY": "freq", "DURATION": "dur", "ADVERSE_EVENT": "AE", "CONDITION": "cond",
+          "OUTCOME": "outc"}
+
+
 def _print_evidence_summary(evidence: list[EvidenceDocument], output: str) -> None:
     """Mentions per label for each document, on stderr."""
     from collections import Counter
 
-    from rich.console import Console
     from rich.table import Table as RichTable
 
     from extractor.evidence import LABELS
 
     table = RichTable(title=f"{len(evidence)} evidence document(s) written to {output}")
-    table.add_column("id", overflow="fold")
-    for label in LABELS:
-        table.add_column(label.replace("_", " ").lower(), justify="right")
-    table.add_column("relations", justify="right")
+    table.add_column("id", no_wrap=True)
+    for heading in [*(_SHORT.get(label, label.lower()) for label in LABELS), "rel", "rec"]:
+        table.add_column(heading, justify="right", min_width=len(heading))
     for d in evidence:
         counts: Counter[str] = Counter(m.label for m in d.mentions)
         table.add_row(d.id, *(str(counts.get(label, 0)) for label in LABELS),
-                      str(len(d.relations)))
-    Console(stderr=True).print(table)
+                      str(len(d.relations)), str(len(d.records)))
+    _console().print(table)
 
 
 def _print_summary(docs: list[Document], out_dir: Path) -> None:
     """A one-line-per-document table on stderr, so a run shows what it produced."""
-    from rich.console import Console
     from rich.table import Table as RichTable
 
     table = RichTable(title=f"{len(docs)} document(s) written to {out_dir}")
@@ -204,7 +213,7 @@ def _print_summary(docs: list[Document], out_dir: Path) -> None:
         table.add_row(d.id, d.source.format, title[:40] + ("…" if len(title) > 40 else ""),
                       str(len(d.text)), str(len(d.sections)), str(len(d.tables)),
                       str(len(d.warnings) + sum(len(t.flags) for t in d.tables)))
-    Console(stderr=True).print(table)
+    _console().print(table)
 
 
 @main.command()
