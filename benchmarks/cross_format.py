@@ -13,7 +13,6 @@ Run: .venv/bin/python benchmarks/cross_format.py
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 
@@ -24,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import shared_dir  # noqa: E402
 
 from extractor import Document, parse  # noqa: E402
+from extractor.evaluate.table_structure import normalize_content  # noqa: E402
 from extractor.evaluate.text_agreement import word_coverage  # noqa: E402
 
 PAIRS = ["PMC4737013", "PMC4736318", "PMC4745277", "PMC4736431"]
@@ -38,10 +38,6 @@ def jats_body_text(path: Path) -> str:
     return " ".join(body.itertext()) if body is not None else ""
 
 
-def _norm(text: str) -> str:
-    return re.sub(r"\W+", "", text).lower()
-
-
 def table_agreement(ref: Document, other: Document) -> list[tuple[str, bool, float, float]]:
     """Per ref table: (id, same shape, share of cells equal in place, share equal anywhere)."""
     rows = []
@@ -50,12 +46,13 @@ def table_agreement(ref: Document, other: Document) -> list[tuple[str, bool, flo
             rows.append((table.id, False, 0.0, 0.0))
             continue
         cand = other.tables[i]
-        cand_cells = {(c.row, c.col): _norm(c.text) for c in cand.cells}
+        cand_cells = {(c.row, c.col): normalize_content(c.text) for c in cand.cells}
         anywhere = set(cand_cells.values())
-        ref_cells = [c for c in table.cells if _norm(c.text)]
+        ref_cells = [(c.row, c.col, normalize_content(c.text)) for c in table.cells]
+        ref_cells = [c for c in ref_cells if c[2]]
         n = len(ref_cells) or 1
-        in_place = sum(cand_cells.get((c.row, c.col)) == _norm(c.text) for c in ref_cells)
-        found = sum(_norm(c.text) in anywhere for c in ref_cells)
+        in_place = sum(cand_cells.get((row, col)) == text for row, col, text in ref_cells)
+        found = sum(text in anywhere for _, _, text in ref_cells)
         shape = (table.n_rows, table.n_cols) == (cand.n_rows, cand.n_cols)
         rows.append((table.id, shape, in_place / n, found / n))
     return rows
