@@ -142,16 +142,22 @@ def extract(ctx: click.Context, paths: tuple[str, ...], output: str | None,
 
 @main.command()
 @click.argument("jsonl", type=click.Path(exists=True, dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["csv", "md"]), default="csv",
-              show_default=True, help="CSV, or a Markdown table.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "md", "xlsx"]), default="csv",
+              show_default=True, help="CSV, a Markdown table, or an Excel workbook (needs -o).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Write the table to this file. Default: stdout (csv and md only).")
 @click.option("--provenance", is_flag=True,
               help="Put the source cell (or text offsets) beside each value.")
 @click.pass_context
-def table(ctx: click.Context, jsonl: str, fmt: str, provenance: bool) -> None:
+def table(ctx: click.Context, jsonl: str, fmt: str, output: str | None,
+          provenance: bool) -> None:
     """Print the evidence table of JSONL (EvidenceDocuments from `extractor extract`): one
     row per record (study, arm, patient), one column per field.
     """
-    from extractor.records.export import columns, evidence_rows, to_csv, to_markdown
+    from extractor.records.export import columns, evidence_rows, to_csv, to_markdown, to_xlsx
+
+    if fmt == "xlsx" and not output:
+        raise click.UsageError("--format xlsx writes a workbook: give its file with -o FILE.")
 
     errors = _Errors(ctx.obj["debug"])
     docs: list[EvidenceDocument] = []
@@ -166,7 +172,14 @@ def table(ctx: click.Context, jsonl: str, fmt: str, provenance: bool) -> None:
                 errors.report(f"{jsonl}:{number}: not an EvidenceDocument ({first})")
     rows = evidence_rows(docs, provenance=provenance)
     header = columns(provenance)
-    click.echo(to_csv(rows, header) if fmt == "csv" else to_markdown(rows, header), nl=False)
+    if fmt == "xlsx":
+        to_xlsx(rows, header, cast(str, output))
+    else:
+        text = to_csv(rows, header) if fmt == "csv" else to_markdown(rows, header)
+        if output:
+            Path(output).write_text(text, encoding="utf-8")
+        else:
+            click.echo(text, nl=False)
     errors.exit_if_any()
 
 

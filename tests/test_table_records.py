@@ -316,6 +316,38 @@ def test_cli_table_csv_and_markdown(invented: EvidenceDocument, tmp_path: Path) 
     assert len(lines) == 2 + len(invented.records)
 
 
+def test_cli_table_xlsx_has_the_csv_cells(invented: EvidenceDocument, tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    jsonl = tmp_path / "out.jsonl"
+    jsonl.write_text(invented.model_dump_json() + "\n", encoding="utf-8")
+    runner = CliRunner()
+    csv_out = runner.invoke(main, ["table", str(jsonl), "--format", "csv", "--provenance"])
+    assert csv_out.exit_code == 0, csv_out.output
+    expected = list(csv.reader(io.StringIO(csv_out.output)))
+    book_path = tmp_path / "evidence.xlsx"
+    result = runner.invoke(main, ["table", str(jsonl), "--format", "xlsx", "--provenance",
+                                  "-o", str(book_path)])
+    assert result.exit_code == 0, result.output
+    assert result.output == ""  # the workbook goes to the file, nothing to stdout
+    sheet = openpyxl.load_workbook(book_path).active
+    got = [["" if v is None else v for v in row] for row in sheet.iter_rows(values_only=True)]
+    assert got == expected
+    assert "drug source" in got[0]
+    assert all(cell.font.bold for cell in sheet[1])
+    assert not sheet["A2"].font.bold
+    assert sheet.freeze_panes == "A2"
+
+
+def test_cli_table_xlsx_needs_an_output_file(invented: EvidenceDocument,
+                                              tmp_path: Path) -> None:
+    jsonl = tmp_path / "out.jsonl"
+    jsonl.write_text(invented.model_dump_json() + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["table", str(jsonl), "--format", "xlsx"])
+    assert result.exit_code == 2
+    assert "-o FILE" in result.output
+    assert not list(tmp_path.glob("*.xlsx"))
+
+
 def test_cli_table_reports_a_bad_line(tmp_path: Path) -> None:
     jsonl = tmp_path / "bad.jsonl"
     jsonl.write_text("{\"id\": 1}\n", encoding="utf-8")

@@ -4,7 +4,8 @@
 or events of one record are joined with "; " in the same order in every column (the n-th
 dose belongs to the n-th drug). With ``provenance`` each field gets a "<field> source" column
 beside it: the table cell ("T1 r3 c9": table id, row, column) or the running text's offsets
-("text 120-131") the value was read from.
+("text 120-131") the value was read from. ``to_csv``, ``to_markdown`` and ``to_xlsx`` write
+the same rows and columns.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
+from pathlib import Path
 
 from extractor.evidence import Duration, EvidenceDocument, Mention, Record
 from extractor.records.table_roles import Layout, Role, layout
@@ -152,3 +154,30 @@ def to_markdown(rows: list[dict[str, str]], header: list[str]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(cell(r.get(c, "")) for c in header) + " |" for r in rows]
     return "\n".join(lines) + "\n"
+
+
+def to_xlsx(rows: list[dict[str, str]], header: list[str], path: str | Path) -> None:
+    """One sheet with the rows and columns of ``to_csv``: header bold and frozen.
+
+    Values stay text, as in the CSV (a reviewer's spreadsheet then shows what the article
+    wrote); an empty value is an empty cell. Control characters, which a workbook cannot
+    hold, are dropped.
+    """
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "evidence"
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", row.get(c, "")) or None for c in header])
+    sheet.freeze_panes = "A2"  # the header stays in view while scrolling
+    for k, name in enumerate(header, start=1):
+        longest = max([len(name)] + [len(r.get(name, "")) for r in rows])
+        sheet.column_dimensions[get_column_letter(k)].width = min(max(longest, 6), 60) + 2
+    book.save(path)
