@@ -46,6 +46,7 @@ bench: setup
 	$(BIN)/python benchmarks/extraction.py
 	$(BIN)/python benchmarks/lexicon.py
 	$(BIN)/python benchmarks/context_phee.py
+	$(BIN)/python benchmarks/rct_tables.py
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache
