@@ -229,6 +229,97 @@ def _print_summary(docs: list[Document], out_dir: Path) -> None:
     _console().print(table)
 
 
+_GOLD_FORMATS = ["brat", "bioc", "pubtator", "ade", "phee", "json"]
+
+
+@main.command()
+@click.option("--gold", "gold_path", required=True, type=click.Path(exists=True),
+              help="Gold annotations: a file or folder.")
+@click.option("--pred", "pred_path", required=True, type=click.Path(exists=True),
+              help="Predictions: a file or folder (also the toolkit's JSONL).")
+@click.option("--format", "fmt", type=click.Choice(_GOLD_FORMATS), default=None,
+              help="Format of both sides (default: detected).")
+@click.option("--gold-format", type=click.Choice(_GOLD_FORMATS), default=None,
+              help="Format of the gold side (overrides --format).")
+@click.option("--pred-format", type=click.Choice(_GOLD_FORMATS), default=None,
+              help="Format of the predictions (overrides --format).")
+@click.option("--label-map", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="JSON label map applied to both sides (corpus labels → toolkit labels).")
+@click.option("--json", "json_out", type=click.Path(dir_okay=False), default=None,
+              help="Write every metric, and the false positives/negatives, to this file.")
+@click.pass_context
+def validate(ctx: click.Context, gold_path: str, pred_path: str, fmt: str | None,
+             gold_format: str | None, pred_format: str | None, label_map: str | None,
+             json_out: str | None) -> None:
+    """Score predictions against gold: mentions (exact, overlap, untyped) per label with
+    bootstrap 95% CIs, concepts, relations, record fields, negation; false positives and
+    negatives with their sentence go to --json.
+    """
+    import json
+
+    from extractor.evaluate.validate import validate as run_validate
+    from extractor.formats.gold import LabelMap
+    from extractor.formats.registry import read_any
+
+    errors = _Errors(ctx.obj["debug"])
+    try:
+        gold = read_any(gold_path, gold_format or fmt)
+        pred = read_any(pred_path, pred_format or fmt)
+        lm = LabelMap.load(label_map) if label_map else None
+    except ExtractorError as err:
+        errors.report(str(err))
+        errors.exit_if_any()
+        return
+    result = run_validate(gold, pred, lm)
+    if json_out:
+        Path(json_out).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    _print_validation(result)
+
+
+def _print_validation(result: dict[str, Any]) -> None:
+    """Rich tables of the mention, concept and relation scores, on stderr."""
+    from rich.table import Table as RichTable
+
+    docs = result["documents"]
+    console = _console()
+
+    def show(title: str, rows: dict[str, Any]) -> None:
+        table = RichTable(title=title)
+        for col in ("label", "tp", "fp", "fn", "P", "R", "F1", "F1 95% CI"):
+            table.add_column(col, justify="left" if col == "label" else "right")
+        for name, row in rows.items():
+            if not isinstance(row, dict) or "tp" not in row:
+                continue
+            ci = row.get("ci95")
+            table.add_row(name, str(row["tp"]), str(row["fp"]), str(row["fn"]),
+                          f"{row['precision']:.3f}", f"{row['recall']:.3f}",
+                          f"{row['f1']:.3f}", f"{ci[0]:.3f}-{ci[1]:.3f}" if ci else "")
+        if "macro" in rows:
+            m = rows["macro"]
+            table.add_row("macro", "", "", "", f"{m['precision']:.3f}", f"{m['recall']:.3f}",
+                          f"{m['f1']:.3f}", "")
+        console.print(table)
+
+    show(f"mentions, exact ({docs['paired']}/{docs['gold']} gold documents paired)",
+         result["mentions"])
+    show("mentions, overlap", result["mentions_overlap"])
+    show("mentions, untyped exact", {"ANY": result["mentions_untyped"]})
+    for section in ("concepts", "relations"):
+        if "skipped" in result[section]:
+            console.print(f"{section}: skipped ({result[section]['skipped']})")
+        elif result[section]:
+            show(section, result[section])
+    neg = result["negation"]
+    if neg["accuracy"] is not None:
+        console.print(f"negation accuracy: {neg['accuracy']:.3f} on {neg['pairs']} "
+                      "overlap-matched mentions")
+    for key, row in result.get("records", {}).items():
+        console.print(f"record field {key}: {row['correct']}/{row['total']} "
+                      f"({row['accuracy']:.3f})")
+    console.print(f"{len(result['false_positives'])} false positive(s), "
+                  f"{len(result['false_negatives'])} false negative(s) (exact)")
+
+
 @main.command()
 @click.option("-o", "--output", type=click.Path(file_okay=False), default="schemas",
               show_default=True, help="Directory to write the JSON Schemas to.")

@@ -38,6 +38,8 @@ class GoldEntity:
     text: str
     attributes: Mapping[str, str | bool] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    # Normalized concept ids (e.g. MeSH "D003920"); empty when the corpus gives none.
+    ids: tuple[str, ...] = ()
 
     @property
     def start(self) -> int:
@@ -67,12 +69,18 @@ class GoldEntity:
 
 @dataclass(frozen=True)
 class GoldRelation:
-    """A typed, directed relation between two entities of the same document."""
+    """A typed, directed relation between two entities of the same document.
+
+    With ``level="mention"`` (the default) ``head`` and ``tail`` are entity ids. With
+    ``level="concept"`` they are concept ids: document-level relations such as BC5CDR's CID
+    ("chemical D008750 induces disease D003866 somewhere in this abstract").
+    """
 
     id: str
     type: str
     head: str
     tail: str
+    level: str = "mention"
 
 
 @dataclass
@@ -107,6 +115,8 @@ class GoldDocument:
                 problems.append(f"{self.id} {ent.id}: {ent.text!r} != text "
                                 f"{self.span_text(ent)!r}")
         for rel in self.relations:
+            if rel.level == "concept":
+                continue
             for end in (rel.head, rel.tail):
                 if end not in ids:
                     problems.append(f"{self.id} {rel.id}: unknown entity {end}")
@@ -144,14 +154,17 @@ def apply_label_map(doc: GoldDocument, label_map: LabelMap) -> GoldDocument:
         if label is None:
             continue
         attrs = {label_map.attributes.get(k, k): v for k, v in ent.attributes.items()}
-        kept.append(GoldEntity(ent.id, label, ent.spans, ent.text, attrs, ent.notes))
+        kept.append(GoldEntity(ent.id, label, ent.spans, ent.text, attrs, ent.notes, ent.ids))
     ids = {e.id for e in kept}
     rels = []
     for rel in doc.relations:
         # With a relation map, unmapped relation types drop; without one they are kept.
         rtype = label_map.relations.get(rel.type) if label_map.relations else rel.type
-        if rtype is not None and rel.head in ids and rel.tail in ids:
-            rels.append(GoldRelation(rel.id, rtype, rel.head, rel.tail))
+        if rtype is None:
+            continue
+        # Concept-level relations name concept ids, not entities: they survive the map.
+        if rel.level == "concept" or (rel.head in ids and rel.tail in ids):
+            rels.append(GoldRelation(rel.id, rtype, rel.head, rel.tail, rel.level))
     return GoldDocument(doc.id, doc.text, kept, rels, dict(doc.meta))
 
 

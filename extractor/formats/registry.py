@@ -1,0 +1,132 @@
+"""Which gold format a file or folder holds, and one entry point that reads any of them.
+
+Formats: ``brat`` (a folder of ``.ann``/``.txt`` pairs or one ``.ann``), ``bioc`` (BioC XML
+or JSON), ``pubtator`` (``PMID|t|`` / ``PMID|a|`` lines), ``ade`` (ADE-Corpus-V2 folder or
+one of its ``.rel`` files), ``phee`` (PHEE JSON lines), ``json`` (the toolkit's
+EvidenceDocument JSONL or a folder of Document JSON). Readers of other modules are imported
+inside the dispatch so that a missing optional reader only fails when it is asked for.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from extractor.errors import ExtractorError
+from extractor.formats.gold import GoldDocument
+
+FORMATS = ("brat", "bioc", "pubtator", "ade", "phee", "json")
+_PUBTATOR_LINE = re.compile(r"^[^|\s]+\|[ta]\|", re.MULTILINE)
+_HEAD_CHARS = 65536
+
+
+def _head(path: Path) -> str:
+    """The start of a file, enough to recognise its format."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(_HEAD_CHARS).decode("utf-8", errors="replace")
+    except OSError as err:
+        raise ExtractorError(f"cannot read: {err}", path=str(path), code="not_found") from err
+
+
+def _json_kind(head: str) -> str | None:
+    """bioc / phee / json for the first JSON value of ``head`` (None when not recognised)."""
+    stripped = head.lstrip()
+    if not stripped.startswith("{"):
+        return None
+    if re.match(r'\{\s*"(source|date|key|infons|documents)"', stripped) and \
+            '"documents"' in stripped:
+        return "bioc"
+    first = stripped.splitlines()[0]
+    try:
+        obj = json.loads(first)
+    except ValueError:
+        obj = None
+    if isinstance(obj, dict):
+        if "context" in obj and "annotations" in obj:
+            return "phee"
+        if "documents" in obj:
+            return "bioc"
+        if "text" in obj and "id" in obj:
+            return "json"
+        return None
+    # A pretty-printed object: judge by its keys.
+    if '"passages"' in stripped or '"documents"' in stripped:
+        return "bioc"
+    if '"context"' in stripped and '"annotations"' in stripped:
+        return "phee"
+    if '"text"' in stripped and '"id"' in stripped:
+        return "json"
+    return None
+
+
+def detect_gold_format(path: str | Path) -> str:
+    """The gold format of ``path`` (one of :data:`FORMATS`); ExtractorError when unknown."""
+    path = Path(path)
+    if not path.exists():
+        raise ExtractorError("no such file or folder", path=str(path), code="not_found")
+    if path.is_dir():
+        if (path / "DRUG-AE.rel").exists():
+            return "ade"
+        if any(path.glob("*.ann")):
+            return "brat"
+        jsons = sorted(path.glob("*.json"))
+        if jsons:
+            return _json_kind(_head(jsons[0])) or "json"
+        raise ExtractorError("folder holds no .ann, .json or ADE-Corpus-V2 files",
+                             path=str(path), code="unsupported")
+    suffix = path.suffix.lower()
+    if suffix == ".ann":
+        return "brat"
+    if suffix == ".rel":
+        return "ade"
+    head = _head(path)
+    if head.lstrip().startswith("<"):
+        if "<collection" in head:
+            return "bioc"
+        raise ExtractorError("XML without a BioC <collection> root", path=str(path),
+                             code="unsupported")
+    kind = _json_kind(head)
+    if kind:
+        return kind
+    if _PUBTATOR_LINE.search(head):
+        return "pubtator"
+    raise ExtractorError("unrecognised gold format (give --format)", path=str(path),
+                         code="unsupported")
+
+
+def read_any(path: str | Path, fmt: str | None = None) -> list[GoldDocument]:
+    """Gold documents from ``path`` in ``fmt`` (detected when None).
+
+    ADE and PHEE come with their default label maps applied (toolkit labels); the other
+    formats keep the labels they carry.
+    """
+    path = Path(path)
+    fmt = fmt or detect_gold_format(path)
+    if fmt == "brat":
+        from extractor.formats.brat import read_brat, read_brat_dir
+
+        return read_brat_dir(path) if path.is_dir() else [read_brat(path)]
+    if fmt == "bioc":
+        from extractor.formats.bioc_format import read_bioc  # type: ignore[import-not-found,unused-ignore]
+
+        return list(read_bioc(path))
+    if fmt == "pubtator":
+        from extractor.formats.pubtator import read_pubtator  # type: ignore[import-not-found,unused-ignore]
+
+        return list(read_pubtator(path))
+    if fmt == "ade":
+        from extractor.formats.ade import read_ade
+
+        return read_ade(path if path.is_dir() else path.parent)
+    if fmt == "phee":
+        from extractor.formats.phee import read_phee
+
+        return read_phee(path)
+    if fmt == "json":
+        from extractor.formats.toolkit_json import read_toolkit_json
+
+        return read_toolkit_json(path)
+    raise ExtractorError(f"unknown gold format {fmt!r} (one of {', '.join(FORMATS)})",
+                         path=str(path), code="unsupported")
