@@ -7,7 +7,6 @@ reportlab drew, and the detectors on it.
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import pypdfium2
 import pytest
@@ -30,8 +29,8 @@ from extractor.parsers.pdf_lines import PdfPage, read_pages
 from extractor.parsers.pdf_rules import read_edges
 from extractor.parsers.pdf_table_pages import candidate_pages, read_page_data
 from extractor.parsers.pdf_tables import DetectedTable, find_tables, tables_on_page
+from tests.conftest import SHARED
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 ICDAR = SHARED / "corpora" / "icdar2013_tables"
 
 PROSE = (

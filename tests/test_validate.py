@@ -20,8 +20,8 @@ from extractor.evaluate.validate import bootstrap_f1, score_records, sentence_at
 from extractor.formats.gold import GoldDocument, GoldEntity, GoldRelation, LabelMap
 from extractor.formats.registry import detect_gold_format, read_any
 from extractor.formats.toolkit_json import read_toolkit_json
+from tests.conftest import SHARED
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SAMPLE = SHARED / "corpora" / "bc5cdr" / "sample_eval"
 
 TEXT1 = "The patient took aspirin 100 mg daily. She developed a rash. No fever was seen.\n"
