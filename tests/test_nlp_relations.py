@@ -391,3 +391,12 @@ def test_trial_example_interventions(pipeline: Pipeline) -> None:
     assert apremilast.frequency is not None and apremilast.frequency.per_day == 2.0
     assert mtx.dose is not None and mtx.dose.value == 15.0
     assert mtx.route is not None and mtx.route.name == "subcutaneous"
+
+
+def test_route_before_a_drug_class_is_its_own_mention(pipeline: Pipeline) -> None:
+    ev = pipeline.extract(extractor.parse_bytes(
+        b"She had failed oral corticosteroids and intralesional corticosteroids.", "x.txt")[0])
+    labels = [(m.label, m.text) for m in ev.mentions]
+    assert labels == [("ROUTE", "oral"), ("DRUG", "corticosteroids"),
+                      ("ROUTE", "intralesional"), ("DRUG", "corticosteroids")]
+    assert len(_links(ev, "route_of")) == 2
