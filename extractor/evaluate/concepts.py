@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
+from extractor.evaluate.mentions import Counts as MentionCounts
 from extractor.formats.gold import GoldDocument
 
 Key = tuple[object, ...]
@@ -33,25 +34,23 @@ class Counts:
     fn: int = 0
 
     @property
+    def _mention_counts(self) -> MentionCounts:
+        return MentionCounts(self.tp, self.tp + self.fp, self.tp + self.fn)
+
+    @property
     def precision(self) -> float:
         """tp / (tp + fp), 0 when nothing was predicted."""
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+        return self._mention_counts.precision
 
     @property
     def recall(self) -> float:
         """tp / (tp + fn), 0 when there is no gold."""
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+        return self._mention_counts.recall
 
     @property
     def f1(self) -> float:
         """Harmonic mean of precision and recall (0 when both are 0)."""
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
-
-    def as_dict(self) -> dict[str, float]:
-        """The JSON shape of the validate report."""
-        return {"tp": self.tp, "fp": self.fp, "fn": self.fn, "precision": self.precision,
-                "recall": self.recall, "f1": self.f1}
+        return self._mention_counts.f1
 
 
 def normalize_id(concept: str) -> str:

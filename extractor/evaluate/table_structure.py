@@ -17,6 +17,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from extractor.evaluate.mentions import Counts
+
 Relation = tuple[str, str, str]
 
 
@@ -99,16 +101,15 @@ class Score:
 
     @property
     def precision(self) -> float:
-        return self.correct / self.predicted if self.predicted else 0.0
+        return Counts(self.correct, self.predicted, self.truth).precision
 
     @property
     def recall(self) -> float:
-        return self.correct / self.truth if self.truth else 0.0
+        return Counts(self.correct, self.predicted, self.truth).recall
 
     @property
     def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return Counts(self.correct, self.predicted, self.truth).f1
 
 
 def compare_tables(
