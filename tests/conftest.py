@@ -34,3 +34,17 @@ def assert_offsets(doc: Document) -> None:
             assert doc.text[c.start:c.end] == c.text
             assert 0 <= c.row < t.n_rows and 0 <= c.col < t.n_cols
             assert c.row + c.rowspan <= t.n_rows and c.col + c.colspan <= t.n_cols
+
+
+def partial_nlp(*components: str):  # type: ignore[no-untyped-def]
+    """The pipeline's tokenizer plus only the named components (factories), in order."""
+    import spacy
+
+    import extractor.nlp.components  # noqa: F401  (registers every factory)
+    from extractor.nlp.tokenizer import build_tokenizer
+
+    nlp = spacy.blank("en")
+    nlp.tokenizer = build_tokenizer(nlp)
+    for name in components:
+        nlp.add_pipe(name)
+    return nlp

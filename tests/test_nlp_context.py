@@ -9,25 +9,17 @@ from __future__ import annotations
 import re
 
 import pytest
-import spacy
 from spacy.language import Language
 
 from extractor.nlp.context import load_rules
-from extractor.nlp.tokenizer import build_tokenizer
-from tests.conftest import shared_path
+from tests.conftest import partial_nlp, shared_path
 
 C, AE, D, OUT = "CONDITION", "ADVERSE_EVENT", "DRUG", "OUTCOME"
 
 
 @pytest.fixture(scope="module")
 def nlp() -> Language:
-    import extractor.nlp.sentences  # noqa: F401  (registers "extractor_sentences")
-
-    nlp = spacy.blank("en")
-    nlp.tokenizer = build_tokenizer(nlp)
-    nlp.add_pipe("extractor_sentences")
-    nlp.add_pipe("extractor_context")
-    return nlp
+    return partial_nlp("extractor_sentences", "extractor_context")
 
 
 def run(nlp: Language, text: str, ents: list[tuple[str, str]]) -> dict[str, tuple]:

@@ -19,15 +19,12 @@ from extractor.nlp.fuzzy import FuzzyLinker, edit_similarity
 from extractor.nlp.kb import CONDITION, DRUG, Lexicon, load_lexicon
 from extractor.nlp.lexicon import LexiconComponent, tokenize_names
 from extractor.nlp.linker import Linker
-from extractor.nlp.tokenizer import build_tokenizer
+from tests.conftest import partial_nlp
 
 
 @pytest.fixture(scope="module")
 def nlp() -> spacy.language.Language:
-    nlp = spacy.blank("en")
-    nlp.tokenizer = build_tokenizer(nlp)
-    nlp.add_pipe("extractor_lexicon")
-    return nlp
+    return partial_nlp("extractor_lexicon")
 
 
 def found(doc: Doc) -> dict[str, Span]:

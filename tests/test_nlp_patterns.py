@@ -16,17 +16,12 @@ import extractor.nlp.patterns  # noqa: F401  (registers extractor_patterns)
 import extractor.nlp.sentences  # noqa: F401  (registers extractor_sentences)
 from extractor.nlp import duration, frequency, outcome, route, units
 from extractor.nlp.extensions import CANDIDATES
-from extractor.nlp.tokenizer import build_tokenizer
-from tests.conftest import shared_path
+from tests.conftest import partial_nlp, shared_path
 
 
 @pytest.fixture(scope="module")
 def nlp() -> Language:
-    pipeline = spacy.blank("en")
-    pipeline.tokenizer = build_tokenizer(pipeline)
-    pipeline.add_pipe("extractor_sentences")
-    pipeline.add_pipe("extractor_patterns")
-    return pipeline
+    return partial_nlp("extractor_sentences", "extractor_patterns")
 
 
 def spans(doc: Doc, label: str) -> list[Span]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import importlib.util
 
 import pytest
-import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -14,28 +13,15 @@ import extractor
 from extractor.evidence import EvidenceDocument, Mention
 from extractor.nlp.relations import extract_relations, main_intervention, relations_component
 from extractor.pipeline import Pipeline
-from tests.conftest import EXAMPLES, shared_path
+from tests.conftest import EXAMPLES, partial_nlp, shared_path
 
 Ent = tuple[str, str] | tuple[str, str, dict[str, object]]
 
 
 @pytest.fixture(scope="module")
 def nlp() -> Language:
-    """Tokenizer + sentences of the real pipeline when present, else a blank English one."""
-    nlp = spacy.blank("en")
-    try:
-        from extractor.nlp.tokenizer import build_tokenizer
-
-        nlp.tokenizer = build_tokenizer(nlp)
-    except ImportError:
-        pass
-    try:
-        import extractor.nlp.sentences  # noqa: F401
-
-        nlp.add_pipe("extractor_sentences")
-    except ImportError:
-        nlp.add_pipe("sentencizer")
-    return nlp
+    """The pipeline's tokenizer and sentences; entities are placed by each test."""
+    return partial_nlp("extractor_sentences")
 
 
 def annotate(nlp: Language, text: str, ents: list[Ent]) -> Doc:

@@ -21,7 +21,7 @@ from spacy.matcher import Matcher
 from extractor.nlp import units
 from extractor.nlp.abbreviations import FastAbbreviationDetector, paren_matches
 from extractor.nlp.extensions import doc_text
-from extractor.nlp.tokenizer import build_tokenizer
+from tests.conftest import partial_nlp
 
 TEXTS = [
     "Patients with atopic dermatitis (AD) received dupilumab. AD improved in 12 of 16 "
@@ -38,9 +38,7 @@ TEXTS = [
 
 @pytest.fixture(scope="module")
 def nlp() -> spacy.language.Language:
-    nlp = spacy.blank("en")
-    nlp.tokenizer = build_tokenizer(nlp)
-    return nlp
+    return partial_nlp()
 
 
 def _matcher(nlp: spacy.language.Language) -> Matcher:
