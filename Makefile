@@ -21,9 +21,10 @@ run: setup
 	mkdir -p $(OUT)/parsed
 	$(BIN)/extractor parse $(EXAMPLES) -o $(OUT)/parsed/
 	$(BIN)/extractor extract $(EXAMPLES) -o $(OUT)/evidence.jsonl
+	$(BIN)/extractor batch corpus/examples -o $(OUT)/batch
 
-test: setup
-	$(BIN)/python -m pytest -q
+test: setup browser
+	EXTRACTOR_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -q
 
 lint: setup
 	$(BIN)/ruff check extractor tests benchmarks corpus
@@ -44,9 +45,28 @@ bench: setup
 	$(BIN)/python benchmarks/icdar_tables.py
 	$(BIN)/python benchmarks/pdf_speed.py
 	$(BIN)/python benchmarks/extraction.py
+	$(BIN)/python benchmarks/ner.py
 	$(BIN)/python benchmarks/lexicon.py
 	$(BIN)/python benchmarks/context_phee.py
 	$(BIN)/python benchmarks/rct_tables.py
+	$(BIN)/python benchmarks/batch.py
+	$(BIN)/python benchmarks/report_size.py
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache
+
+## Rebuild the shipped NER model (models/ner) from ../shared/corpora: deterministic (fixed
+## seeds, one thread); about 20 minutes on one CPU core. Settings: models/ner.cfg.
+.PHONY: model
+model: setup
+	OMP_NUM_THREADS=1 $(BIN)/extractor train --config models/ner.cfg --out models/ner
+
+## Headless Chromium for the review report's browser tests (Debian packages; root or sudo).
+## A plain pytest without it skips those tests; under `make test` they fail instead.
+.PHONY: browser
+browser:
+	@test -x /usr/bin/chromium -a -x /usr/bin/chromedriver || { \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  { $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends \
+	      chromium chromium-driver; } \
+	  || echo "warning: could not install chromium; the browser tests will fail"; }

@@ -119,9 +119,12 @@ def parse(ctx: click.Context, paths: tuple[str, ...], output: str | None, fmt: s
               help="Output JSON Lines file (one EvidenceDocument per line). Default: stdout.")
 @click.option("--format", "fmt", type=click.Choice(["jats", "html", "pdf", "text"]),
               default=None, help="Skip detection and parse as this format.")
+@click.option("--model", "model", default=None,
+              help="An installed scispacy NER package (en_ner_bc5cdr_md) to use instead of "
+                   "the shipped model (models/ner).")
 @click.pass_context
 def extract(ctx: click.Context, paths: tuple[str, ...], output: str | None,
-            fmt: str | None) -> None:
+            fmt: str | None, model: str | None) -> None:
     """Extract mentions, relations and evidence records from PATH(s): one EvidenceDocument
     per input document, one per line (JSON Lines). `-` reads plain text from stdin.
 
@@ -133,7 +136,13 @@ def extract(ctx: click.Context, paths: tuple[str, ...], output: str | None,
     errors = _Errors(ctx.obj["debug"])
     docs = list(_iter_docs(paths, cast(Format | None, fmt), errors))
     if docs:
-        evidence = list(Pipeline().pipe(docs))
+        try:
+            pipeline = Pipeline(model=model)
+        except ExtractorError as err:  # --model names a package that is not installed
+            errors.report(str(err))
+            errors.exit_if_any()
+            return
+        evidence = list(pipeline.pipe(docs))
         _write(list(evidence), output, pretty=False)
         if output:
             _print_evidence_summary(evidence, output)
@@ -141,7 +150,7 @@ def extract(ctx: click.Context, paths: tuple[str, ...], output: str | None,
 
 
 @main.command()
-@click.argument("jsonl", type=click.Path(exists=True, dir_okay=False))
+@click.argument("jsonl", type=click.Path(exists=True))
 @click.option("--format", "fmt", type=click.Choice(["csv", "md", "xlsx"]), default="csv",
               show_default=True, help="CSV, a Markdown table, or an Excel workbook (needs -o).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
@@ -152,7 +161,8 @@ def extract(ctx: click.Context, paths: tuple[str, ...], output: str | None,
 def table(ctx: click.Context, jsonl: str, fmt: str, output: str | None,
           provenance: bool) -> None:
     """Print the evidence table of JSONL (EvidenceDocuments from `extractor extract`): one
-    row per record (study, arm, patient), one column per field.
+    row per record (study, arm, patient), one column per field. JSONL may also be a batch's
+    OUT_DIR or its evidence.duckdb (the table `extractor batch` stored).
     """
     from extractor.records.export import columns, evidence_rows, to_csv, to_markdown, to_xlsx
 
@@ -160,17 +170,10 @@ def table(ctx: click.Context, jsonl: str, fmt: str, output: str | None,
         raise click.UsageError("--format xlsx writes a workbook: give its file with -o FILE.")
 
     errors = _Errors(ctx.obj["debug"])
-    docs: list[EvidenceDocument] = []
-    with open(jsonl, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                docs.append(EvidenceDocument.model_validate_json(line))
-            except ValueError as err:
-                first = str(err).splitlines()[0]
-                errors.report(f"{jsonl}:{number}: not an EvidenceDocument ({first})")
-    rows = evidence_rows(docs, provenance=provenance)
+    if Path(jsonl).is_dir() or jsonl.endswith(".duckdb"):
+        rows = _database_rows(jsonl, provenance, errors)
+    else:
+        rows = evidence_rows(_read_evidence(jsonl, errors), provenance=provenance)
     header = columns(provenance)
     if fmt == "xlsx":
         to_xlsx(rows, header, cast(str, output))
@@ -181,6 +184,21 @@ def table(ctx: click.Context, jsonl: str, fmt: str, output: str | None,
         else:
             click.echo(text, nl=False)
     errors.exit_if_any()
+
+
+def _read_evidence(jsonl: str, errors: _Errors) -> list[EvidenceDocument]:
+    """The EvidenceDocuments of a JSONL file; a bad line is one error and is skipped."""
+    docs: list[EvidenceDocument] = []
+    with open(jsonl, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                docs.append(EvidenceDocument.model_validate_json(line))
+            except ValueError as err:
+                first = str(err).splitlines()[0]
+                errors.report(f"{jsonl}:{number}: not an EvidenceDocument ({first})")
+    return docs
 
 
 def _console() -> Any:
@@ -247,13 +265,16 @@ _GOLD_FORMATS = ["brat", "bioc", "pubtator", "ade", "phee", "json"]
               help="JSON label map applied to both sides (corpus labels → toolkit labels).")
 @click.option("--json", "json_out", type=click.Path(dir_okay=False), default=None,
               help="Write every metric, and the false positives/negatives, to this file.")
+@click.option("--html", "html_out", type=click.Path(dir_okay=False), default=None,
+              help="Write a self-contained HTML page: per-label P/R/F1 bars and every false "
+                   "positive and negative in its sentence, gold beside predicted.")
 @click.pass_context
 def validate(ctx: click.Context, gold_path: str, pred_path: str, fmt: str | None,
              gold_format: str | None, pred_format: str | None, label_map: str | None,
-             json_out: str | None) -> None:
+             json_out: str | None, html_out: str | None) -> None:
     """Score predictions against gold: mentions (exact, overlap, untyped) per label with
     bootstrap 95% CIs, concepts, relations, record fields, negation; false positives and
-    negatives with their sentence go to --json.
+    negatives with their sentence go to --json, and to a reviewable page with --html.
     """
     import json
 
@@ -273,6 +294,11 @@ def validate(ctx: click.Context, gold_path: str, pred_path: str, fmt: str | None
     result = run_validate(gold, pred, lm)
     if json_out:
         Path(json_out).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    if html_out:
+        from extractor.report.validation import write_validation_page
+
+        write_validation_page(result, html_out,
+                              f"Validation: {Path(pred_path).name} against {Path(gold_path).name}")
     _print_validation(result)
 
 
@@ -331,5 +357,246 @@ def schema(output: str) -> None:
         click.echo(str(path))
 
 
+# ---- batch: `extractor batch`, `extractor query` (extractor/batch/) ----
+
+
+def _database_rows(path: str, provenance: bool, errors: _Errors) -> list[dict[str, str]]:
+    """The evidence table stored in a batch's evidence.duckdb (for `extractor table`)."""
+    from extractor.batch.database import evidence_rows_from_database
+
+    try:
+        return evidence_rows_from_database(path, provenance)
+    except ExtractorError as err:
+        errors.report(str(err))
+        return []
+
+
+class _BatchProgress:
+    """A rich progress bar on stderr: files done/total, documents per second, ETA."""
+
+    def __init__(self) -> None:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
+        self.progress = Progress(
+            TextColumn("files"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]} docs/s"), TimeElapsedColumn(), TextColumn("ETA"),
+            TimeRemainingColumn(), console=_console(), transient=False)
+        self.task = self.progress.add_task("batch", total=None, rate="-")
+        self.started = 0.0
+
+    def __call__(self, done: int, total: int, documents: int) -> None:
+        import time
+
+        if not self.started:
+            self.progress.start()
+        if done == 0:  # called at the start and again when the workers are ready
+            self.started = time.monotonic()
+        elapsed = time.monotonic() - self.started
+        rate = f"{documents / elapsed:.1f}" if elapsed > 0 and documents else "-"
+        self.progress.update(self.task, completed=done, total=total, rate=rate)
+
+    def stop(self) -> None:
+        self.progress.stop()
+
+
+def _print_batch_summary(summary: dict[str, Any], out_dir: str) -> None:
+    """The run summary on stderr: files, documents, mentions per label, errors, speed."""
+    from rich.table import Table as RichTable
+
+    files, run = summary["files"], summary["run"]
+    table = RichTable(title=f"batch → {out_dir}", show_header=False)
+    table.add_column("what")
+    table.add_column("value", justify="right")
+    table.add_row("files", f"{files['total']} ({files['processed']} processed, "
+                           f"{files['skipped']} already done)")
+    table.add_row("documents", str(summary["documents"]))
+    for label, count in summary["mentions_per_label"].items():
+        table.add_row(f"  {label}", str(count))
+    table.add_row("relations / records", f"{summary['relations']} / {summary['records']}")
+    table.add_row("errors", str(summary["errors"]))
+    table.add_row("time", f"{run['seconds']:.1f} s")
+    table.add_row("throughput", f"{run['documents_per_second']:.2f} docs/s, "
+                                f"{run['words_per_second']:.0f} words/s")
+    _console().print(table)
+
+
+@main.command()
+@click.argument("in_dir", type=click.Path(exists=True, file_okay=False))
+@click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="Output folder (created; rerunning into it resumes).")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: the number of CPUs).")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local",
+              show_default=True, help="A local process pool, or dask.distributed.")
+@click.option("--scheduler", default=None,
+              help="Address of a running dask scheduler (implies --engine dask).")
+@click.option("--glob", "pattern", default=None,
+              help="Only files matching this pattern (default: the article extensions).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=300.0,
+              show_default=True, help="Seconds one file may take before it is an error.")
+@click.option("--retry-errors", is_flag=True, help="Process again the files that failed.")
+@click.option("--no-report", is_flag=True, help="Do not write the HTML review report.")
+@click.option("--quiet", is_flag=True, help="No progress bar and no summary.")
+@click.pass_context
+def batch(ctx: click.Context, in_dir: str, out_dir: str, workers: int | None, engine: str,
+          scheduler: str | None, pattern: str | None, timeout: float, retry_errors: bool,
+          no_report: bool, quiet: bool) -> None:
+    """Process every article under IN_DIR into OUT_DIR: documents.jsonl, records.csv,
+    mentions.parquet, records.parquet, evidence.duckdb, errors.jsonl, summary.json, and the
+    review report in OUT_DIR/report/ (unless --no-report).
+
+    A rerun processes only new or changed files (all of them after a model change) and is
+    safe after a crash. A bad file becomes a line in errors.jsonl; the batch goes on.
+    """
+    from extractor.batch.local import EngineError
+    from extractor.batch.runner import BatchOptions, default_workers, run_batch
+
+    errors = _Errors(ctx.obj["debug"])
+    options = BatchOptions(
+        in_dir=Path(in_dir), out_dir=Path(out_dir), workers=workers or default_workers(),
+        engine="dask" if scheduler else engine, scheduler=scheduler, glob=pattern,
+        timeout=timeout, retry_errors=retry_errors)
+    progress = None if quiet else _BatchProgress()
+    try:
+        summary = run_batch(options, progress)
+    except EngineError as err:
+        errors.report(str(err))
+        errors.exit_if_any()
+        return
+    finally:
+        if progress is not None:
+            progress.stop()
+    if not quiet:
+        _print_batch_summary(summary, out_dir)
+    if not no_report:
+        from extractor.report import write_report
+
+        index = write_report(Path(out_dir))
+        if not quiet:
+            _console().print(f"report: {index}")
+
+
+@main.command()
+@click.argument("sql")
+@click.option("--db", default=".", show_default=True,
+              help="A batch's OUT_DIR, or its evidence.duckdb.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]),
+              default="table", show_default=True, help="How to print the result.")
+@click.pass_context
+def query(ctx: click.Context, sql: str, db: str, fmt: str) -> None:
+    """Run SQL on a batch's evidence.duckdb (read-only). Tables: documents, mentions,
+    relations, records, errors, evidence_rows; views: evidence_table, interventions,
+    adverse_events, outcomes.
+    """
+    import csv
+    import io
+    import json
+
+    from extractor.batch.database import query as run_query
+
+    errors = _Errors(ctx.obj["debug"])
+    try:
+        names, rows = run_query(db, sql)
+    except ExtractorError as err:
+        errors.report(str(err))
+        errors.exit_if_any()
+        return
+    if fmt == "json":
+        records = [dict(zip(names, r, strict=True)) for r in rows]
+        click.echo(json.dumps(records, default=str, indent=1))
+    elif fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(names)
+        writer.writerows(rows)
+        click.echo(buf.getvalue(), nl=False)
+    else:
+        from rich.console import Console
+        from rich.table import Table as RichTable
+
+        table = RichTable(*names)
+        for row in rows:
+            table.add_row(*("" if v is None else str(v) for v in row))
+        Console(width=None if sys.stdout.isatty() else 200).print(table)
+
+
+# --- review report (issue 8) -------------------------------------------------------------
+
+
+@main.command()
+@click.argument("source", type=click.Path(exists=True))
+@click.option("-o", "--output", type=click.Path(file_okay=False), default=None,
+              help="Folder to write the report to. Default: SOURCE/report for a batch "
+                   "folder, report/ beside a JSONL file.")
+@click.pass_context
+def report(ctx: click.Context, source: str, output: str | None) -> None:
+    """Write the HTML review report of SOURCE: a batch OUT_DIR (documents.jsonl,
+    errors.jsonl) or a JSONL file from `extractor extract`.
+
+    index.html lists the documents with mention counts per label, and the errors; each
+    document's page shows its text with every mention highlighted, its tables, and its
+    evidence records linked to their sources. Self-contained: opens offline.
+    """
+    from extractor.report.build import build_report
+
+    errors = _Errors(ctx.obj["debug"])
+    try:
+        written = build_report(Path(source), Path(output) if output else None)
+    except ExtractorError as err:
+        errors.report(str(err))
+        errors.exit_if_any()
+        return
+    for bad in written.bad_lines:
+        errors.report(f"{bad['file']}: {bad['reason']}")
+    click.echo(f"report of {len(written.pages)} document(s) written to {written.index}",
+               err=True)
+    errors.exit_if_any()
+
+
 if __name__ == "__main__":
     main()
+
+
+# --- extractor train: the toolkit's own NER model (extractor/train/, models/ner.cfg) ---
+@main.command()
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
+              default="models/ner.cfg", show_default=True, help="Training settings.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="models/ner",
+              show_default=True, help="Model folder to (re)write.")
+@click.option("--shared", type=click.Path(file_okay=False), default=None,
+              help="Folder holding corpora/ (default: ../shared beside the repository).")
+@click.option("--gold", "gold_path", type=click.Path(exists=True), default=None,
+              help="Your own gold (file or folder) to train one more component on.")
+@click.option("--gold-format", type=click.Choice(_GOLD_FORMATS), default=None,
+              help="Format of --gold (default: detected).")
+@click.option("--label-map", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="JSON label map for --gold (its labels → toolkit labels).")
+@click.option("--name", default="gold", show_default=True,
+              help="Name of the component trained on --gold.")
+@click.pass_context
+def train(ctx: click.Context, config_path: str, out_dir: str, shared: str | None,
+          gold_path: str | None, gold_format: str | None, label_map: str | None,
+          name: str) -> None:
+    """Train the NER model: one component per corpus family of the config (on ../shared),
+    plus one on --gold when given. Deterministic for a given config (fixed seeds)."""
+    from extractor.train.user_gold import train_from_cli
+
+    errors = _Errors(ctx.obj["debug"])
+    try:
+        meta = train_from_cli(config_path, out_dir, shared, gold_path, gold_format,
+                              label_map, name, say=lambda m: click.echo(m, err=True))
+    except ExtractorError as err:
+        errors.report(str(err))
+        errors.exit_if_any()
+        return
+    for comp, info in meta["components"].items():
+        click.echo(f"{comp}: held-back F1 {info['best_held_f1']:.3f} after "
+                   f"{len(info['epochs'])} epochs ({info['train_seconds']:.0f} s)", err=True)
+    click.echo(f"model written to {out_dir}", err=True)

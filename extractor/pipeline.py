@@ -19,11 +19,19 @@ DEFAULT_CONFIG = MODELS / "pipeline.cfg"
 MAX_LENGTH = 5_000_000
 
 
-def load_nlp(config: str | os.PathLike[str] = DEFAULT_CONFIG) -> Language:
-    """Build the spaCy pipeline from its config file (factories registered on import)."""
+def load_nlp(config: str | os.PathLike[str] = DEFAULT_CONFIG, model: str | None = None,
+             overrides: dict[str, object] | None = None) -> Language:
+    """Build the spaCy pipeline from its config file (factories registered on import).
+
+    ``model`` names an installed scispacy NER package (``en_ner_bc5cdr_md``) to use instead
+    of the toolkit's shipped NER model (extractor/nlp/ner.py); ``overrides`` are spaCy
+    config overrides (``{"components.model.components": ["cdr"]}``).
+    """
     import extractor.nlp.components  # noqa: F401
 
-    cfg = spacy.util.load_config(Path(config))
+    cfg = spacy.util.load_config(Path(config), overrides=overrides or {})
+    if model and "model" in cfg["components"]:
+        cfg["components"]["model"]["model"] = model
     nlp = spacy.util.load_model_from_config(cfg, auto_fill=True, validate=True)
     nlp.max_length = MAX_LENGTH
     return nlp
@@ -32,8 +40,9 @@ def load_nlp(config: str | os.PathLike[str] = DEFAULT_CONFIG) -> Language:
 class Pipeline:
     """A loaded pipeline: ``extract`` one Document or ``pipe`` many (spaCy batching)."""
 
-    def __init__(self, config: str | os.PathLike[str] = DEFAULT_CONFIG) -> None:
-        self.nlp = load_nlp(config)
+    def __init__(self, config: str | os.PathLike[str] = DEFAULT_CONFIG,
+                 model: str | None = None) -> None:
+        self.nlp = load_nlp(config, model)
 
     def extract(self, document: Document) -> EvidenceDocument:
         """Mentions, relations and records for one Document."""

@@ -27,6 +27,11 @@ CANDIDATES = "candidates"  # doc.spans key: every component adds its entity cand
 # doc.user_data key of the cached text (user_data is the Doc's free-form store; extension
 # values live there under ("._.", ...) keys, so this key cannot clash with them).
 TEXT_KEY = "extractor.text"
+# doc.user_data key under which the NER model component (extractor/nlp/ner.py) lists its
+# spans as [start, end, label] (token offsets). Span extension values are stored per
+# offsets, not per label, so ``found_by`` cannot tell a model span from a rule span with
+# the same offsets and another label; resolve reads this list (present once the model ran).
+MODEL_SPANS = "extractor.model_spans"
 
 _SPAN_DEFAULTS: dict[str, object] = {
     "found_by": None,

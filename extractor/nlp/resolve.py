@@ -3,21 +3,31 @@ become one non-overlapping ``doc.ents``; abbreviations inherit their long form's
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from extractor.nlp.extensions import CANDIDATES
+from extractor.nlp.extensions import CANDIDATES, MODEL_SPANS
 
 # On a tie in length, the more specific producer wins (a curated alias beats a generic
 # lexicon hit, a pattern with a parsed value beats both for its labels).
 _PRIORITY = {"pattern": 3, "curated": 2, "model": 1, "lexicon": 1}
 
 
-def _rank(span: Span, found_by: list[str]) -> tuple[int, int, int]:
+def model_keys(doc: Doc) -> set[tuple[int, int, str]] | None:
+    """(start, end, label) of every span the NER model found; None when it did not run."""
+    keys = doc.user_data.get(MODEL_SPANS)
+    return None if keys is None else {(s, e, label) for s, e, label in keys}
+
+
+def _rank(span: Span, found_by: list[str], tier: int = 1) -> tuple[int, int, int, int]:
     kinds = [f.split(":", 1)[0] for f in found_by]
     best = max((_PRIORITY.get(k, 0) for k in kinds), default=0)
+    # the tier comes first: a model span of a model_first label (2) beats any overlapping
+    # span, whatever its length; one of a model_last label (0) only fills gaps
     # end_char - start_char is len(span.text), without building the text from its tokens
-    return (span.end_char - span.start_char, best, len(kinds))
+    return (tier, span.end_char - span.start_char, best, len(kinds))
 
 
 def _merge_found_by(spans: list[Span]) -> list[list[str]]:
@@ -42,11 +52,27 @@ def _merge_found_by(spans: list[Span]) -> list[list[str]]:
     return [stored[key[:2]][1] for key in keys]
 
 
-def choose_entities(doc: Doc) -> list[Span]:
-    """Longest-first, non-overlapping selection of the candidate spans."""
+def choose_entities(doc: Doc, model_first: Collection[str] = (),
+                    model_only: Collection[str] = (),
+                    model_last: Collection[str] = ()) -> list[Span]:
+    """Longest-first, non-overlapping selection of the candidate spans.
+
+    When the NER model ran on ``doc``: spans it found with a label in ``model_first`` come
+    before all others, those with a label in ``model_last`` after all others (the rules'
+    spans there carry parsed values), and rule spans with a label in ``model_only`` are
+    dropped. The labels are chosen in benchmarks/ner.py --tune.
+    """
     spans = list(doc.spans.get(CANDIDATES, []))
     found = _merge_found_by(spans)
-    ranks = [_rank(s, f) for s, f in zip(spans, found, strict=True)]
+    by_model = model_keys(doc)
+    tiers = [1] * len(spans)
+    if by_model is not None and (model_first or model_only or model_last):
+        is_model = [(s.start, s.end, s.label_) in by_model for s in spans]
+        kept = [k for k, s in enumerate(spans) if s.label_ not in model_only or is_model[k]]
+        spans, found = [spans[k] for k in kept], [found[k] for k in kept]
+        tiers = [1 + (s.label_ in model_first) - (s.label_ in model_last) if is_model[k]
+                 else 1 for s, k in zip(spans, kept, strict=True)]
+    ranks = [_rank(s, f, t) for s, f, t in zip(spans, found, tiers, strict=True)]
     taken: set[int] = set()
     chosen: list[Span] = []
     # (a stable sort of the indices: ties keep their order, as sorting the spans did)
@@ -82,8 +108,25 @@ def propagate_abbreviations(doc: Doc, ents: list[Span]) -> list[Span]:
     return sorted([*ents, *added], key=lambda s: s.start)
 
 
-@Language.component("extractor_resolve")
-def resolve_entities(doc: Doc) -> Doc:
-    """Set ``doc.ents`` from the candidates and the abbreviations."""
-    doc.ents = propagate_abbreviations(doc, choose_entities(doc))
-    return doc
+class Resolve:
+    """Sets ``doc.ents`` from the candidates and the abbreviations."""
+
+    def __init__(self, model_first: Collection[str], model_only: Collection[str],
+                 model_last: Collection[str]) -> None:
+        self.model_first = frozenset(model_first)
+        self.model_only = frozenset(model_only)
+        self.model_last = frozenset(model_last)
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc.ents = propagate_abbreviations(
+            doc, choose_entities(doc, self.model_first, self.model_only, self.model_last))
+        return doc
+
+
+@Language.factory("extractor_resolve", default_config={"model_first": [], "model_only": [],
+                                                        "model_last": []})
+def make_resolve(nlp: Language, name: str, model_first: list[str], model_only: list[str],
+                 model_last: list[str]) -> Resolve:
+    """spaCy factory; ``model_first`` / ``model_only`` / ``model_last``: labels for which
+    the NER model's spans win over / replace / yield to the rules' (:func:`choose_entities`)."""
+    return Resolve(model_first, model_only, model_last)

@@ -1,0 +1,145 @@
+"""The derived outputs of a batch, rebuilt from the committed JSONL at the end of each run:
+records.csv, mentions.parquet, records.parquet, evidence.duckdb and summary.json.
+
+Each is written under a temporary name and renamed into place, so a crash while writing
+them leaves the previous version, and the next run rebuilds them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from extractor.batch.arrow import Tables
+from extractor.batch.log import BatchLog, Entry
+from extractor.evidence import LABELS, EvidenceDocument
+from extractor.records.export import columns, evidence_rows, to_csv
+
+DATABASE = "evidence.duckdb"
+
+# Views that flatten the nested records into evidence tables.
+VIEWS = {
+    "evidence_table": """
+        SELECT file, document, id AS record, level, population.n AS n,
+               coalesce(population.age_mean, population.age_median) AS age,
+               population.condition AS condition,
+               array_to_string(list_transform(interventions, lambda x: x.drug.name), '; ') AS drugs,
+               array_to_string(list_transform(outcomes,
+                   lambda x: coalesce(x.measure, x.text)), '; ') AS outcomes,
+               array_to_string(list_transform(adverse_events,
+                   lambda x: CASE WHEN x.negated THEN 'no ' ELSE '' END || x.term), '; ')
+                   AS adverse_events
+        FROM records""",
+    "interventions": """
+        SELECT r.file, r.document, r.id AS record, r.level, iv.drug.name AS drug,
+               iv.dose.text AS dose, iv.dose.value AS dose_value, iv.dose.unit AS dose_unit,
+               iv.frequency.text AS frequency, iv.frequency.per_day AS per_day,
+               iv.route.name AS route, iv.duration.text AS duration,
+               iv.duration.days AS duration_days
+        FROM records r, unnest(r.interventions) AS t(iv)""",
+    "adverse_events": """
+        SELECT r.file, r.document, r.id AS record, r.level, ae.term, ae.drug, ae.negated,
+               ae.text
+        FROM records r, unnest(r.adverse_events) AS t(ae)""",
+    "outcomes": """
+        SELECT r.file, r.document, r.id AS record, r.level, o.measure, o.value, o.unit,
+               o.timepoint, o.text
+        FROM records r, unnest(r.outcomes) AS t(o)""",
+}
+
+
+def _tmp(path: Path) -> Path:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.unlink(missing_ok=True)
+    return tmp
+
+
+def _commit(tmp: Path, path: Path) -> None:
+    with tmp.open("rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+
+
+def _evidence_rows_table(tables: Tables, docs: list[EvidenceDocument]) -> Any:
+    """The evidence table with its provenance columns (for `extractor table OUT_DIR`)."""
+    import pyarrow as pa
+
+    files = [row["file"] for row in tables.rows["documents"]]
+    rows: list[dict[str, str]] = []
+    for file, doc in zip(files, docs, strict=True):
+        rows.extend({"file": file, **row} for row in evidence_rows([doc], provenance=True))
+    names = ["file", *columns(True)]
+    return pa.Table.from_pylist(rows, schema=pa.schema([(n, pa.string()) for n in names]))
+
+
+def _batches(log: BatchLog, entries: list[Entry],
+             size: int) -> Iterator[tuple[Tables, list[EvidenceDocument]]]:
+    """The committed documents and errors, ``size`` documents at a time (bounded memory)."""
+    tables, docs = Tables(), []
+    for entry in entries:
+        for index, line in enumerate(log.read_lines(entry)):
+            ev = EvidenceDocument.model_validate_json(line)
+            tables.add(entry.file, index, ev)
+            docs.append(ev)
+        tables.add_errors(json.loads(line) for line in log.read_lines(entry, errors=True))
+        if len(docs) >= size:
+            yield tables, docs
+            tables, docs = Tables(), []
+    yield tables, docs  # the rest, possibly empty: every table exists even when empty
+
+
+def build_outputs(out_dir: Path, log: BatchLog, entries: list[Entry],
+                  batch_size: int = 500) -> dict[str, Any]:
+    """Rebuild every derived output from ``entries`` (in order), ``batch_size`` documents
+    at a time; returns the row count of each table and the number of mentions per label.
+    Each output is written under a temporary name and renamed into place at the end."""
+    import duckdb
+    import pyarrow.parquet as pq
+
+    from extractor.batch.arrow import MENTIONS, RECORDS
+
+    paths = {name: out_dir / name for name in
+             ("records.csv", "mentions.parquet", "records.parquet", DATABASE)}
+    tmp = {name: _tmp(path) for name, path in paths.items()}
+    rows: Counter[str] = Counter()
+    labels: Counter[str] = Counter()
+    con = duckdb.connect(str(tmp[DATABASE]))
+    try:
+        with tmp["records.csv"].open("w", encoding="utf-8") as csv_file, \
+                pq.ParquetWriter(tmp["mentions.parquet"], MENTIONS) as mentions, \
+                pq.ParquetWriter(tmp["records.parquet"], RECORDS) as records:
+            for tables, docs in _batches(log, entries, batch_size):
+                text = to_csv(evidence_rows(docs), columns(False))
+                csv_file.write(text if not rows else text.split("\n", 1)[1])
+                arrow = tables.arrow()
+                mentions.write_table(arrow["mentions"])
+                records.write_table(arrow["records"])
+                arrow["evidence_rows"] = _evidence_rows_table(tables, docs)
+                for name, table in arrow.items():
+                    con.register("incoming", table)
+                    con.execute(f"INSERT INTO {name} SELECT * FROM incoming" if name in rows
+                                else f"CREATE TABLE {name} AS SELECT * FROM incoming")
+                    con.unregister("incoming")
+                    rows[name] += table.num_rows
+                labels.update(str(row["label"]) for row in tables.rows["mentions"])
+        for name, sql in VIEWS.items():
+            con.execute(f"CREATE VIEW {name} AS {sql}")
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    for name, path in paths.items():
+        _commit(tmp[name], path)
+    return {"rows": {name: n for name, n in rows.items() if name != "evidence_rows"},
+            "mentions_per_label": {label: labels[label] for label in LABELS}}
+
+
+def write_summary(out_dir: Path, summary: dict[str, Any]) -> None:
+    """summary.json, atomically."""
+    path = out_dir / "summary.json"
+    tmp = _tmp(path)
+    tmp.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    _commit(tmp, path)

@@ -1,0 +1,130 @@
+"""The statistical NER component: the toolkit's own models (models/ner) or a scispacy model.
+
+Each trained component (models/ner/<name>/, see extractor/train/) is a small spaCy pipeline
+with one ``ner``. It runs on a copy of the extraction pipeline's tokens (same words, same
+whitespace, in its own vocabulary), and every entity it finds is added to the candidate
+span group with ``found_by`` ``"model:<name>"``; ``resolve`` then chooses among model and
+rule candidates. With ``model`` set to an installed scispacy package (``en_ner_bc5cdr_md``)
+that package's pipeline replaces the shipped components (CHEMICAL → DRUG, DISEASE →
+CONDITION). A missing models/ner folder leaves the pipeline rules-only, with a warning.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from extractor.errors import ExtractorError
+from extractor.nlp.extensions import MODEL_SPANS, add_candidate
+
+log = logging.getLogger(__name__)
+
+MODEL_DIR = Path(__file__).resolve().parents[2] / "models" / "ner"
+# scispacy's entity types → toolkit labels (other types, e.g. GENE_OR_GENE_PRODUCT, dropped)
+SCISPACY_LABELS = {"CHEMICAL": "DRUG", "DISEASE": "CONDITION", "SIMPLE_CHEMICAL": "DRUG",
+                   "ENTITY": None}
+
+
+def load_components(path: Path, names: Iterable[str] = ()) -> list[tuple[str, Language]]:
+    """The trained components under ``path`` (all, or those named), sorted by name."""
+    wanted = list(names)
+    found = sorted(p.name for p in path.iterdir() if (p / "config.cfg").is_file())
+    missing = [n for n in wanted if n not in found]
+    if missing:
+        raise ExtractorError(f"no trained component {', '.join(missing)} (found: "
+                             f"{', '.join(found) or 'none'})", path=str(path), code="not_found")
+    # saved without a tokenizer: the extraction pipeline hands the model its own tokens
+    return [(n, spacy.load(path / n, exclude=["tokenizer"])) for n in (wanted or found)]
+
+
+def load_scispacy(name: str) -> Language:
+    """An installed scispacy NER package; a clear ExtractorError when it is not installed."""
+    try:
+        return spacy.load(name, exclude=["parser", "tagger", "attribute_ruler", "lemmatizer"])
+    except OSError as err:
+        raise ExtractorError(
+            f"model {name!r} is not installed: scispacy's models are not on PyPI; install "
+            "the package from https://allenai.github.io/scispacy/ (e.g. pip install "
+            f"<url of {name}.tar.gz>), or leave --model out to use the shipped model",
+            code="not_found") from err
+
+
+# Class words, not mentions: no corpus annotates them, and the context rules read them as
+# triggers ("the reported AEs included ..."), which a span over them would hide.
+GENERIC = frozenset({"ae", "aes", "adr", "adrs", "event", "events", "adverse event",
+                     "adverse events", "adverse effect", "adverse effects", "side effect",
+                     "side effects", "adverse reaction", "adverse reactions", "reaction",
+                     "reactions", "toxicity", "toxicities", "drug", "drugs"})
+
+
+def plausible(span: Span) -> bool:
+    """False for spans no corpus annotates: class words (:data:`GENERIC`), spans across a
+    line break, starting with a bullet or other punctuation, or without a letter or digit.
+    The components learned from single sentences and abstracts; full texts (titles,
+    bullets, page dumps) are new to them."""
+    first = span[0]
+    return (span.text.lower() not in GENERIC
+            and not any(t.is_space or "\n" in t.whitespace_ for t in span[:-1])
+            and not (first.is_punct and first.text not in "([")
+            and any(c.isalnum() for t in span for c in t.text))
+
+
+class ModelNer:
+    """Adds the predictions of each loaded NER pipeline to the candidates."""
+
+    def __init__(self, models: list[tuple[str, Language]], labels: dict[str, str | None]):
+        self.models = models
+        self.labels = labels  # model label → toolkit label (identity when absent)
+
+    def _copy(self, doc: Doc, vocab: object) -> Doc:
+        return Doc(vocab, words=[t.text for t in doc],  # type: ignore[arg-type]
+                   spaces=[bool(t.whitespace_) for t in doc])
+
+    def _add(self, doc: Doc, name: str, predicted: Doc) -> None:
+        keys = doc.user_data.setdefault(MODEL_SPANS, [])
+        for ent in predicted.ents:
+            label = self.labels.get(ent.label_, ent.label_)
+            if label and plausible(ent):
+                add_candidate(doc, Span(doc, ent.start, ent.end, label=label), f"model:{name}")
+                keys.append([ent.start, ent.end, label])
+
+    def __call__(self, doc: Doc) -> Doc:
+        for name, model in self.models:
+            predicted = self._copy(doc, model.vocab)
+            for _, proc in model.pipeline:
+                predicted = proc(predicted)
+            self._add(doc, name, predicted)
+        return doc
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
+        """Batched prediction (spaCy's ``ner.pipe``), docs yielded in order."""
+        stream = iter(docs)
+        while batch := list(islice(stream, batch_size)):
+            for name, model in self.models:
+                copies = [self._copy(d, model.vocab) for d in batch]
+                for predicted, doc in zip(model.pipe(copies, batch_size=batch_size), batch,
+                                          strict=True):
+                    self._add(doc, name, predicted)
+            yield from batch
+
+
+@Language.factory("extractor_model_ner", default_config={"path": "", "components": [],
+                                                          "model": ""})
+def make_model_ner(nlp: Language, name: str, path: str, components: list[str],
+                   model: str) -> ModelNer:
+    """spaCy factory. ``path``: trained model folder (default models/ner); ``components``:
+    which of its components to run (default all); ``model``: a scispacy package instead."""
+    if model:
+        return ModelNer([(model, load_scispacy(model))], SCISPACY_LABELS)
+    folder = Path(path) if path else MODEL_DIR
+    if not folder.is_dir():
+        log.warning("no trained NER model at %s: the pipeline runs on rules only "
+                    "(build it with `make model`)", folder)
+        return ModelNer([], {})
+    return ModelNer(load_components(folder, components), {})

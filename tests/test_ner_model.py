@@ -1,0 +1,162 @@
+"""The shipped NER model (models/ner): size, load time, a score floor on development
+sentences, its place in the pipeline, and `extractor train` on a user's own gold."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import cast
+
+import pytest
+from click.testing import CliRunner
+from spacy.pipeline import EntityRecognizer
+
+from extractor.cli import main
+from extractor.errors import ExtractorError
+from extractor.evaluate.mentions import Mention, evaluate_mentions
+from extractor.formats import GoldDocument
+from extractor.nlp.ner import MODEL_DIR, ModelNer, load_components, load_scispacy
+from extractor.nlp.resolve import model_keys
+from tests.conftest import partial_nlp, shared_path
+
+# Measured on these samples: PHEE 0.674, ADE 0.747, BC5CDR 0.759 exact micro F1
+# (models/README.md has the full development scores); the floors sit 3-4 points below, so
+# a broken rebuild or integration fails loudly.
+FLOORS = {"phee": 0.64, "ade": 0.71, "bc5cdr": 0.72}
+COMPONENT = {"phee": "phee", "ade": "ade", "bc5cdr": "cdr"}
+GOLD_LABELS = {"Chemical": "DRUG", "Disease": "CONDITION"}
+
+
+def _model_mentions(component: str, texts: list[str]) -> list[list[Mention]]:
+    nlp = partial_nlp()
+    ner = ModelNer(load_components(MODEL_DIR, [component]), {})
+    docs = list(ner.pipe(nlp.make_doc(t) for t in texts))
+    return [[Mention(label, d[s].idx, d[e - 1].idx + len(d[e - 1]))
+             for s, e, label in sorted(model_keys(d) or ())] for d in docs]
+
+
+def _sample(corpus: str) -> list[GoldDocument]:
+    shared_path("corpora")
+    from extractor.train.corpora import read_split
+
+    docs = read_split(corpus, "dev")
+    if corpus == "ade":
+        docs = [d for d in docs if d.entities]
+    return docs[:40] if corpus == "bc5cdr" else docs[:200]
+
+
+def test_committed_model_is_small_and_loads_fast() -> None:
+    size = sum(p.stat().st_size for p in MODEL_DIR.rglob("*") if p.is_file())
+    assert size <= 30 * 1024 * 1024
+    t0 = time.perf_counter()
+    models = load_components(MODEL_DIR)
+    assert time.perf_counter() - t0 < 2.0
+    assert [name for name, _ in models] == ["ade", "cdr", "phee"]
+
+
+@pytest.mark.parametrize("corpus", ["phee", "ade", "bc5cdr"])
+def test_model_floor_on_dev_sample(corpus: str) -> None:
+    docs = _sample(corpus)
+    preds = _model_mentions(COMPONENT[corpus], [d.text for d in docs])
+    gold = {d.id: [Mention(GOLD_LABELS.get(e.label, e.label), e.start, e.end)
+                   for e in d.entities] for d in docs}
+    pred = {d.id: p for d, p in zip(docs, preds, strict=True)}
+    f1 = evaluate_mentions(gold, pred).micro().f1
+    assert f1 >= FLOORS[corpus], f"{corpus}: exact micro F1 {f1:.3f}"
+
+
+def test_pipeline_adds_model_candidates() -> None:
+    nlp = partial_nlp("extractor_lexicon", "extractor_model_ner", "extractor_resolve")
+    doc = nlp("She was given 40 mg of atorvastatin daily and developed myalgia.")
+    found = {f for s in doc.spans["candidates"] for f in s._.found_by}
+    assert any(f.startswith("model:") for f in found)
+    assert "atorvastatin" in {e.text for e in doc.ents if e.label_ == "DRUG"}
+
+
+def test_missing_scispacy_model_is_a_clear_error() -> None:
+    with pytest.raises(ExtractorError, match="not installed"):
+        load_scispacy("en_ner_bc5cdr_md")
+    result = CliRunner().invoke(main, ["extract", "--model", "en_ner_bc5cdr_md", "-"],
+                                input="Nausea after cisplatin.")
+    assert result.exit_code == 1
+    assert "en_ner_bc5cdr_md" in result.output and "not installed" in result.output
+
+
+# --- training on a user's own gold (invented sentences) -------------------------------
+
+_SENTENCES = [
+    ("Patient A received ibuprofen and reported dizziness.", "ibuprofen", "dizziness"),
+    ("After metformin the second patient had diarrhoea.", "metformin", "diarrhoea"),
+    ("Headache followed the first dose of nifedipine.", "nifedipine", "Headache"),
+    ("A rash appeared two days into amoxicillin therapy.", "amoxicillin", "rash"),
+    ("Lisinopril was stopped because of a dry cough.", "Lisinopril", "dry cough"),
+    ("The man on warfarin presented with gum bleeding.", "warfarin", "gum bleeding"),
+]
+
+_TINY_CFG = """
+[training]
+seed = 7
+threads = 1
+max_epochs = 2
+patience = 2
+dropout = 0.1
+learn_rate = 0.001
+batch_start = 2
+batch_stop = 4
+holdout_mod = 10
+holdout_rest = 3
+
+[model]
+width = 16
+depth = 1
+window_size = 1
+maxout_pieces = 2
+hidden_width = 16
+rows = [200, 50, 50, 50]
+
+[corpora]
+
+[components]
+"""
+
+
+def _brat_gold(folder: Path) -> None:
+    folder.mkdir()
+    for i, (text, drug, effect) in enumerate(_SENTENCES):
+        (folder / f"doc{i}.txt").write_text(text, encoding="utf-8")
+        d, e = text.index(drug), text.index(effect)
+        (folder / f"doc{i}.ann").write_text(
+            f"T1\tDRUG {d} {d + len(drug)}\t{drug}\n"
+            f"T2\tADVERSE_EVENT {e} {e + len(effect)}\t{effect}\n", encoding="utf-8")
+
+
+def _train(tmp_path: Path, out: str) -> Path:
+    result = CliRunner().invoke(main, ["train", "--config", str(tmp_path / "tiny.cfg"),
+                                       "--out", str(tmp_path / out),
+                                       "--gold", str(tmp_path / "gold"), "--name", "mine"])
+    assert result.exit_code == 0, result.output
+    return tmp_path / out
+
+
+def test_train_on_user_brat_gold_is_deterministic(tmp_path: Path) -> None:
+    _brat_gold(tmp_path / "gold")
+    (tmp_path / "tiny.cfg").write_text(_TINY_CFG, encoding="utf-8")
+    first, second = _train(tmp_path, "m1"), _train(tmp_path, "m2")
+    assert (first / "meta.json").is_file()
+    (name, nlp1), = load_components(first)
+    (_, nlp2), = load_components(second)
+    assert name == "mine"
+    ner1, ner2 = (cast(EntityRecognizer, m.get_pipe("ner")) for m in (nlp1, nlp2))
+    assert sorted(ner1.labels) == ["ADVERSE_EVENT", "DRUG"]
+    assert ner1.to_bytes() == ner2.to_bytes()
+    text = "The woman on ibuprofen reported a rash."
+    ents = [[(e.start, e.end, e.label_) for e in m(text).ents] for m in (nlp1, nlp2)]
+    assert ents[0] == ents[1]
+
+
+def test_train_reports_bad_config(tmp_path: Path) -> None:
+    (tmp_path / "bad.cfg").write_text("[training]\nseed = 1\n[components]\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["train", "--config", str(tmp_path / "bad.cfg"),
+                                       "--out", str(tmp_path / "m")])
+    assert result.exit_code == 1
+    assert "nothing to train" in result.output
