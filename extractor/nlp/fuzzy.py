@@ -22,6 +22,7 @@ from pathlib import Path
 import joblib
 import nmslib
 import numpy
+from rapidfuzz.distance import OSA
 from scispacy.candidate_generation import CandidateGenerator
 from scispacy.linking_utils import Entity, KnowledgeBase
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -42,24 +43,15 @@ _INDEX_PARAMS = {
     "post": 0,
 }
 _EF_SEARCH = 100
+# remembered fuzzy answers per process (cleared when full: bounded memory in long batches)
+_MEMO_SIZE = 50_000
 
 
 def edit_similarity(a: str, b: str) -> float:
     """1 - (optimal-string-alignment edit distance / longer length): a transposition
-    ("lymphopenai") counts as one edit, like a substitution or an insertion."""
-    if a == b:
-        return 1.0
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        cur = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                cur[j] = min(cur[j], prev2[j - 2] + 1)
-        prev2, prev = prev, cur
-    return 1.0 - prev[len(b)] / max(len(a), len(b))
+    ("lymphopenai") counts as one edit, like a substitution or an insertion (rapidfuzz's
+    C++ implementation; the pure-Python loop cost more than the NER model on long texts)."""
+    return float(OSA.normalized_similarity(a, b))
 
 
 @dataclass
@@ -143,6 +135,7 @@ class FuzzyLinker:
                 for cid, names in by_concept.items()
             ]
         )
+        self._memo: dict[tuple[str, str], FuzzyMatch | None] = {}
         self.generator = CandidateGenerator(
             ann_index=index,
             tfidf_vectorizer=joblib.load(self.folder / "tfidf_vectorizer.joblib"),
@@ -156,25 +149,31 @@ class FuzzyLinker:
         The tf-idf neighbours are candidates only; they are ranked by edit similarity
         (``edit_similarity``), which separates a typo from a different word far better
         than 3-gram cosine does on short strings. The caller applies the threshold.
+        Answers are remembered per (text, label): a batch repeats its adverse events.
         """
-        if not texts:
-            return []
-        queries = [" ".join(t.lower().split()) for t in texts]
-        out: list[FuzzyMatch | None] = []
-        for query, candidates, label in zip(
-            queries, self.generator(queries, k), labels, strict=True
-        ):
-            best: FuzzyMatch | None = None
-            for cand in candidates:
-                concept = self.concepts[cand.concept_id]
-                if concept.label != label:
-                    continue
-                for alias in cand.aliases:
-                    score = edit_similarity(query, alias)
-                    if best is None or score > best.score:
-                        best = FuzzyMatch(concept, alias, score)
-            out.append(best)
-        return out
+        keys = [(" ".join(t.lower().split()), label) for t, label in zip(texts, labels,
+                                                                         strict=True)]
+        missing = sorted({key for key in keys if key not in self._memo})
+        if missing:
+            if len(self._memo) + len(missing) > _MEMO_SIZE:
+                self._memo.clear()
+            queries = [q for q, _ in missing]
+            for (query, label), candidates in zip(missing, self.generator(queries, k),
+                                                  strict=True):
+                self._memo[query, label] = self._rank(query, label, candidates)
+        return [self._memo[key] for key in keys]
+
+    def _rank(self, query: str, label: str, candidates: list) -> FuzzyMatch | None:
+        best: FuzzyMatch | None = None
+        for cand in candidates:
+            concept = self.concepts[cand.concept_id]
+            if concept.label != label:
+                continue
+            for alias in cand.aliases:
+                score = edit_similarity(query, alias)
+                if best is None or score > best.score:
+                    best = FuzzyMatch(concept, alias, score)
+        return best
 
 
 @lru_cache(maxsize=1)
