@@ -2,6 +2,7 @@
 and the speed-up from 1 to 2 workers, for the local and the dask engine.
 
 Run:  .venv/bin/python benchmarks/batch.py [--n 1000] [--workers 1,2] [--engines local,dask]
+          [--ner]
 
 The corpus (built in a temporary folder, nothing is copied into the repository): the real
 articles of ../shared/articles (JATS, HTML, PDF), then plain-text documents of eight
@@ -79,10 +80,12 @@ def build_corpus(folder: Path, n: int) -> int:
     return files
 
 
-def run(in_dir: Path, out_dir: Path, engine: str, workers: int) -> dict[str, object]:
-    """One ``extractor batch`` run from scratch; its summary.json."""
+def run(in_dir: Path, out_dir: Path, engine: str, workers: int,
+        ner: bool) -> dict[str, object]:
+    """One ``extractor batch`` run from scratch (no report); its summary.json."""
     cmd = [sys.executable, "-m", "extractor.cli", "batch", str(in_dir), "-o", str(out_dir),
-           "--engine", engine, "--workers", str(workers), "--quiet"]
+           "--engine", engine, "--workers", str(workers), "--quiet", "--no-report",
+           *(["--ner"] if ner else [])]
     subprocess.run(cmd, check=True)
     summary: dict[str, object] = json.loads((out_dir / "summary.json").read_text())
     return summary
@@ -93,6 +96,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=1000, help="documents (files) to build")
     parser.add_argument("--workers", default="1,2", help="worker counts, comma-separated")
     parser.add_argument("--engines", default="local,dask", help="engines, comma-separated")
+    parser.add_argument("--ner", action="store_true", help="run the NER model too")
     parser.add_argument("--json", type=Path, default=None, help="also write the rows here")
     args = parser.parse_args()
     counts = [int(w) for w in args.workers.split(",")]
@@ -105,7 +109,8 @@ def main() -> None:
         for engine in args.engines.split(","):
             base = None
             for workers in counts:
-                summary = run(in_dir, Path(tmp) / f"out-{engine}-{workers}", engine, workers)
+                summary = run(in_dir, Path(tmp) / f"out-{engine}-{workers}", engine, workers,
+                              args.ner)
                 r = summary["run"]
                 assert isinstance(r, dict)
                 dps = float(r["documents_per_second"])

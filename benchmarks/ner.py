@@ -94,7 +94,7 @@ def build(corpus: str, components: Sequence[str] | None) -> Language:
     overrides: dict[str, object] = {"components.model.path": str(MODEL_DIR)}
     if components is not None:
         overrides["components.model.components"] = list(components)
-    return load_nlp(overrides=overrides)
+    return load_nlp(overrides=overrides, ner=True)
 
 
 def predict(corpus: str, nlp: Language, docs: Sequence[GoldDocument],

@@ -119,12 +119,15 @@ def parse(ctx: click.Context, paths: tuple[str, ...], output: str | None, fmt: s
               help="Output JSON Lines file (one EvidenceDocument per line). Default: stdout.")
 @click.option("--format", "fmt", type=click.Choice(["jats", "html", "pdf", "text"]),
               default=None, help="Skip detection and parse as this format.")
+@click.option("--ner", is_flag=True,
+              help="Also run the trained NER model (models/ner): better on sentences and "
+                   "abstracts, worse on full-text case reports (README).")
 @click.option("--model", "model", default=None,
-              help="An installed scispacy NER package (en_ner_bc5cdr_md) to use instead of "
-                   "the shipped model (models/ner).")
+              help="An installed scispacy NER package (en_ner_bc5cdr_md) to run instead of "
+                   "the shipped model (implies --ner).")
 @click.pass_context
 def extract(ctx: click.Context, paths: tuple[str, ...], output: str | None,
-            fmt: str | None, model: str | None) -> None:
+            fmt: str | None, ner: bool, model: str | None) -> None:
     """Extract mentions, relations and evidence records from PATH(s): one EvidenceDocument
     per input document, one per line (JSON Lines). `-` reads plain text from stdin.
 
@@ -137,7 +140,7 @@ def extract(ctx: click.Context, paths: tuple[str, ...], output: str | None,
     docs = list(_iter_docs(paths, cast(Format | None, fmt), errors))
     if docs:
         try:
-            pipeline = Pipeline(model=model)
+            pipeline = Pipeline(model=model, ner=ner)
         except ExtractorError as err:  # --model names a package that is not installed
             errors.report(str(err))
             errors.exit_if_any()
@@ -442,12 +445,14 @@ def _print_batch_summary(summary: dict[str, Any], out_dir: str) -> None:
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=300.0,
               show_default=True, help="Seconds one file may take before it is an error.")
 @click.option("--retry-errors", is_flag=True, help="Process again the files that failed.")
+@click.option("--ner", is_flag=True,
+              help="Also run the trained NER model (off by default; see the README).")
 @click.option("--no-report", is_flag=True, help="Do not write the HTML review report.")
 @click.option("--quiet", is_flag=True, help="No progress bar and no summary.")
 @click.pass_context
 def batch(ctx: click.Context, in_dir: str, out_dir: str, workers: int | None, engine: str,
           scheduler: str | None, pattern: str | None, timeout: float, retry_errors: bool,
-          no_report: bool, quiet: bool) -> None:
+          ner: bool, no_report: bool, quiet: bool) -> None:
     """Process every article under IN_DIR into OUT_DIR: documents.jsonl, records.csv,
     mentions.parquet, records.parquet, evidence.duckdb, errors.jsonl, summary.json, and the
     review report in OUT_DIR/report/ (unless --no-report).
@@ -462,7 +467,7 @@ def batch(ctx: click.Context, in_dir: str, out_dir: str, workers: int | None, en
     options = BatchOptions(
         in_dir=Path(in_dir), out_dir=Path(out_dir), workers=workers or default_workers(),
         engine="dask" if scheduler else engine, scheduler=scheduler, glob=pattern,
-        timeout=timeout, retry_errors=retry_errors)
+        timeout=timeout, retry_errors=retry_errors, ner=ner)
     progress = None if quiet else _BatchProgress()
     try:
         summary = run_batch(options, progress)

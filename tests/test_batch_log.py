@@ -116,6 +116,7 @@ def test_pipeline_version_follows_model_files(tmp_path: Path) -> None:
     v1 = pipeline_version(tmp_path)
     (tmp_path / "ner.partial").mkdir()
     (tmp_path / "ner.partial" / "weights").write_bytes(b"half-written")
+    (tmp_path / "README.md").write_text("# model card\n", encoding="utf-8")
     assert pipeline_version(tmp_path) == v1
     (tmp_path / "ner").mkdir()
     (tmp_path / "ner" / "weights").write_bytes(b"trained")

@@ -3,6 +3,7 @@ sentences, its place in the pipeline, and `extractor train` on a user's own gold
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 from typing import cast
@@ -11,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 from spacy.pipeline import EntityRecognizer
 
+from extractor.batch.version import pipeline_version
 from extractor.cli import main
 from extractor.errors import ExtractorError
 from extractor.evaluate.mentions import Mention, evaluate_mentions
@@ -71,6 +73,20 @@ def test_pipeline_adds_model_candidates() -> None:
     found = {f for s in doc.spans["candidates"] for f in s._.found_by}
     assert any(f.startswith("model:") for f in found)
     assert "atorvastatin" in {e.text for e in doc.ents if e.label_ == "DRUG"}
+
+
+def test_model_is_off_by_default_and_on_with_ner() -> None:
+    text = "She was given 40 mg of atorvastatin daily and developed myalgia."
+    result = CliRunner().invoke(main, ["extract", "-"], input=text)
+    assert result.exit_code == 0, result.output
+    default = {f for m in json.loads(result.output)["mentions"] for f in m["found_by"]}
+    assert default and not any(f.startswith("model:") for f in default)
+    result = CliRunner().invoke(main, ["extract", "--ner", "-"], input=text)
+    assert result.exit_code == 0, result.output
+    with_ner = {f for m in json.loads(result.output)["mentions"] for f in m["found_by"]}
+    assert any(f.startswith("model:") for f in with_ner)
+    # a batch run with the model is another pipeline version: its files are redone
+    assert pipeline_version(ner=True) == pipeline_version() + "+ner"
 
 
 def test_missing_scispacy_model_is_a_clear_error() -> None:

@@ -57,7 +57,8 @@ def _reason(exc: BaseException | None) -> str:
 
 def run_dask(chunks: list[list[InputFile]], workers: int, timeout: float,
              scheduler: str | None = None,
-             on_ready: Callable[[], None] | None = None) -> Iterator[ChunkResult]:
+             on_ready: Callable[[], None] | None = None,
+             ner: bool = False) -> Iterator[ChunkResult]:
     """Process ``chunks`` on a dask cluster; yields each chunk's results when done.
     ``on_ready`` is called once every worker has loaded the pipeline."""
     from distributed import wait
@@ -69,7 +70,7 @@ def run_dask(chunks: list[list[InputFile]], workers: int, timeout: float,
         raise EngineError(f"cannot reach the dask scheduler {scheduler}: {err}") from err
     try:
         try:
-            client.run(load_pipeline)  # every worker loads now, outside the tasks' timeout
+            client.run(load_pipeline, ner)  # every worker loads now, outside the tasks' timeout
         except Exception as err:
             raise EngineError(f"the dask workers could not load the pipeline: "
                               f"{type(err).__name__}: {err}") from err
@@ -81,7 +82,7 @@ def run_dask(chunks: list[list[InputFile]], workers: int, timeout: float,
         while queue or inflight:
             while queue and len(inflight) < max(1, slots):
                 chunk = queue.popleft()
-                future = client.submit(process_chunk, chunk, pure=False)
+                future = client.submit(process_chunk, chunk, ner, pure=False)
                 inflight[future] = (chunk, time.monotonic())
             try:
                 done = wait(list(inflight), timeout=0.5, return_when=FIRST_COMPLETED).done

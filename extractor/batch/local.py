@@ -26,7 +26,7 @@ class EngineError(Exception):
     """The engine itself cannot run (e.g. the pipeline does not load in a worker)."""
 
 
-def _serve(conn: Connection) -> None:
+def _serve(conn: Connection, ner: bool) -> None:
     """A worker's loop: load the pipeline, say so, then process chunks until told to stop."""
     from threadpoolctl import threadpool_limits
 
@@ -34,7 +34,7 @@ def _serve(conn: Connection) -> None:
     # not each start a BLAS thread per core
     threadpool_limits(1)
     try:
-        load_pipeline()
+        load_pipeline(ner)
     except Exception:
         conn.send(("failed", traceback.format_exc(limit=3)))
         return
@@ -46,7 +46,7 @@ def _serve(conn: Connection) -> None:
             return
         if chunk is None:
             return
-        conn.send(("done", process_chunk(chunk)))
+        conn.send(("done", process_chunk(chunk, ner)))
 
 
 @dataclass
@@ -69,7 +69,8 @@ def failed_chunk(chunk: list[InputFile], stage: str, reason: str,
 
 
 def run_local(chunks: list[list[InputFile]], workers: int, timeout: float,
-              on_ready: Callable[[], None] | None = None) -> Iterator[ChunkResult]:
+              on_ready: Callable[[], None] | None = None,
+              ner: bool = False) -> Iterator[ChunkResult]:
     """Process ``chunks`` on ``workers`` processes; yields each chunk's results when done.
 
     Work starts when every first worker has loaded the pipeline (as with dask; a worker
@@ -81,7 +82,7 @@ def run_local(chunks: list[list[InputFile]], workers: int, timeout: float,
 
     def start() -> _Worker:
         parent, child = ctx.Pipe()
-        process = ctx.Process(target=_serve, args=(child,), daemon=True)
+        process = ctx.Process(target=_serve, args=(child, ner), daemon=True)
         process.start()
         child.close()
         return _Worker(process, parent)

@@ -34,6 +34,7 @@ class BatchOptions:
     glob: str | None = None
     timeout: float = 300.0
     retry_errors: bool = False
+    ner: bool = False  # run the NER model (off by default, as in models/pipeline.cfg)
 
 
 def default_workers() -> int:
@@ -65,10 +66,11 @@ def _engine(options: BatchOptions, chunks: list[list[InputFile]],
     if options.engine == "dask":
         from extractor.batch.dask_engine import run_dask
 
-        return run_dask(chunks, options.workers, options.timeout, options.scheduler, on_ready)
+        return run_dask(chunks, options.workers, options.timeout, options.scheduler, on_ready,
+                        options.ner)
     from extractor.batch.local import run_local
 
-    return run_local(chunks, options.workers, options.timeout, on_ready)
+    return run_local(chunks, options.workers, options.timeout, on_ready, options.ner)
 
 
 def run_batch(options: BatchOptions, progress: Progress | None = None) -> dict[str, Any]:
@@ -78,7 +80,7 @@ def run_batch(options: BatchOptions, progress: Progress | None = None) -> dict[s
     log = BatchLog(options.out_dir)
     log.recover()
     files = find_inputs(options.in_dir, options.glob, exclude=options.out_dir)
-    version = pipeline_version()
+    version = pipeline_version(ner=options.ner)
     todo = _todo(files, log.entries, version, options.retry_errors)
     done = documents = words = 0
     peak: dict[int, float] = {}

@@ -12,13 +12,16 @@ from pathlib import Path
 
 from extractor.pipeline import MODELS
 
-# Files being written (a model in training, an editor's temporary) are not yet the model.
-_IN_PROGRESS = (".partial", ".tmp", ".swp", "~")
+# Files being written (a model in training, an editor's temporary) are not yet the model,
+# and documentation (the model card) does not change what the pipeline outputs.
+_IGNORED = (".partial", ".tmp", ".swp", "~", ".md")
 
 
-def pipeline_version(models: Path = MODELS) -> str:
+def pipeline_version(models: Path = MODELS, ner: bool = False) -> str:
     """``<package version>+<12 hex digits of the hash of every file under models/>``
-    (hidden files and files still being written, ``*.partial`` or ``*.tmp``, left out)."""
+    (hidden files, files still being written, ``*.partial`` or ``*.tmp``, and ``*.md``
+    documentation left out),
+    with ``+ner`` when the NER model runs."""
     try:
         package = version("extractor")
     except PackageNotFoundError:  # running from a source tree that was never installed
@@ -26,9 +29,9 @@ def pipeline_version(models: Path = MODELS) -> str:
     digest = hashlib.sha256()
     for path in sorted(p for p in models.rglob("*") if p.is_file()):
         rel = path.relative_to(models)
-        if any(part.startswith(".") or part == "__pycache__" or part.endswith(_IN_PROGRESS)
+        if any(part.startswith(".") or part == "__pycache__" or part.endswith(_IGNORED)
                for part in rel.parts):
             continue
         digest.update(rel.as_posix().encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return f"{package}+{digest.hexdigest()[:12]}"
+    return f"{package}+{digest.hexdigest()[:12]}" + ("+ner" if ner else "")

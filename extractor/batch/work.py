@@ -47,15 +47,15 @@ def error_result(f: InputFile, stage: Stage, code: str, reason: str) -> FileResu
                                               "stage": stage, "code": code, "reason": reason})
 
 
-_PIPELINE: Pipeline | None = None
+_PIPELINES: dict[bool, Pipeline] = {}
 
 
-def pipeline() -> Pipeline:
-    """This process's pipeline, loaded on first use and kept for every later task."""
-    global _PIPELINE
-    if _PIPELINE is None:
-        _PIPELINE = Pipeline()
-    return _PIPELINE
+def pipeline(ner: bool = False) -> Pipeline:
+    """This process's pipeline (with or without the NER model), loaded on first use and
+    kept for every later task."""
+    if ner not in _PIPELINES:
+        _PIPELINES[ner] = Pipeline(ner=ner)
+    return _PIPELINES[ner]
 
 
 def _peak_rss_mb() -> float:
@@ -92,16 +92,18 @@ def _spacy_batches(docs: list[Document]) -> Iterator[list[Document]]:
         yield batch
 
 
-def _extract(parsed: list[tuple[InputFile, list[Document]]]) -> dict[str, list[str]]:
+def _extract(parsed: list[tuple[InputFile, list[Document]]],
+             ner: bool) -> dict[str, list[str]]:
     """EvidenceDocument lines per file; raises if the pipeline fails on any document."""
     docs = [d for _, ds in parsed for d in ds]
     lines = iter([ev.model_dump_json() for batch in _spacy_batches(docs)
-                  for ev in pipeline().pipe(batch, batch_size=len(batch))])
+                  for ev in pipeline(ner).pipe(batch, batch_size=len(batch))])
     return {f.rel: [next(lines) for _ in ds] for f, ds in parsed}
 
 
-def process_chunk(files: list[InputFile]) -> ChunkResult:
-    """Parse and extract ``files`` (spaCy batches across them); never raises for a bad file.
+def process_chunk(files: list[InputFile], ner: bool = False) -> ChunkResult:
+    """Parse and extract ``files`` (spaCy batches across them; ``ner``: with the NER model);
+    never raises for a bad file.
 
     When extraction fails on the chunk, each file is retried alone so that only the file
     that fails becomes an error record.
@@ -115,12 +117,12 @@ def process_chunk(files: list[InputFile]) -> ChunkResult:
         else:
             parsed.append((f, docs))
     try:
-        extracted = _extract(parsed)
+        extracted = _extract(parsed, ner)
     except Exception:
         extracted = {}
         for one in parsed:
             try:
-                extracted.update(_extract([one]))
+                extracted.update(_extract([one], ner))
             except Exception as err:
                 results[one[0].rel] = error_result(one[0], "extract", "internal",
                                                    f"{type(err).__name__}: {err}")
@@ -138,18 +140,18 @@ def process_chunk(files: list[InputFile]) -> ChunkResult:
 _WARM_UP = b"A 40-year-old man took aspirin 100 mg daily for 2 weeks and developed nausea."
 
 
-def load_pipeline() -> int:
+def load_pipeline(ner: bool = False) -> int:
     """Load and warm up the pipeline now (engines call it on each worker before timing
     tasks): components with a ``warm`` method (the linker's fuzzy index) load what they
     would otherwise load on first need. Returns the worker's pid."""
     from extractor.parsers import parse_bytes
 
-    nlp = pipeline().nlp
+    nlp = pipeline(ner).nlp
     for _, component in nlp.pipeline:
         warm = getattr(component, "warm", None)
         if callable(warm):
             warm()
-    pipeline().extract(parse_bytes(_WARM_UP, "warm-up.txt", "text")[0])
+    pipeline(ner).extract(parse_bytes(_WARM_UP, "warm-up.txt", "text")[0])
     return os.getpid()
 
 
