@@ -36,7 +36,7 @@ from common import REPO, shared_dir  # noqa: E402
 
 from extractor.evaluate.mentions import Mention, evaluate_mentions, format_report  # noqa: E402
 from extractor.formats import GoldDocument, read_ade, read_brat, read_phee  # noqa: E402
-from extractor.train.corpora import ade_is_dev, pmid_of  # noqa: E402
+from extractor.train.corpora import ade_is_dev, pmid_of, read_split  # noqa: E402
 
 GOLD = REPO / "corpus" / "gold"
 ADE_LABELS = ("DRUG", "ADVERSE_EVENT", "DOSE")
@@ -147,7 +147,7 @@ def run(name: str, docs: list[GoldDocument], predict: Predictor,
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--corpus", choices=("seeds", "ade", "phee", "all"), default="all")
+    ap.add_argument("--corpus", choices=("seeds", "ade", "ade+neg", "phee", "all"), default="all")
     ap.add_argument("--limit", type=int, default=None, help="at most N documents per corpus")
     ap.add_argument("--phee-version", choices=("v1", "v2"), default="v2")
     ap.add_argument("--override", action="append", default=[], metavar="KEY=JSON",
@@ -179,6 +179,9 @@ def main(argv: list[str] | None = None) -> int:
         docs = [d for d in read_ade(shared_dir("corpora", "ade_corpus_v2"))
                 if ade_is_dev(pmid_of(d), shared_dir())][:args.limit]
         run("ADE-Corpus-V2 dev", docs, predict, ADE_LABELS, ADE_NOTE)
+    if "ade+neg" in wanted:  # the same sentences plus the dev part's ADE-NEG sentences
+        docs = read_split("ade", "dev", shared_dir())[:args.limit]
+        run("ADE-Corpus-V2 dev with ADE-NEG", docs, predict, ADE_LABELS, ADE_NOTE)
     if "phee" in wanted:
         path = shared_dir("corpora", "phee", args.phee_version, "json", "dev.json")
         run(f"PHEE {args.phee_version} dev", read_phee(path, limit=args.limit), predict,
