@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from extractor.document import Document, Format
 from extractor.errors import ExtractorError
-from extractor.evidence import EvidenceDocument
+from extractor.evidence import EvidenceDocument, read_evidence_jsonl
 
 
 class _Errors:
@@ -192,15 +192,11 @@ def table(ctx: click.Context, jsonl: str, fmt: str, output: str | None,
 def _read_evidence(jsonl: str, errors: _Errors) -> list[EvidenceDocument]:
     """The EvidenceDocuments of a JSONL file; a bad line is one error and is skipped."""
     docs: list[EvidenceDocument] = []
-    with open(jsonl, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                docs.append(EvidenceDocument.model_validate_json(line))
-            except ValueError as err:
-                first = str(err).splitlines()[0]
-                errors.report(f"{jsonl}:{number}: not an EvidenceDocument ({first})")
+    for number, doc in read_evidence_jsonl(jsonl):
+        if isinstance(doc, str):
+            errors.report(f"{jsonl}:{number}: not an EvidenceDocument ({doc})")
+        else:
+            docs.append(doc)
     return docs
 
 

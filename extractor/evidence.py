@@ -5,6 +5,8 @@ See DESIGN.md ("The contract"). Mention offsets index ``Document.text`` like eve
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -157,3 +159,19 @@ class EvidenceDocument(Document):
     mentions: list[Mention] = Field(default_factory=list)
     relations: list[Relation] = Field(default_factory=list)
     records: list[Record] = Field(default_factory=list)
+
+
+def read_evidence_jsonl(path: str | os.PathLike[str]
+                        ) -> Iterator[tuple[int, EvidenceDocument | str]]:
+    """Each non-blank line of a JSON Lines file (as ``extract`` and ``batch`` write them)
+    with its number: the EvidenceDocument, or, for a line that is not one, the reason (the
+    first line of the validation error), so that a reader reports it and goes on.
+    Undecodable bytes are replaced: one bad byte costs its line, not the file."""
+    with open(path, encoding="utf-8", errors="replace") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                yield number, EvidenceDocument.model_validate_json(line)
+            except ValueError as err:
+                yield number, str(err).splitlines()[0]

@@ -122,3 +122,13 @@ def test_extract_writes_evidence_json_lines(tmp_path: Path) -> None:
     for m in docs[0]["mentions"]:
         assert text[m["start"]:m["end"]] == m["text"]
     assert docs[1]["records"][0]["interventions"][0]["drug"]["name"] == "methotrexate"
+
+
+def test_table_reports_bad_and_undecodable_lines(tmp_path: Path) -> None:
+    jsonl = tmp_path / "ev.jsonl"
+    jsonl.write_bytes(b'{"bad": 1}\n\xff\xfe\n')
+    result = CliRunner().invoke(main, ["table", str(jsonl)])
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit)  # one line per bad line, no traceback
+    assert f"{jsonl}:1: not an EvidenceDocument" in result.output
+    assert f"{jsonl}:2: not an EvidenceDocument" in result.output

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from extractor.errors import ExtractorError
-from extractor.evidence import EvidenceDocument
+from extractor.evidence import EvidenceDocument, read_evidence_jsonl
 from extractor.report.pages import IndexRow, document_page, index_page
 
 
@@ -105,13 +105,10 @@ def build_report(source: Path, dest: Path | None = None) -> Report:
         report.errors = _errors(errors_path)
     rows: list[IndexRow] = []
     used: set[str] = set()
-    for number, line in _jsonl(documents):
-        try:
-            doc = EvidenceDocument.model_validate_json(line)
-        except ValueError as err:
-            first = str(err).splitlines()[0]
+    for number, doc in read_evidence_jsonl(documents):
+        if isinstance(doc, str):
             report.bad_lines.append(_problem(f"{documents}:{number}", "malformed",
-                                             f"not an EvidenceDocument ({first})"))
+                                             f"not an EvidenceDocument ({doc})"))
             continue
         page_path = docs_dir / f"{_page_name(doc, used)}.html"
         page_path.write_text(document_page(doc), encoding="utf-8")
