@@ -176,3 +176,28 @@ def test_train_reports_bad_config(tmp_path: Path) -> None:
                                        "--out", str(tmp_path / "m")])
     assert result.exit_code == 1
     assert "nothing to train" in result.output
+
+
+def test_train_with_static_vectors_shares_one_table(tmp_path: Path) -> None:
+    _brat_gold(tmp_path / "gold")
+    (tmp_path / "tiny.cfg").write_text(
+        _TINY_CFG.replace("[corpora]", "[vectors]\ndims = 8\nrows = 20\nmin_count = 1\n"
+                          "epochs = 2\n\n[corpora]"), encoding="utf-8")
+    first, second = _train(tmp_path, "m1"), _train(tmp_path, "m2")
+    # one table beside the components; theirs are empty
+    assert (first / "vectors" / "vectors").is_file()
+    assert (first / "mine" / "vocab" / "vectors").stat().st_size < 1024
+    assert (first / "vectors" / "vectors").read_bytes() == \
+        (second / "vectors" / "vectors").read_bytes()
+    meta = json.loads((first / "meta.json").read_text(encoding="utf-8"))
+    assert meta["vectors"]["shape"] == [20, 8]
+    (_, nlp), = load_components(first)
+    vectors = nlp.vocab.vectors
+    assert vectors.shape == (20, 8)
+    # keyed on LOWER: a capitalised word finds its row; every gold word has one (the
+    # words beyond the 20 rows are mapped to their nearest kept row)
+    doc = nlp.make_doc("Lisinopril and DIZZINESS")
+    assert doc[0].has_vector and doc[2].has_vector
+    assert (doc[0].vector == nlp.make_doc("lisinopril")[0].vector).all()
+    assert len(vectors.key2row) > 20
+    nlp("The woman on ibuprofen reported a rash.")  # the ner runs with the shared table

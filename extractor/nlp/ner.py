@@ -22,6 +22,7 @@ from spacy.tokens import Doc, Span
 
 from extractor.errors import ExtractorError
 from extractor.nlp.extensions import MODEL_SPANS, add_candidate
+from extractor.train.vectors import VECTORS_DIR, load_vectors
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,12 @@ def load_components(path: Path, names: Iterable[str] = ()) -> list[tuple[str, La
         raise ExtractorError(f"no trained component {', '.join(missing)} (found: "
                              f"{', '.join(found) or 'none'})", path=str(path), code="not_found")
     # saved without a tokenizer: the extraction pipeline hands the model its own tokens
-    return [(n, spacy.load(path / n, exclude=["tokenizer"])) for n in (wanted or found)]
+    models = [(n, spacy.load(path / n, exclude=["tokenizer"])) for n in (wanted or found)]
+    if (path / VECTORS_DIR).is_dir():  # static vectors, saved once for all components
+        vectors = load_vectors(path / VECTORS_DIR)
+        for _, nlp in models:
+            nlp.vocab.vectors = vectors
+    return models
 
 
 def load_scispacy(name: str) -> Language:

@@ -18,7 +18,7 @@ text                              tokens
 ``p<0.05``, ``SALT≤20``           ``p | < | 0.05``, ``SALT | ≤ | 20``
 ``DLQI/CDLQI``                    ``DLQI | / | CDLQI`` (upper-case words)
 ``globally.1 Its``                ``globally | . | 1 | Its`` (glued reference)
-``methotrexate-induced``          ``methotrexate | - | induced``
+``methotrexate-induced``          ``methotrexate | - | induced`` (also ``METH-treated``)
 ``EASI-75``, ``pp-NRS``, ``q12h``  one token each (scispacy keeps other hyphens)
 ``i.v.``, ``b.i.d.``, ``p.o.``    one token each (special cases)
 ================================  =========================================
@@ -55,6 +55,12 @@ _SLASH_WORDS = (
     "|month|months|mo|year|years|y|dose|doses|min|24h"
 )
 
+# Words that follow a drug name after a hyphen ("cisplatin-induced").
+_DRUG_SUFFIX_WORDS = (
+    "induced|related|associated|emergent|attributed|dependent|treated|pretreated|based"
+    "|containing|mediated|exposed|resistant|refractory|intolerant|naive|naïve|free|loaded"
+)
+
 _EXTRA_INFIXES = [
     # a number glued to a unit: "4mg" -> "4" "mg"; not inside names like "q12h" or "IL4R"
     rf"(?<=[0-9])(?<![A-Za-z][0-9])(?<![A-Za-z][0-9]{{2}})(?=(?:{_GLUED_UNITS})(?![A-Za-z]))",
@@ -65,8 +71,9 @@ _EXTRA_INFIXES = [
     r"(?<=[0-9%])[–—−‒-](?=[0-9])",  # ranges "3–43", "15%–20%"
     r"[<>≤≥]=?|(?<=[A-Za-z0-9])=",  # comparisons "p<0.05", "SALT≤20", "P=.003"
     r"(?<=[a-z]{2})\.(?=[0-9]{1,3}$)",  # glued reference number "globally.1"
-    # "methotrexate-induced": the drug must be its own token for the lexicon and relations
-    r"(?<=[a-z]{3})-(?=(?:induced|related|associated|emergent|attributed|dependent)\b)",
+    # "methotrexate-induced", "METH-induced", "(BHA)-treated": the drug must be its own
+    # token for the lexicon, the NER model and relations
+    rf"(?<=[A-Za-z0-9)\]])-(?=(?:{_DRUG_SUFFIX_WORDS})\b)",
 ]
 
 # Comparison signs opening a token ("<0.05").

@@ -17,6 +17,7 @@ import shutil
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
+from itertools import chain
 from pathlib import Path
 from typing import Any, cast
 
@@ -25,12 +26,14 @@ from spacy.language import Language
 from spacy.pipeline import EntityRecognizer
 from spacy.training import Example
 from spacy.util import compounding, fix_random_seed, minibatch
+from spacy.vectors import Vectors
 from thinc.api import Adam
 
 from extractor.formats import GoldDocument
 from extractor.train.corpora import SHARED, Paths, training_docs
 from extractor.train.examples import Conversion, ExampleMaker, is_holdout, keep_negative
 from extractor.train.settings import Component, CorpusOptions, ModelShape, Settings, Training
+from extractor.train.vectors import VECTORS_DIR, save_vectors, train_vectors, training_texts
 
 log = logging.getLogger(__name__)
 Say = Callable[[str], None]
@@ -45,8 +48,9 @@ class Gold:
     options: CorpusOptions
 
 
-def ner_config(shape: ModelShape) -> dict[str, Any]:
-    """The ``ner`` factory config: its own hash-embedding CNN tok2vec, no static vectors."""
+def ner_config(shape: ModelShape, static_vectors: bool = False) -> dict[str, Any]:
+    """The ``ner`` factory config: its own hash-embedding CNN tok2vec, with the shared
+    static vectors as one more embedding input when ``static_vectors``."""
     return {"model": {
         "@architectures": "spacy.TransitionBasedParser.v2",
         "state_type": "ner", "extra_state_tokens": False, "hidden_width": shape.hidden_width,
@@ -55,7 +59,8 @@ def ner_config(shape: ModelShape) -> dict[str, Any]:
             "@architectures": "spacy.Tok2Vec.v2",
             "embed": {"@architectures": "spacy.MultiHashEmbed.v2", "width": shape.width,
                       "attrs": ["NORM", "PREFIX", "SUFFIX", "SHAPE"],
-                      "rows": list(shape.rows), "include_static_vectors": False},
+                      "rows": list(shape.rows),
+                      "include_static_vectors": static_vectors},
             "encode": {"@architectures": "spacy.MaxoutWindowEncoder.v2",
                        "width": shape.width, "depth": shape.depth,
                        "window_size": shape.window_size,
@@ -81,11 +86,15 @@ def _evaluate(nlp: Language, examples: Sequence[Example]) -> float:
 
 
 def train_component(comp: Component, sources: Sequence[Gold], training: Training,
-                    shape: ModelShape, tok_nlp: Language, say: Say) -> tuple[Language, dict]:
+                    shape: ModelShape, tok_nlp: Language, say: Say,
+                    vectors: Vectors | None = None) -> tuple[Language, dict]:
     """Train one component; the epoch with the best held-back F1 is kept."""
     fix_random_seed(training.seed)
     nlp = spacy.blank("en")
-    ner = cast(EntityRecognizer, nlp.add_pipe("ner", config=ner_config(shape)))
+    if vectors is not None:
+        nlp.vocab.vectors = vectors
+    ner = cast(EntityRecognizer, nlp.add_pipe(
+        "ner", config=ner_config(shape, static_vectors=vectors is not None)))
     for label in comp.model_labels:
         ner.add_label(label)
     maker = ExampleMaker(tok_nlp, nlp.vocab)
@@ -182,10 +191,23 @@ def train_model(settings: Settings, out: str | os.PathLike[str], *, shared: Path
                  if settings.components and p.exists()},
     }
     t_all = time.perf_counter()
+    vectors = None
+    if settings.vectors.dims and jobs:
+        t0 = time.perf_counter()
+        texts = chain(training_texts(shared) if settings.components else (),
+                      (d.text for _, golds in extra for g in golds for d in g.docs))
+        vectors, digest = train_vectors(settings.vectors, texts, tok_nlp, say)
+        save_vectors(vectors, tmp / VECTORS_DIR)
+        meta["vectors"] = {**asdict(settings.vectors), "text_sha256": digest,
+                           "shape": list(vectors.shape),
+                           "words": len(vectors.key2row),
+                           "train_seconds": round(time.perf_counter() - t0, 1)}
     for comp, sources in jobs:
         t0 = time.perf_counter()
         nlp, info = train_component(comp, sources, settings.training, settings.model,
-                                    tok_nlp, say)
+                                    tok_nlp, say, vectors)
+        # the vectors are saved once, beside the components (the loader shares them)
+        nlp.vocab.vectors = Vectors(strings=nlp.vocab.strings)
         nlp.to_disk(tmp / comp.name, exclude=["tokenizer"])
         info["train_seconds"] = round(time.perf_counter() - t0, 1)
         meta["components"][comp.name] = info

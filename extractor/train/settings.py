@@ -10,6 +10,7 @@ from typing import Any
 import spacy
 
 from extractor.errors import ExtractorError
+from extractor.train.vectors import VectorSettings
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ class Settings:
     model: ModelShape
     corpora: dict[str, CorpusOptions]
     components: list[Component] = field(default_factory=list)
+    vectors: VectorSettings = field(default_factory=VectorSettings)
 
 
 def _typed(cls: type, values: dict[str, Any], where: str) -> Any:
@@ -95,6 +97,7 @@ def load_settings(path: str | os.PathLike[str]) -> Settings:
             corpora={name: _typed(CorpusOptions, dict(c), f"corpora.{name}")
                      for name, c in cfg.get("corpora", {}).items()},
             components=components,
+            vectors=_typed(VectorSettings, dict(cfg.get("vectors", {})), "vectors"),
         )
     except (KeyError, TypeError) as err:
         raise ExtractorError(f"bad training config: missing {err}", path=str(path),
