@@ -21,10 +21,10 @@ from extractor.nlp.ner import MODEL_DIR, ModelNer, load_components, load_scispac
 from extractor.nlp.resolve import model_keys
 from tests.conftest import partial_nlp, shared_path
 
-# Measured on these samples: PHEE 0.674, ADE 0.747, BC5CDR 0.759 exact micro F1
+# Measured on these samples: PHEE 0.676, ADE 0.713, BC5CDR 0.762 exact micro F1
 # (models/README.md has the full development scores); the floors sit 3-4 points below, so
 # a broken rebuild or integration fails loudly.
-FLOORS = {"phee": 0.64, "ade": 0.71, "bc5cdr": 0.72}
+FLOORS = {"phee": 0.64, "ade": 0.68, "bc5cdr": 0.72}
 COMPONENT = {"phee": "phee", "ade": "ade", "bc5cdr": "cdr"}
 GOLD_LABELS = {"Chemical": "DRUG", "Disease": "CONDITION"}
 

@@ -55,6 +55,12 @@ def only(doc: Doc, label: str) -> Span:
     ("and/or", ["and/or"]),
     ("b.i.d.", ["b.i.d."]),
     ("q12h", ["q12h"]),
+    ("methotrexate-induced", ["methotrexate", "-", "induced"]),
+    ("METH-induced", ["METH", "-", "induced"]),
+    ("clozapine-treated rats", ["clozapine", "-", "treated", "rats"]),
+    ("fludarabine-based", ["fludarabine", "-", "based"]),
+    ("HER2-positive", ["HER2-positive"]),
+    ("pp-NRS", ["pp-NRS"]),
 ])
 def test_tokenizer_splits_quantities(nlp: Language, text: str, tokens: list[str]) -> None:
     assert [t.text for t in nlp.tokenizer(text)] == tokens
