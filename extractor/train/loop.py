@@ -15,7 +15,7 @@ import os
 import random
 import shutil
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from itertools import chain
 from pathlib import Path
@@ -33,10 +33,15 @@ from extractor.formats import GoldDocument
 from extractor.train.corpora import SHARED, Paths, training_docs
 from extractor.train.examples import Conversion, ExampleMaker, is_holdout, keep_negative
 from extractor.train.settings import Component, CorpusOptions, ModelShape, Settings, Training
-from extractor.train.vectors import VECTORS_DIR, save_vectors, train_vectors, training_texts
+from extractor.train.vectors import (
+    VECTORS_DIR,
+    Say,
+    save_vectors,
+    train_vectors,
+    training_texts,
+)
 
 log = logging.getLogger(__name__)
-Say = Callable[[str], None]
 
 
 @dataclass

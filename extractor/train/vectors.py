@@ -55,12 +55,11 @@ def evidence_inference_texts(shared: Path) -> Iterator[str]:
 
 def training_texts(shared: Path) -> Iterator[str]:
     """Every training-split text the vectors learn from, each distinct text once."""
-    seen: set[int] = set()
+    seen: set[str] = set()  # PHEE re-annotates ADE's sentences
     for corpus in CORPORA:
         for doc in training_docs(corpus, shared):
-            key = hash(doc.text)
-            if key not in seen:
-                seen.add(key)
+            if doc.text not in seen:
+                seen.add(doc.text)
                 yield doc.text
     yield from evidence_inference_texts(shared)
 
