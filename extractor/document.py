@@ -11,6 +11,16 @@ from pydantic import BaseModel, ConfigDict, Field
 
 Format = Literal["jats", "html", "pdf", "text"]
 BlockKind = Literal["title", "heading", "paragraph", "caption", "footnote", "list_item", "other"]
+# What a stretch of the article is for: decides whether a drug, dose or number there is a fact
+# about this study's own patients (methods, case, results) or about something else.
+Role = Literal[
+    "title", "abstract", "introduction", "methods", "eligibility", "case", "results",
+    "discussion", "conclusion", "references", "figure", "table", "acknowledgements", "other",
+]
+ROLES: tuple[str, ...] = (
+    "title", "abstract", "introduction", "methods", "eligibility", "case", "results",
+    "discussion", "conclusion", "references", "figure", "table", "acknowledgements", "other",
+)
 
 # (x0, top, x1, bottom) in PDF points, origin at the top-left of the page.
 BBox = tuple[float, float, float, float]
@@ -46,6 +56,11 @@ class Section(_Model):
     start: int
     end: int
     level: int = Field(default=1, description="1 for top-level sections, 2 for their children, ...")
+    role: Role = Field(
+        default="other",
+        description="What the section is for (from JATS sec-type, headings, fonts); a child "
+        "section inherits its parent's role unless its own title says otherwise.",
+    )
 
 
 class Block(_Model):

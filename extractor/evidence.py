@@ -20,8 +20,23 @@ LABELS: tuple[str, ...] = (
     "DRUG", "DOSE", "FREQUENCY", "ROUTE", "DURATION", "ADVERSE_EVENT", "CONDITION", "OUTCOME"
 )
 RelationType = Literal[
-    "dose_of", "frequency_of", "route_of", "duration_of", "adverse_event_of", "outcome_of"
+    "dose_of", "frequency_of", "route_of", "duration_of", "adverse_event_of", "outcome_of",
+    "treats",
 ]
+# Assertion status of a mention. Drugs: given to this study's patients, explicitly not given,
+# planned, an eligibility (exclusion/inclusion) criterion, hypothetical or recommended,
+# background (literature, other patients, general statements), history (before the study or
+# case), measured (a level or assay, not an administration). Problems (ADVERSE_EVENT,
+# CONDITION): present, absent, possible, history, family.
+Status = Literal[
+    "given", "not_given", "planned", "excluded", "hypothetical", "background", "history",
+    "measured", "present", "absent", "possible", "family",
+]
+DRUG_STATUSES: tuple[str, ...] = (
+    "given", "not_given", "planned", "excluded", "hypothetical", "background", "history",
+    "measured",
+)
+PROBLEM_STATUSES: tuple[str, ...] = ("present", "absent", "possible", "history", "family")
 
 
 class _Model(BaseModel):
@@ -47,6 +62,26 @@ class Provenance(_Model):
     col: int | None = None
 
 
+class Evidence(_Model):
+    """Where a record field comes from: a character range of ``Document.text`` (the sentence
+    or cell that states it) and, for a table, the cell."""
+
+    start: int
+    end: int
+    text: str
+    source: Provenance = Field(default_factory=Provenance)
+
+
+class StatusEvidence(_Model):
+    """What decided a mention's status: the rule (``trigger:neg_pre``, ``section:introduction``,
+    ``default``, ...) and, for a trigger, its words and offsets in ``Document.text``."""
+
+    rule: str
+    text: str | None = None
+    start: int | None = None
+    end: int | None = None
+
+
 class Mention(_Model):
     id: str
     label: Label
@@ -57,6 +92,17 @@ class Mention(_Model):
     uncertain: bool = False
     historical: bool = Field(
         default=False, description="Past or failed therapy / prior history, not current."
+    )
+    status: Status | None = Field(
+        default=None,
+        description="Assertion status (drugs: given, not_given, planned, excluded, "
+        "hypothetical, background, history, measured; problems: present, absent, possible, "
+        "history, family); None for other labels. ``negated`` is true exactly for "
+        "not_given/absent.",
+    )
+    status_evidence: StatusEvidence | None = None
+    section: str | None = Field(
+        default=None, description="Role of the section holding the mention (Section.role)."
     )
     normalized: Normalized = Field(default_factory=Normalized)
     value: dict[str, float | bool | str | list[float] | None] = Field(
@@ -80,6 +126,7 @@ class Relation(_Model):
 class DrugRef(_Model):
     name: str
     mention: str | None = None
+    evidence: Evidence | None = None
 
 
 class Dose(_Model):
@@ -87,16 +134,19 @@ class Dose(_Model):
     value_max: float | None = None
     unit: str | None = None
     text: str
+    evidence: Evidence | None = None
 
 
 class Frequency(_Model):
     per_day: float | None = None
     text: str
+    evidence: Evidence | None = None
 
 
 class Route(_Model):
     name: str
     text: str
+    evidence: Evidence | None = None
 
 
 class Duration(_Model):
@@ -104,6 +154,7 @@ class Duration(_Model):
     unit: str | None = None
     days: float | None = None
     text: str
+    evidence: Evidence | None = None
 
 
 class Intervention(_Model):
@@ -121,6 +172,7 @@ class Outcome(_Model):
     timepoint: str | None = None
     text: str
     mention: str | None = None
+    evidence: Evidence | None = None
 
 
 class AdverseEvent(_Model):
@@ -129,16 +181,30 @@ class AdverseEvent(_Model):
     negated: bool = False
     text: str
     mention: str | None = None
+    count: int | None = Field(default=None, description="Patients with the event (arm level).")
+    percent: float | None = Field(default=None, description="Share of the arm, in percent.")
+    arm_n: int | None = Field(default=None, description="Patients in the arm the count is of.")
+    evidence: Evidence | None = None
 
 
 class Population(_Model):
-    n: int | None = None
+    n: int | None = Field(
+        default=None, description="The best declared count: randomised, else analysed, else "
+        "enrolled, else the number of cases; never screened alone.")
+    n_randomised: int | None = None
+    n_analysed: int | None = None
+    n_enrolled: int | None = None
+    n_screened: int | None = None
+    n_cases: int | None = Field(default=None, description="Patients of a case report/series.")
     age_mean: float | None = None
     age_median: float | None = None
     male: int | None = None
     female: int | None = None
     condition: str | None = None
     text: str | None = None
+    evidence: dict[str, Evidence] = Field(
+        default_factory=dict, description="Per field name (n, n_randomised, age_mean, ...) "
+        "the sentence or table cell that states it.")
 
 
 class Record(_Model):

@@ -12,7 +12,14 @@ Span._.expansion    str | None        for an abbreviation ("AD"), its long form'
 Span._.negated      bool              negated by context ("no nausea")
 Span._.uncertain    bool              speculated ("possible drug-induced ...")
 Span._.historical   bool              past / failed therapy or prior history
+Span._.status       str | None        assertion status (evidence.Status: given, not_given, ...,
+                                      present, absent, ...) set by the context component
+Span._.status_evidence dict | None    what decided it {rule, text, start, end} (char offsets)
+Span._.section      str | None        role of the section holding the span (Section.role)
 Doc._.relations     list | None       (type, head Span, tail Span) triples
+Doc._.sections      list | None       (start, end, role) character ranges of the Document's
+                                      sections, innermost last (set by Pipeline before the
+                                      components run; None for a bare text)
 
 ``doc_text(doc)`` is ``doc.text`` computed once per Doc (spaCy rebuilds ``Doc.text`` from
 every token on each access; several components read it). The pipeline's tokenizer
@@ -43,6 +50,9 @@ _SPAN_DEFAULTS: dict[str, object] = {
     "negated": False,
     "uncertain": False,
     "historical": False,
+    "status": None,
+    "status_evidence": None,
+    "section": None,
 }
 
 
@@ -51,8 +61,9 @@ def register_extensions() -> None:
     for name, default in _SPAN_DEFAULTS.items():
         if not Span.has_extension(name):
             Span.set_extension(name, default=default)
-    if not Doc.has_extension("relations"):
-        Doc.set_extension("relations", default=None)
+    for name in ("relations", "sections"):
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=None)
 
 
 def add_candidate(doc: Doc, span: Span, found_by: str, **attrs: object) -> Span:
