@@ -16,6 +16,7 @@ from extractor.evidence import (
     Normalized,
     Provenance,
     Relation,
+    StatusEvidence,
 )
 from extractor.records.study import build_records
 
@@ -53,6 +54,9 @@ def _mention(span: Span, mention_id: str, index: CellIndex) -> Mention:
         start=span.start_char, end=span.end_char,
         negated=bool(ext.negated), uncertain=bool(ext.uncertain),
         historical=bool(ext.historical),
+        status=ext.status,
+        status_evidence=StatusEvidence(**ext.status_evidence) if ext.status_evidence else None,
+        section=ext.section,
         normalized=Normalized(name=ext.norm_name, ids=dict(ext.norm_ids or {}),
                               score=ext.norm_score),
         value=dict(ext.value or {}),

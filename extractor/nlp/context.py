@@ -50,6 +50,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -63,14 +64,28 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from extractor.nlp import extensions  # noqa: F401  (registers the Span attributes)
+from extractor.nlp.status import (
+    CITATION,
+    Cue,
+    Findings,
+    SectionIndex,
+    SentenceCues,
+    status_of,
+)
 
 RULES_PATH = Path(__file__).resolve().parents[2] / "models" / "context_rules.tsv"
+
+# Kinds that describe a whole sentence (extractor/nlp/status.py), not a scope.
+SENTENCE_KINDS = ("patient_cue", "background_cue", "eligibility_cue")
 
 KINDS = (
     "neg_pre", "neg_post", "neg_pseudo", "neg_outcome", "term",
     "spec_pre", "spec_post",
     "hist_pre", "hist_from", "hist_post", "hist_term",
     "ae_cue", "ae_verb", "ae_link", "ae_weak", "ae_lead", "ae_report", "cond_pre",
+    "plan_pre", "plan_post", "hypo_pre", "hypo_post", "excl_pre", "excl_post",
+    "measure_pre", "measure_post", "family_pre",
+    *SENTENCE_KINDS,
 )
 
 AE, COND, OUTCOME, DRUG = "ADVERSE_EVENT", "CONDITION", "OUTCOME", "DRUG"
@@ -365,6 +380,49 @@ class _TableIndex:
         return cells[col] if col < len(cells) else None
 
 
+def _cue(doc: Doc, t: _Trigger | None) -> Cue | None:
+    """A trigger as status evidence, with character offsets into the text."""
+    if t is None:
+        return None
+    if t.end <= t.start:  # not a phrase of the text (a table header)
+        return Cue(f"trigger:{t.kind}", t.text)
+    return Cue(f"trigger:{t.kind}", doc[t.start:t.end].text, doc[t.start].idx,
+               doc[t.end - 1].idx + len(doc[t.end - 1]))
+
+
+class _SentenceCueIndex:
+    """The sentence-level cues (patient, background, eligibility) of each sentence."""
+
+    def __init__(self, doc: Doc, w: _Walker, cues: list[_Trigger]) -> None:
+        self.starts = sorted(w.sent_starts | {0})
+        found: dict[int, dict[str, _Trigger]] = {}
+        for t in cues:
+            found.setdefault(self._index(t.start), {}).setdefault(t.kind, t)
+        self.doc = doc
+        self.found = found
+        self._cache: dict[int, SentenceCues] = {}
+
+    def _index(self, token: int) -> int:
+        return bisect.bisect_right(self.starts, token) - 1
+
+    def at(self, token: int) -> SentenceCues:
+        """Cues of the sentence holding ``token`` (a citation marker is a background cue)."""
+        i = self._index(token)
+        if i not in self._cache:
+            kinds = self.found.get(i, {})
+            background = _cue(self.doc, kinds.get("background_cue"))
+            if background is None:
+                end = self.starts[i + 1] if i + 1 < len(self.starts) else len(self.doc)
+                sentence = self.doc[self.starts[i]:end]
+                m = CITATION.search(sentence.text)
+                if m:
+                    start = sentence.start_char + m.start()
+                    background = Cue("citation", m.group(0), start, start + len(m.group(0)))
+            self._cache[i] = SentenceCues(_cue(self.doc, kinds.get("patient_cue")), background,
+                                          _cue(self.doc, kinds.get("eligibility_cue")))
+        return self._cache[i]
+
+
 class ContextComponent:
     """spaCy component setting ``negated``, ``uncertain``, ``historical`` and AE roles."""
 
@@ -376,12 +434,15 @@ class ContextComponent:
             if phrases:
                 self.matcher.add(kind, [nlp.make_doc(p) for p in phrases])
 
-    def _triggers(self, doc: Doc, ents: list[Span]) -> tuple[list[_Trigger], set[int], set[int]]:
+    def _triggers(self, doc: Doc, ents: list[Span]
+                  ) -> tuple[list[_Trigger], set[int], set[int], list[_Trigger]]:
         """Scope triggers (overlaps resolved longest-first), terminator and history-stop
         positions (kept even inside a longer trigger: "in patients with" is both a stop
-        and an indication cue). Anything overlapping an entity is dropped."""
+        and an indication cue), and sentence cues. Anything overlapping an entity is
+        dropped."""
         ent_tokens = {i for e in ents for i in range(e.start, e.end)}
         spans: list[Span] = []
+        cues: list[_Trigger] = []
         pseudo: set[int] = set()
         terms: set[int] = set()
         hist_terms: set[int] = set()
@@ -395,6 +456,8 @@ class ContextComponent:
                 hist_terms.add(start)
             elif kind == "neg_pseudo":
                 pseudo.update(range(start, end))
+            elif kind in SENTENCE_KINDS:
+                cues.append(_Trigger(kind, start, end, doc[start:end].text.lower()))
             else:
                 if kind == "hist_post":  # "A prior to starting B": a forward history stops
                     hist_terms.add(start)
@@ -407,51 +470,77 @@ class ContextComponent:
         kept = {(sp.start, sp.end) for sp in filter_spans(spans)}
         triggers = [_Trigger(sp.label_, sp.start, sp.end, sp.text.lower())
                     for sp in spans if (sp.start, sp.end) in kept]
-        return triggers, terms, hist_terms
+        return triggers, terms, hist_terms, cues
 
     def __call__(self, doc: Doc) -> Doc:
         ents = list(doc.ents)
         if not ents:
             return doc
-        triggers, terms, hist_terms = self._triggers(doc, ents)
+        triggers, terms, hist_terms, cues = self._triggers(doc, ents)
         w = _Walker(doc, ents, terms, hist_terms)
         n = len(ents)
         labels = [e.label_ for e in ents]  # Span.label_ looks the string up on every read
-        negated = [False] * n
-        uncertain = [False] * n
-        historical = [False] * n
+        # per entity, the trigger that set each finding (None: not set)
+        negated: list[_Trigger | None] = [None] * n
+        uncertain: list[_Trigger | None] = [None] * n
+        historical: list[_Trigger | None] = [None] * n
+        planned: list[_Trigger | None] = [None] * n
+        hypothetical: list[_Trigger | None] = [None] * n
+        excluded: list[_Trigger | None] = [None] * n
+        measured: list[_Trigger | None] = [None] * n
+        family: list[_Trigger | None] = [None] * n
         direct_ae = [False] * n  # rule 1
         cond_cue = [False] * n  # rule 4
         ae_cue = [False] * n  # rule 5
         reported = [False] * n  # rule 5, negated-list part
 
+        def mark(found: list[_Trigger | None], ks: Iterable[int], t: _Trigger) -> None:
+            for k in ks:
+                if found[k] is None:
+                    found[k] = t
+
         for t in triggers:
             kind = t.kind
             if kind == "neg_pre":
-                for k, free, prep in w.forward(t.end, 8, 5, negation=True):
-                    if labels[k] in CLINICAL or (free <= 2 and not prep):
-                        negated[k] = True
+                mark(negated, (k for k, free, prep in w.forward(t.end, 8, 5, negation=True)
+                               if labels[k] in CLINICAL or (free <= 2 and not prep)), t)
             elif kind == "neg_outcome":
-                for k, _free, _prep in w.forward(t.end, 6, 4, negation=True):
-                    if labels[k] == OUTCOME:
-                        negated[k] = True
+                mark(negated, (k for k, _f, _p in w.forward(t.end, 6, 4, negation=True)
+                               if labels[k] == OUTCOME), t)
             elif kind == "neg_post":
                 singular = t.text.split()[0] in {"was", "is"}
-                for k in w.backward(t.start, 3, 3, nearest_only=singular):
-                    negated[k] = True
+                mark(negated, w.backward(t.start, 3, 3, nearest_only=singular), t)
             elif kind == "spec_pre":
-                for k, _free, _prep in w.forward(t.end, 4, 3):
-                    uncertain[k] = True
+                mark(uncertain, (k for k, _f, _p in w.forward(t.end, 4, 3)), t)
             elif kind == "spec_post":
-                for k in w.backward(t.start, 2, 2):
-                    uncertain[k] = True
+                mark(uncertain, w.backward(t.start, 2, 2), t)
             elif kind in ("hist_pre", "hist_from"):
                 reached = w.forward(t.end, 6, 5, stop_at_to=kind == "hist_from", history=True)
-                for k, _free, _prep in reached:
-                    historical[k] = True
+                mark(historical, (k for k, _f, _p in reached), t)
             elif kind == "hist_post":
-                for k in w.backward(t.start, 6, 5, history=True):
-                    historical[k] = True
+                mark(historical, w.backward(t.start, 6, 5, history=True), t)
+            elif kind == "plan_pre":
+                mark(planned, (k for k, _f, _p in w.forward(t.end, 4, 3)), t)
+            elif kind == "plan_post":
+                mark(planned, w.backward(t.start, 3, 2), t)
+            elif kind == "hypo_pre":
+                mark(hypothetical, (k for k, _f, _p in w.forward(t.end, 5, 3)), t)
+            elif kind == "hypo_post":
+                mark(hypothetical, w.backward(t.start, 3, 2), t)
+            elif kind == "excl_pre":
+                mark(excluded, (k for k, _f, _p in w.forward(t.end, 8, 5)), t)
+            elif kind == "excl_post":
+                mark(excluded, w.backward(t.start, 6, 5), t)
+            elif kind == "measure_pre":
+                k = w.tok2ent.get(t.end)  # right next to the drug: "serum X"
+                if k is not None:
+                    mark(measured, [k], t)
+            elif kind == "measure_post":
+                k = w.tok2ent.get(t.start - 1)  # "X levels"
+                if k is not None:
+                    mark(measured, [k], t)
+            elif kind == "family_pre":
+                mark(family, (k for k, _f, _p in w.forward(t.end, 4, 3)), t)
             elif kind == "ae_cue":
                 for k, _free, _prep in w.forward(t.end, 6, 5):
                     ae_cue[k] = True
@@ -481,16 +570,17 @@ class ContextComponent:
         table: _TableIndex | None = _TableIndex(doc, w.space_tokens)
         if table is not None and not table.has_tables:
             table = None
+        sections = SectionIndex(doc._.sections)
+        sentences = _SentenceCueIndex(doc, w, cues)
         new_ents = []
         relabelled = False
         for k, e in enumerate(ents):
             label = labels[k]
             header = table.header_of(e.start_char) if table is not None else None
             if header is not None and label in HISTORY_LABELS and HEADER_HISTORY.search(header):
-                historical[k] = True
+                historical[k] = historical[k] or _Trigger("table_header", e.start, e.start,
+                                                          header)
             # Set only what is true: the defaults are False, and each set costs.
-            if negated[k]:
-                e._.negated = True
             if uncertain[k]:
                 e._.uncertain = True
             if historical[k] and label in HISTORY_LABELS:
@@ -498,6 +588,22 @@ class ContextComponent:
             if label in DISORDERS:
                 label = self._role(k, header, direct_ae, historical, cond_cue,
                                    ae_cue, reported, negated, label)
+            section = sections.role_at(e.start_char)
+            if section is not None:
+                e._.section = section
+            findings = Findings(*(_cue(doc, found[k]) for found in (
+                negated, uncertain, historical, planned, hypothetical, excluded, measured,
+                family)))
+            decided = status_of(label, findings, section, sentences.at(e.start))
+            if decided is None:
+                if negated[k]:
+                    e._.negated = True
+            else:
+                status, cue = decided
+                e._.status = status
+                e._.status_evidence = cue.as_dict()
+                if status in ("not_given", "absent"):
+                    e._.negated = True
             if label != labels[k]:
                 relabelled = True
                 e = Span(doc, e.start, e.end, label=label)
@@ -551,9 +657,9 @@ class ContextComponent:
                     direct_ae[k] = True
 
     @staticmethod
-    def _role(k: int, header: str | None, direct_ae: list[bool], historical: list[bool],
-              cond_cue: list[bool], ae_cue: list[bool], reported: list[bool],
-              negated: list[bool], label: str) -> str:
+    def _role(k: int, header: str | None, direct_ae: list[bool],
+              historical: list[_Trigger | None], cond_cue: list[bool], ae_cue: list[bool],
+              reported: list[bool], negated: list[_Trigger | None], label: str) -> str:
         """CONDITION or ADVERSE_EVENT for a disorder (rules in the module docstring)."""
         if direct_ae[k]:
             return AE

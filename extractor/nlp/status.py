@@ -1,0 +1,170 @@
+"""Assertion status of drug and problem mentions, with the evidence that decided it.
+
+The context component (extractor/nlp/context.py) walks every trigger of
+``models/context_rules.tsv`` over its scope and records, per entity, which trigger reached it
+(negation, speculation, history, plan, hypothesis, eligibility, measurement, family). This
+module turns those findings, the role of the section holding the entity (``Doc._.sections``,
+from the parsers' ``Section.role``) and the cues of its sentence into one status, first rule
+that applies wins (ConText's idea, Harkema et al. 2009, J Biomed Inform 42:839, with the
+article's own structure as one more context):
+
+Drugs (``DRUG``):
+  1. measured      a level or assay right next to the drug ("serum X", "X concentrations")
+  2. excluded      an eligibility criterion: an exclusion/inclusion trigger's scope, the
+                   eligibility section, or a sentence that states a criterion
+  3. not_given     negated ("no X was given")
+  4. planned       "X was planned", "scheduled to receive X"
+  5. hypothetical  "should be treated with X", "X can be considered", "if ... X"
+  6. history       before the study or case ("previously treated with X")
+  7. background    a sentence about the literature or general knowledge (a background cue and
+                   no cue of the study's own patients), or any sentence of the introduction,
+                   discussion, conclusion or back matter without a patient cue
+  8. given         otherwise: the methods, case, results, abstract, tables, or a bare text
+
+Problems (``ADVERSE_EVENT``, ``CONDITION``): excluded (eligibility), absent (negated),
+family, history, possible (speculated), background (as for drugs), else present.
+
+``negated`` is then true exactly for ``not_given`` and ``absent``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+DRUG = "DRUG"
+PROBLEMS = frozenset({"ADVERSE_EVENT", "CONDITION"})
+# Sections whose sentences are about other patients or general knowledge unless they say
+# otherwise ("in our patient ...").
+BACKGROUND_SECTIONS = frozenset({
+    "introduction", "discussion", "conclusion", "references", "acknowledgements",
+})
+ELIGIBILITY_SECTIONS = frozenset({"eligibility"})
+# A citation marker in the sentence: "[12]", "[3, 4]", "[5-7]", "(Smith et al., 2010)".
+CITATION = re.compile(r"\[\d+(?:\s*[,–-]\s*\d+)*\]|\bet al\b")
+
+
+@dataclass(frozen=True)
+class Cue:
+    """What decided (part of) a status: a rule name and, for a trigger, its text and
+    character offsets."""
+
+    rule: str
+    text: str | None = None
+    start: int | None = None
+    end: int | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        """The form stored in ``Span._.status_evidence`` (evidence.StatusEvidence)."""
+        return {"rule": self.rule, "text": self.text, "start": self.start, "end": self.end}
+
+
+@dataclass
+class Findings:
+    """The triggers that reached one entity (None where none did)."""
+
+    negated: Cue | None = None
+    uncertain: Cue | None = None
+    historical: Cue | None = None
+    planned: Cue | None = None
+    hypothetical: Cue | None = None
+    excluded: Cue | None = None
+    measured: Cue | None = None
+    family: Cue | None = None
+
+
+@dataclass(frozen=True)
+class SentenceCues:
+    """Sentence-level cues: the first patient, background and eligibility cue (or None)."""
+
+    patient: Cue | None = None
+    background: Cue | None = None
+    eligibility: Cue | None = None
+
+
+class SectionIndex:
+    """Role of the section holding a character offset, from ``Doc._.sections``
+    (sorted, non-overlapping (start, end, role) ranges)."""
+
+    def __init__(self, sections: list[tuple[int, int, str]] | None) -> None:
+        self._ranges = sorted(sections or [])
+        self._starts = [s[0] for s in self._ranges]
+
+    def role_at(self, offset: int) -> str | None:
+        """The role at ``offset``, or None outside every range (or without sections)."""
+        i = bisect.bisect_right(self._starts, offset) - 1
+        if i >= 0 and offset < self._ranges[i][1]:
+            return self._ranges[i][2]
+        return None
+
+
+def _background(section: str | None, sentence: SentenceCues) -> Cue | None:
+    """Why a sentence is about something other than this study's patients, or None."""
+    if sentence.patient is not None:
+        return None
+    if sentence.background is not None:
+        return sentence.background
+    if section in BACKGROUND_SECTIONS:
+        return Cue(f"section:{section}")
+    return None
+
+
+def _eligibility(findings: Findings, section: str | None, sentence: SentenceCues) -> Cue | None:
+    if findings.excluded is not None:
+        return findings.excluded
+    if section in ELIGIBILITY_SECTIONS:
+        return Cue(f"section:{section}")
+    return sentence.eligibility
+
+
+def drug_status(findings: Findings, section: str | None,
+                sentence: SentenceCues) -> tuple[str, Cue]:
+    """Status of a DRUG mention and the cue that decided it (module docstring, rules 1-8)."""
+    if findings.measured is not None:
+        return "measured", findings.measured
+    excluded = _eligibility(findings, section, sentence)
+    if excluded is not None:
+        return "excluded", excluded
+    if findings.negated is not None:
+        return "not_given", findings.negated
+    if findings.planned is not None:
+        return "planned", findings.planned
+    if findings.hypothetical is not None:
+        return "hypothetical", findings.hypothetical
+    if findings.historical is not None:
+        return "history", findings.historical
+    background = _background(section, sentence)
+    if background is not None:
+        return "background", background
+    return "given", Cue(f"section:{section}" if section else "default")
+
+
+def problem_status(findings: Findings, section: str | None,
+                   sentence: SentenceCues) -> tuple[str, Cue]:
+    """Status of an ADVERSE_EVENT or CONDITION mention and the cue that decided it."""
+    excluded = _eligibility(findings, section, sentence)
+    if excluded is not None:
+        return "excluded", excluded
+    if findings.negated is not None:
+        return "absent", findings.negated
+    if findings.family is not None:
+        return "family", findings.family
+    if findings.historical is not None:
+        return "history", findings.historical
+    if findings.uncertain is not None:
+        return "possible", findings.uncertain
+    background = _background(section, sentence)
+    if background is not None:
+        return "background", background
+    return "present", Cue(f"section:{section}" if section else "default")
+
+
+def status_of(label: str, findings: Findings, section: str | None,
+              sentence: SentenceCues) -> tuple[str, Cue] | None:
+    """Status for a drug or problem label; None for the other labels."""
+    if label == DRUG:
+        return drug_status(findings, section, sentence)
+    if label in PROBLEMS:
+        return problem_status(findings, section, sentence)
+    return None
