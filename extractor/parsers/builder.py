@@ -19,11 +19,13 @@ from extractor.document import (
     Document,
     Format,
     Metadata,
+    Role,
     Section,
     Source,
     Table,
 )
 from extractor.parsers.source import RawInput
+from extractor.roles import section_role
 
 BLOCK_SEP = "\n\n"
 ROW_SEP = "\n"
@@ -94,6 +96,8 @@ class _OpenSection:
     title: str
     start: int
     level: int
+    role: Role
+    last_child: Role | None = None  # role of the latest section opened inside this one
 
 
 @dataclass
@@ -110,6 +114,7 @@ class DocumentBuilder:
     _blocks: list[Block] = field(default_factory=list)
     _sections: list[Section] = field(default_factory=list)
     _open: list[_OpenSection] = field(default_factory=list)
+    _last_top: Role | None = None  # role of the latest top-level section
     _tables: list[Table] = field(default_factory=list)
 
     # -- text -------------------------------------------------------------------------------
@@ -157,18 +162,28 @@ class DocumentBuilder:
         page: int | None = None,
         bbox: BBox | None = None,
         location: str | None = None,
+        role: Role | None = None,
     ) -> None:
         """Start a section with a heading; an open section of the same or deeper level closes.
 
         ``level`` defaults to one below the innermost open section (nested XML sections).
+        ``role`` is one the markup declares (JATS ``sec-type``, an abstract element); else
+        the role comes from the title, the enclosing section and the section before it.
         """
         level = level if level is not None else len(self._open) + 1
         while self._open and self._open[-1].level >= level:
             self.close_section()
         title = normalize_inline(title)
+        parent = self._open[-1] if self._open else None
+        previous = parent.last_child if parent else self._last_top
+        resolved = section_role(title, parent.role if parent else None, previous, role)
+        if parent:
+            parent.last_child = resolved
+        else:
+            self._last_top = resolved
         block = self.add_block(title, "heading", page=page, bbox=bbox, location=location)
         start = block.start if block else self._length
-        self._open.append(_OpenSection(title=title, start=start, level=level))
+        self._open.append(_OpenSection(title=title, start=start, level=level, role=resolved))
 
     def close_section(self) -> None:
         """Close the innermost open section at the current end of the text."""
@@ -176,7 +191,8 @@ class DocumentBuilder:
             return
         sec = self._open.pop()
         self._sections.append(
-            Section(title=sec.title, start=sec.start, end=self._length, level=sec.level)
+            Section(title=sec.title, start=sec.start, end=self._length, level=sec.level,
+                    role=sec.role)
         )
 
     # -- tables -----------------------------------------------------------------------------

@@ -14,8 +14,9 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from extractor.document import BlockKind
+from extractor.document import BlockKind, Role
 from extractor.parsers.builder import CellSpec, DocumentBuilder, PlacedCell, layout_rows
+from extractor.roles import role_from_sec_type
 
 Element = Any  # lxml.etree._Element (lxml ships no type stubs here)
 
@@ -64,6 +65,11 @@ METADATA = frozenset({
 })
 # Back matter is often untitled; these names let later steps recognise (and skip) it.
 _DEFAULT_TITLES = {"ack": "Acknowledgments", "app": "Appendix"}
+# Back-matter elements say what they are whatever their title.
+_ELEMENT_ROLES: dict[str, Role] = {
+    "ack": "acknowledgements", "app": "acknowledgements", "notes": "acknowledgements",
+    "glossary": "acknowledgements", "bio": "acknowledgements",
+}
 # HTML caps colspan at 1000; an absurd span must not blow up the layout grid.
 MAX_COLSPAN = 1000
 # Superscript footnote marks: "a", "a,b", "b-d", "*", "\u2020\u2020"; and a trademark "TM",
@@ -283,8 +289,10 @@ class BodyWalker:
         title = " ".join(inline_text(h) for h in heads)
         if not title and not inline_text(el):
             return  # an empty untitled section would only be a zero-length marker
-        title = title or _DEFAULT_TITLES.get(local_name(el), "")
-        self.b.open_section(title, level, location=self.where(el))
+        name = local_name(el)
+        title = title or _DEFAULT_TITLES.get(name, "")
+        role = _ELEMENT_ROLES.get(name) or role_from_sec_type(el.get("sec-type"))
+        self.b.open_section(title, level, location=self.where(el), role=role)
         self.container(el, level + 1, skip=heads)
         self.b.close_section()
 
@@ -298,7 +306,7 @@ class BodyWalker:
             title = "Abstract"
         else:
             title = own_title or kind.replace("-", " ").capitalize()
-        self.b.open_section(title, level, location=self.where(el))
+        self.b.open_section(title, level, location=self.where(el), role="abstract")
         if own_title and own_title.lower() != title.lower():
             self.b.add_block(own_title, "heading", location=self.where(own))
         self.container(el, level + 1, skip=(own,) if own is not None else ())
@@ -333,7 +341,8 @@ class BodyWalker:
     def sub_article(self, el: Element, level: int) -> None:
         """A sub-article (e.g. a peer review report) as a section of the parent article."""
         title = inline_text(el.find("front-stub/title-group/article-title"))
-        self.b.open_section(title, level, location=self.where(el))
+        # A review report or reply is about the article, not part of it.
+        self.b.open_section(title, level, location=self.where(el), role="other")
         for part in el:
             if local_name(part) in ("body", "back", "floats-group", "sub-article", "response"):
                 self.block(part, level + 1)

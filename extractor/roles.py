@@ -1,0 +1,289 @@
+"""Section roles: what each stretch of an article is for (title, methods, discussion, ...).
+
+One heading classifier serves every parser (JATS, HTML, PDF, text): the builder asks
+:func:`section_role` for each section it opens. :class:`RoleIndex` then gives every character
+of ``Document.text`` a role, so later steps can tell a fact about this study's own patients
+(methods, case, results) from a sentence about something else (introduction, discussion).
+"""
+
+from __future__ import annotations
+
+import heapq
+import re
+from bisect import bisect_right
+from typing import cast
+
+from extractor.document import Document, Role
+
+# Leading section numbers: "2.", "2.1", "2.1.", "II.", "A)", "(1)".
+_NUMBERING = re.compile(
+    r"^\s*(?:\(?\d+(?:\.\d+)*\.?\)?|\(?[ivxlc]+[.)]|\(?[a-h][.)])\s*", re.I)
+_TRAILING = re.compile(r"[\s:.\u2013\u2014-]+$")
+_SPACES = re.compile(r"\s+")
+
+# Strong headings name a part of the article outright: they hold their role wherever they sit
+# (a "Conclusion" inside a "Discussion" is a conclusion). Matched at the start of the title.
+_STRONG: list[tuple[Role, str]] = [
+    ("abstract", r"(?:structured |graphical )?abstract|synopsis|author summary"
+                 r"|plain (?:language|english) summary|highlights"),
+    ("introduction", r"introduction|background"),
+    ("eligibility", r"eligibility|(?:inclusion|exclusion)(?: and (?:inclusion|exclusion))? "
+                    r"criteria|selection criteria|criteria for (?:inclusion|exclusion)"),
+    ("methods", r"(?:(?:materials?|patients?|subjects?|participants?|study population"
+                r"|population|data) and )?methods?|methodology|materials?(?: and \w+)?"
+                r"|experimental (?:section|procedures?)"),
+    ("case", r"case (?:presentation|reports?|description|history|summary|details|studies"
+             r"|study|series|\d+|[ivx]+\b|one|two|three|four|[a-f]\b)|cases? \d"
+             r"|clinical (?:case|presentation|history|description|report)"
+             r"|presentation of (?:the |our )?cases?|report of (?:a |the |two |three )?cases?"
+             r"|patient (?:presentation|description|history|\d+|[a-f]\b)|(?:the|our) case"
+             r"|index case|observations?\b"),
+    ("results", r"results?\b"),
+    ("discussion", r"discussion|general discussion|literature review|review of (?:the )?"
+                   r"literature|(?:study )?(?:strengths and )?limitations?"),
+    ("conclusion", r"conclusions?|concluding remarks|summary and conclusions?|learning points"
+                   r"|take[- ]home messages?|implications for (?:practice|research)"),
+    ("references", r"references|bibliography|literature cited|works cited|reference list"
+                   r"|cited literature"),
+    ("acknowledgements", r"acknowled?ge?ments?|funding|financial (?:support|disclosures?)"
+                         r"|sources? of funding|grant support|role of the funding source"
+                         r"|conflicts? of interests?|competing interests?|disclosures?"
+                         r"|declarations?\b|author(?:s'?|'s)? contributions?|contributors"
+                         r"|abbreviations|consent\b|patient consent|ethics approval and consent"
+                         r"|availability of data|data (?:availability|sharing)"
+                         r"|supplementary (?:materials?|data|information|files?)"
+                         r"|supporting information|additional (?:files?|information)"
+                         r"|appendix|appendices|notes\b|footnotes|publisher'?s'? note"
+                         r"|author information|open access|provenance|orcid"
+                         r"|transparency declaration"),
+]
+# Weak headings name a part only when they stand alone; inside a section they are one of its
+# topics ("Safety" in Methods is how safety was assessed, in Results what was found).
+# Matched against the whole title.
+_WEAK: list[tuple[Role, str]] = [
+    ("abstract", r"summary"),
+    ("introduction", r"rationale|objectives?|aims?|purpose|aims? and objectives?"),
+    ("methods", r"(?:study )?design(?: and setting)?|(?:study )?setting|participants|patients"
+                r"|subjects|(?:study )?population|interventions?|outcomes?|outcome measures?"
+                r"|(?:primary|secondary)(?: and secondary)? (?:outcomes?|end ?points?)"
+                r"|end ?points?|statistic(?:s|al analys[ie]s|al methods)|sample size"
+                r"(?: calculation)?|randomi[sz]ation|blinding|allocation(?: concealment)?"
+                r"|data (?:collection|analysis|sources|extraction)|procedures?|ethics"
+                r"|ethical (?:approval|considerations)|measurements|assessments?"
+                r"|search strategy|study selection|quality assessment|treatment protocol"
+                r"|study (?:treatments?|drugs?|procedures?)|drug administration"),
+    ("results", r"adverse (?:events?|effects?|reactions?)|safety|efficacy|harms|toxicity"
+                r"|(?:baseline|patient|participant) characteristics|participant flow"
+                r"|recruitment"),
+]
+_STRONG_RE = [(role, re.compile(rf"(?:{pattern})(?=\W|$)")) for role, pattern in _STRONG]
+_WEAK_RE = [(role, re.compile(rf"(?:{pattern})")) for role, pattern in _WEAK]
+
+# Once inside these, every sub-heading stays there: a structured abstract's "Methods" is
+# part of the abstract, and a reference list has no sub-parts of other kinds.
+_STICKY: frozenset[str] = frozenset({"abstract", "references"})
+# Roles an untitled or unrecognised section takes over from the section before it at its
+# level ("Treatment" and "Outcome" after "Case presentation" continue the case).
+_BODY: dict[str, Role] = {
+    "introduction": "introduction", "methods": "methods", "eligibility": "methods",
+    "case": "case", "results": "results", "discussion": "discussion",
+}
+# JATS ``sec-type`` values (JATS 1.3 suggested list and what publishers use).
+_SEC_TYPES: dict[str, Role] = {
+    "intro": "introduction", "introduction": "introduction", "background": "introduction",
+    "methods": "methods", "materials": "methods", "subjects": "methods",
+    "materials and methods": "methods", "materials|methods": "methods",
+    "cases": "case", "case-report": "case", "case report": "case", "case-presentation": "case",
+    "results": "results", "discussion": "discussion", "conclusions": "conclusion",
+    "conclusion": "conclusion", "supplementary-material": "acknowledgements",
+    "ack": "acknowledgements", "acknowledgements": "acknowledgements",
+    "acknowledgments": "acknowledgements", "funding": "acknowledgements",
+    "funding-information": "acknowledgements", "coi-statement": "acknowledgements",
+    "conflict": "acknowledgements", "COI-statement": "acknowledgements",
+    "data-availability": "acknowledgements", "ethics-statement": "methods",
+    "abstract": "abstract", "references": "references",
+}
+
+
+def _normalize(title: str) -> str:
+    title = _NUMBERING.sub("", title.replace("&", " and ").replace("\u2019", "'"), count=1)
+    return _SPACES.sub(" ", _TRAILING.sub("", title)).strip().lower()
+
+
+def _classify(title: str) -> tuple[Role, bool] | None:
+    """(role, strong) for a heading, or None when the title names no part of an article."""
+    text = _normalize(title)
+    if not text:
+        return None
+    for role, pattern in _STRONG_RE:
+        if pattern.match(text):
+            return role, True
+    for role, pattern in _WEAK_RE:
+        if pattern.fullmatch(text):
+            return role, False
+    return None
+
+
+def classify_heading(title: str) -> Role | None:
+    """The role a heading names on its own ("2. Materials and Methods" -> methods), or None.
+
+    Leading numbers ("2.1", "II.") and trailing punctuation are ignored; case is ignored.
+    """
+    found = _classify(title)
+    return found[0] if found else None
+
+
+def role_from_sec_type(sec_type: str | None) -> Role | None:
+    """The role a JATS ``sec-type`` attribute declares ("materials|methods" -> methods)."""
+    if not sec_type:
+        return None
+    value = sec_type.strip()
+    found = _SEC_TYPES.get(value) or _SEC_TYPES.get(value.lower())
+    if found:
+        return found
+    first = value.lower().split("|")[0].strip()
+    return _SEC_TYPES.get(first)
+
+
+def section_role(title: str, parent: Role | None = None, previous: Role | None = None,
+                 declared: Role | None = None) -> Role:
+    """The role of a section from its title and where it sits.
+
+    ``parent`` is the enclosing section's role (None at the top), ``previous`` the role of the
+    section before it at the same level, ``declared`` a role the markup states (JATS
+    ``sec-type``, an ``<abstract>`` element). Inside an abstract or reference list the parent
+    wins; a declared role or a strong title comes next; a weak title ("Safety", "Patients")
+    names the role only of a top-level section; otherwise the section inherits from its
+    parent, else continues the body section before it, else is "other".
+    """
+    if parent in _STICKY:
+        return cast(Role, parent)
+    if declared is not None:
+        return declared
+    found = _classify(title)
+    if found and (found[1] or parent is None):
+        return found[0]
+    if parent is not None:
+        return parent
+    if previous in _BODY:
+        return _BODY[previous]
+    return "other"
+
+
+# -- every character of the text -------------------------------------------------------------
+_FIGURE_CAPTION = re.compile(
+    r"^(?:supplementa(?:l|ry)\s+|online\s+)?(?:fig(?:ure)?s?\b|plate\b|scheme\b|chart\b"
+    r"|photo(?:graph)?s?\b|image\b|video\b|movie\b)", re.I)
+_TABLE_CAPTION = re.compile(r"^(?:supplementa(?:l|ry)\s+|online\s+)?tables?\b", re.I)
+# Where a parser says a caption came from: a figure element (JATS <fig>, HTML <figure>).
+_FIGURE_LOCATION = re.compile(r"/(?:fig|figure|fig-group|figcaption)(?:\[\d+\])?$")
+_BLOCK_GAP = 2  # the builder separates blocks with a blank line
+
+
+def _caption_role(text: str, location: str | None) -> Role | None:
+    if _TABLE_CAPTION.match(text):
+        return "table"
+    if _FIGURE_CAPTION.match(text) or (location and _FIGURE_LOCATION.search(location)):
+        return "figure"
+    return None
+
+
+def _layers(document: Document) -> list[tuple[int, int, Role]]:
+    """Ranges to paint, in order: later ones win where they overlap earlier ones."""
+    layers: list[tuple[int, int, Role]] = [
+        (s.start, s.end, s.role) for s in sorted(document.sections, key=lambda s: (s.start, -s.end))
+    ]
+    note_ends: set[int] = set()  # ends of the table notes found so far
+    table_starts = {t.start for t in document.tables}
+    table_ends = {t.end for t in document.tables}
+    blocks = document.blocks
+    for i, block in enumerate(blocks):
+        if block.kind == "title":
+            layers.append((block.start, block.end, "title"))
+        elif block.kind == "caption":
+            text = document.text[block.start:block.end]
+            role = ("table" if block.end + _BLOCK_GAP in table_starts
+                    else _caption_role(text, block.location))
+            if role:
+                layers.append((block.start, block.end, role))
+        elif block.kind == "footnote":
+            # A table's notes follow its last row (or the note before them).
+            prev_end = blocks[i - 1].end if i else -1
+            if block.start - _BLOCK_GAP in table_ends or prev_end in note_ends:
+                layers.append((block.start, block.end, "table"))
+                note_ends.add(block.end)
+    layers.extend((t.start, t.end, "table") for t in document.tables)
+    return layers
+
+
+def _paint(text: str, layers: list[tuple[int, int, Role]]) -> list[tuple[int, int, Role]]:
+    """Sorted, non-overlapping spans covering ``text``: at each offset the last layer that
+    covers it wins; blank gaps join the span before them, other gaps are "other"."""
+    if not text:
+        return []
+    return _fill(text, _segments(len(text), layers))
+
+
+def _segments(n: int, layers: list[tuple[int, int, Role]]) -> list[tuple[int, int, Role | None]]:
+    """[0, n) cut at every layer edge, each piece with the role of the latest layer over it."""
+    ranges = sorted((max(0, s), min(n, e), order, role)
+                    for order, (s, e, role) in enumerate(layers) if min(n, e) > max(0, s))
+    cuts = sorted({0, n, *(r[0] for r in ranges), *(r[1] for r in ranges)})
+    active: list[tuple[int, int, Role]] = []  # heap of (-order, end, role)
+    pieces: list[tuple[int, int, Role | None]] = []
+    k = 0
+    for a, b in zip(cuts, cuts[1:], strict=False):
+        while k < len(ranges) and ranges[k][0] <= a:
+            start, end, order, role = ranges[k]
+            heapq.heappush(active, (-order, end, role))
+            k += 1
+        while active and active[0][1] <= a:
+            heapq.heappop(active)
+        pieces.append((a, b, active[0][2] if active else None))
+    return pieces
+
+
+def _fill(text: str, pieces: list[tuple[int, int, Role | None]]) -> list[tuple[int, int, Role]]:
+    """Give unpainted pieces a role and merge neighbours with the same role."""
+    spans: list[tuple[int, int, Role]] = []
+    for i, (a, b, found) in enumerate(pieces):
+        role: Role = "other"
+        if found is not None:
+            role = found
+        elif text[a:b].isspace():
+            # The blank line between two sections belongs to the one it ends.
+            role = spans[-1][2] if spans else _next_role(pieces, i)
+        if spans and spans[-1][2] == role:
+            spans[-1] = (spans[-1][0], b, role)
+        else:
+            spans.append((a, b, role))
+    return spans
+
+
+def _next_role(pieces: list[tuple[int, int, Role | None]], i: int) -> Role:
+    return next((r for _, _, r in pieces[i + 1:] if r is not None), "other")
+
+
+class RoleIndex:
+    """The role of every character of a Document's text (innermost section wins; the title
+    block, figure captions and tables with their captions and notes override sections)."""
+
+    def __init__(self, document: Document) -> None:
+        self._spans = _paint(document.text, _layers(document))
+        self._starts = [s for s, _, _ in self._spans]
+
+    def role_at(self, offset: int) -> Role:
+        """The role at a character offset (clamped into the text), in O(log n)."""
+        if not self._spans:
+            return "other"
+        i = bisect_right(self._starts, offset) - 1
+        return self._spans[max(0, i)][2]
+
+    def spans(self) -> list[tuple[int, int, Role]]:
+        """(start, end, role) ranges: sorted, non-overlapping, covering the whole text."""
+        return list(self._spans)
+
+
+def section_spans(document: Document) -> list[tuple[int, int, str]]:
+    """The (start, end, role) ranges the NLP pipeline stores in ``Doc._.sections``."""
+    return [(s, e, str(r)) for s, e, r in RoleIndex(document).spans()]

@@ -1,0 +1,253 @@
+"""Section roles: the heading classifier, inheritance, and a role for every character.
+
+Inline documents are invented; real files are read from ../shared (skipped when absent).
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from extractor.document import ROLES, Document
+from extractor.parsers import parse, parse_bytes
+from extractor.parsers.builder import DocumentBuilder, PlacedCell
+from extractor.parsers.source import from_bytes_input
+from extractor.roles import (
+    RoleIndex,
+    classify_heading,
+    role_from_sec_type,
+    section_role,
+    section_spans,
+)
+from tests.conftest import shared_path
+
+
+def _builder() -> DocumentBuilder:
+    return DocumentBuilder(raw=from_bytes_input(b"x", "mem.txt"), format="text")
+
+
+def _roles(doc: Document) -> list[tuple[str, str]]:
+    return [(s.title, s.role) for s in doc.sections]
+
+
+def _role_of(doc: Document, snippet: str) -> str:
+    """The role at the first character of ``snippet`` in the document's text."""
+    at = doc.text.index(snippet)
+    return RoleIndex(doc).role_at(at)
+
+
+def assert_covering(doc: Document) -> None:
+    """spans() are sorted, touch end to end and cover [0, len(text)) exactly."""
+    spans = RoleIndex(doc).spans()
+    if not doc.text:
+        assert spans == []
+        return
+    assert spans[0][0] == 0 and spans[-1][1] == len(doc.text)
+    for (_, end, _), (start, _, _) in zip(spans, spans[1:], strict=False):
+        assert end == start
+    assert all(s < e and r in ROLES for s, e, r in spans)
+    # Neighbours differ, else they would have been merged.
+    assert all(a[2] != b[2] for a, b in zip(spans, spans[1:], strict=False))
+
+
+# -- the classifier ------------------------------------------------------------------------
+@pytest.mark.parametrize(("title", "role"), [
+    ("Introduction", "introduction"), ("Background", "introduction"),
+    ("1. INTRODUCTION", "introduction"), ("Case presentation", "case"),
+    ("Case Report", "case"), ("2. Case Report", "case"), ("Case 1", "case"),
+    ("Clinical case", "case"), ("Case description:", "case"), ("Methods", "methods"),
+    ("Patients and methods", "methods"), ("Materials and Methods", "methods"),
+    ("2. Methods", "methods"), ("II. Material & methods", "methods"),
+    ("Eligibility", "eligibility"), ("Inclusion criteria", "eligibility"),
+    ("Exclusion criteria", "eligibility"), ("2.2 Inclusion and exclusion criteria", "eligibility"),
+    ("Results", "results"), ("3 Results", "results"), ("Results and discussion", "results"),
+    ("Discussion", "discussion"), ("Limitations", "discussion"),
+    ("Strengths and limitations", "discussion"), ("Conclusion", "conclusion"),
+    ("Conclusions", "conclusion"), ("References", "references"),
+    ("Acknowledgements", "acknowledgements"), ("Acknowledgments", "acknowledgements"),
+    ("Acknowledgment", "acknowledgements"), ("Funding", "acknowledgements"),
+    ("Conflicts of interest", "acknowledgements"), ("Competing interests", "acknowledgements"),
+    ("Abstract", "abstract"), ("Summary", "abstract"), ("2.1 Study design", "methods"),
+    ("Participants", "methods"), ("Interventions", "methods"), ("Outcomes", "methods"),
+    ("Statistical analysis", "methods"), ("Adverse events", "results"),
+])
+def test_headings_name_their_role(title: str, role: str) -> None:
+    assert classify_heading(title) == role
+
+
+@pytest.mark.parametrize("title", [
+    "", "3.", "Laboratory findings", "Treatment and follow-up", "Figure 2",
+    "Casein supplementation in mice", "Resultant forces",
+])
+def test_other_headings_name_no_role(title: str) -> None:
+    assert classify_heading(title) is None
+
+
+def test_sec_types() -> None:
+    assert role_from_sec_type("materials|methods") == "methods"
+    assert role_from_sec_type("intro") == "introduction"
+    assert role_from_sec_type("cases") == "case"
+    assert role_from_sec_type("display-objects") is None
+    assert role_from_sec_type(None) is None
+
+
+def test_inheritance_rules() -> None:
+    # A subsection inherits unless its own title names a part of its own.
+    assert section_role("Dosing schedule", parent="methods") == "methods"
+    assert section_role("Conclusion", parent="discussion") == "conclusion"
+    # Weak titles are topics of their parent section...
+    assert section_role("Safety", parent="methods") == "methods"
+    assert section_role("Safety", parent="results") == "results"
+    # ... and name a part only at the top.
+    assert section_role("Safety") == "results"
+    # Structured abstracts and reference lists keep their sub-headings.
+    assert section_role("Methods", parent="abstract") == "abstract"
+    assert section_role("Results", parent="abstract", declared="results") == "abstract"
+    # An unrecognised top-level section continues the body part before it.
+    assert section_role("Treatment and outcome", previous="case") == "case"
+    assert section_role("Keywords", previous="abstract") == "other"
+    assert section_role("Keywords") == "other"
+    assert section_role("Whatever", declared="methods") == "methods"
+
+
+# -- the builder gives sections their roles --------------------------------------------------
+def test_builder_sections_get_roles() -> None:
+    b = _builder()
+    b.add_block("A made-up trial of drug X", "title")
+    b.open_section("Abstract", level=1)
+    b.open_section("Background", level=2)
+    b.add_block("Drug X may help.")
+    b.open_section("Results", level=2)
+    b.add_block("It helped.")
+    b.open_section("1. Introduction", level=1)
+    b.add_block("Others tried drug Y.")
+    b.open_section("2. Methods", level=1)
+    b.open_section("2.1 Study design", level=2)
+    b.add_block("We randomised people.")
+    b.open_section("2.2 Exclusion criteria", level=2)
+    b.add_block("No drug Z users.")
+    b.open_section("2.3 Drug supply", level=2)
+    b.add_block("Drug X came in vials.")
+    b.open_section("3. Results", level=1)
+    b.add_block("All improved.")
+    b.open_section("Adverse events", level=2)
+    b.add_block("One had a rash.")
+    b.open_section("Discussion", level=1)
+    b.add_block("Drug W is also used.")
+    doc = b.build()
+    assert _roles(doc) == [
+        ("Abstract", "abstract"), ("Background", "abstract"), ("Results", "abstract"),
+        ("1. Introduction", "introduction"), ("2. Methods", "methods"),
+        ("2.1 Study design", "methods"), ("2.2 Exclusion criteria", "eligibility"),
+        ("2.3 Drug supply", "methods"), ("3. Results", "results"),
+        ("Adverse events", "results"), ("Discussion", "discussion"),
+    ]
+    assert _role_of(doc, "A made-up") == "title"
+    assert _role_of(doc, "It helped") == "abstract"
+    assert _role_of(doc, "No drug Z") == "eligibility"
+    assert _role_of(doc, "Drug W") == "discussion"
+    assert_covering(doc)
+
+
+def test_tables_captions_and_front_matter() -> None:
+    b = _builder()
+    b.add_block("Some title", "title")
+    b.add_block("Jane Roe, Anytown Hospital")
+    b.open_section("Case presentation")
+    b.add_block("A woman took drug X.")
+    b.add_block("Figure 1: A rash on the arm.", "caption")
+    b.add_table([PlacedCell(0, 0, "Day"), PlacedCell(0, 1, "Dose"), PlacedCell(1, 0, "1"),
+                 PlacedCell(1, 1, "5 mg")], caption="Table 1. Doses", footnotes=["a By mouth."])
+    b.add_block("She recovered.")
+    doc = b.build()
+    assert _role_of(doc, "Some title") == "title"
+    assert _role_of(doc, "Jane Roe") == "other"
+    assert _role_of(doc, "A woman") == "case"
+    assert _role_of(doc, "Figure 1") == "figure"
+    assert _role_of(doc, "Table 1.") == "table"
+    assert _role_of(doc, "5 mg") == "table"
+    assert _role_of(doc, "a By mouth") == "table"
+    assert _role_of(doc, "She recovered") == "case"
+    assert_covering(doc)
+    assert section_spans(doc) == [(s, e, r) for s, e, r in RoleIndex(doc).spans()]
+
+
+def test_documents_without_headings_are_other() -> None:
+    for text in (b"Drug X caused a rash.", b"One line.\n\nAnother paragraph here.\n"):
+        doc = parse_bytes(text, "plain.txt", "text")[0]
+        assert RoleIndex(doc).spans() == [(0, len(doc.text), "other")]
+    empty = _builder().build()
+    assert RoleIndex(empty).spans() == [] and RoleIndex(empty).role_at(0) == "other"
+
+
+_ops = st.lists(st.one_of(
+    st.tuples(st.just("block"), st.sampled_from(["paragraph", "caption", "footnote", "title"]),
+              st.text("ab .", min_size=0, max_size=8)),
+    st.tuples(st.just("section"), st.integers(1, 3),
+              st.sampled_from(["Methods", "Results", "Case 2", "Abstract", "Odd", ""])),
+    st.tuples(st.just("table"), st.integers(1, 3), st.sampled_from(["", "Table 1", "Fig 2"])),
+), max_size=25)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_ops)
+def test_spans_cover_the_text_without_overlap(ops: list[tuple[str, object, object]]) -> None:
+    b = _builder()
+    for op in ops:
+        if op[0] == "block":
+            b.add_block(str(op[2]), op[1])  # type: ignore[arg-type]
+        elif op[0] == "section":
+            b.open_section(str(op[2]), int(op[1]))  # type: ignore[call-overload]
+        else:
+            n = int(op[1])  # type: ignore[call-overload]
+            b.add_table([PlacedCell(r, 0, f"c{r}") for r in range(n)],
+                        caption=str(op[2]) or None)
+    doc = b.build()
+    assert_covering(doc)
+    index = RoleIndex(doc)
+    for start, end, role in index.spans():
+        assert index.role_at(start) == role and index.role_at(end - 1) == role
+
+
+# -- per format, invented documents ----------------------------------------------------------
+_JATS = """<article><front><article-meta><title-group><article-title>Drug X and a rash
+</article-title></title-group><abstract><sec><title>Background</title><p>Rashes happen.</p>
+</sec><sec><title>Conclusions</title><p>Watch for rashes.</p></sec></abstract>
+</article-meta></front><body>
+<sec sec-type="intro"><title>Opening remarks</title><p>Drug Y is older.</p></sec>
+<sec sec-type="cases"><title>The patient</title><p>A man took drug X 5 mg.</p>
+<sec><title>Follow-up</title><p>He improved.</p></sec>
+<fig id="f1"><label>Figure 1</label><caption><p>The rash.</p></caption></fig>
+<table-wrap id="t1"><label>Table 1</label><caption><p>Labs</p></caption><table><tr><td>ALT</td>
+<td>40</td></tr></table><table-wrap-foot><fn><p>Normal below 35.</p></fn></table-wrap-foot>
+</table-wrap></sec>
+<sec><title>Discussion</title><p>Drug Z also does this.</p></sec></body>
+<back><ack><p>We thank nobody.</p></ack></back></article>"""
+
+
+def test_jats_roles() -> None:
+    doc = parse_bytes(_JATS.encode(), "inv.xml", "jats")[0]
+    assert _roles(doc) == [
+        ("Abstract", "abstract"), ("Background", "abstract"), ("Conclusions", "abstract"),
+        ("Opening remarks", "introduction"), ("The patient", "case"), ("Follow-up", "case"),
+        ("Discussion", "discussion"), ("Acknowledgments", "acknowledgements"),
+    ]
+    assert _role_of(doc, "Drug X and") == "title"
+    assert _role_of(doc, "Watch for") == "abstract"
+    assert _role_of(doc, "He improved") == "case"
+    assert _role_of(doc, "Figure 1") == "figure"
+    assert _role_of(doc, "Table 1") == "table"
+    assert _role_of(doc, "ALT") == "table"
+    assert _role_of(doc, "Normal below") == "table"
+    assert _role_of(doc, "We thank") == "acknowledgements"
+    assert_covering(doc)
+
+
+# -- real articles ---------------------------------------------------------------------------
+def test_real_jats_case_report_has_its_parts_in_order() -> None:
+    doc = parse(shared_path("articles", "jats", "PMC4737013.xml"))
+    order = [r for _, _, r in RoleIndex(doc).spans()]
+    assert order[:5] == ["title", "abstract", "introduction", "case", "discussion"]
+    assert {"figure", "table", "acknowledgements"} <= set(order)
+    assert_covering(doc)
