@@ -8,10 +8,12 @@ from pathlib import Path
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from extractor.assemble import assemble
 from extractor.document import Document
 from extractor.evidence import EvidenceDocument
+from extractor.roles import section_spans
 
 MODELS = Path(__file__).resolve().parents[1] / "models"
 DEFAULT_CONFIG = MODELS / "pipeline.cfg"
@@ -54,10 +56,20 @@ class Pipeline:
 
     def pipe(self, documents: Iterable[Document],
              batch_size: int = 16) -> Iterator[EvidenceDocument]:
-        """Process Documents in batches; yields EvidenceDocuments in input order."""
-        pairs = ((d.text, d) for d in documents)
+        """Process Documents in batches; yields EvidenceDocuments in input order.
+
+        Each Doc carries its Document's section roles (``Doc._.sections``), which the
+        context component reads to decide whether a mention is about this study's patients.
+        """
+        pairs = ((self._doc(d), d) for d in documents)
         for spacy_doc, document in self.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
             yield assemble(document, spacy_doc)
+
+
+    def _doc(self, document: Document) -> Doc:
+        doc = self.nlp.make_doc(document.text)
+        doc._.sections = section_spans(document) if document.sections else None
+        return doc
 
 
 _DEFAULT: Pipeline | None = None

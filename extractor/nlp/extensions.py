@@ -18,8 +18,8 @@ Span._.status_evidence dict | None    what decided it {rule, text, start, end} (
 Span._.section      str | None        role of the section holding the span (Section.role)
 Doc._.relations     list | None       (type, head Span, tail Span) triples
 Doc._.sections      list | None       (start, end, role) character ranges of the Document's
-                                      sections, innermost last (set by Pipeline before the
-                                      components run; None for a bare text)
+                                      sections, sorted, non-overlapping (set by Pipeline
+                                      before the components run; None for a bare text)
 
 ``doc_text(doc)`` is ``doc.text`` computed once per Doc (spaCy rebuilds ``Doc.text`` from
 every token on each access; several components read it). The pipeline's tokenizer

@@ -34,13 +34,14 @@ import re
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from extractor.evidence import (
     AdverseEvent,
     Dose,
     DrugRef,
     Duration,
+    Evidence,
     EvidenceDocument,
     Frequency,
     Intervention,
@@ -50,8 +51,18 @@ from extractor.evidence import (
     Record,
     Route,
 )
+from extractor.records.population import NUM, PEOPLE, best_n, find_counts, to_int
 
 STUDY_ID = "S1"
+# Section roles whose text is about other studies or general knowledge, not this study.
+_NOT_THIS_STUDY_ROLES = frozenset({
+    "introduction", "discussion", "conclusion", "references", "acknowledgements",
+})
+# Statuses of a drug mention that make it one of this study's interventions, and of a problem
+# mention that make it one of this study's (present or explicitly absent) events; None: a
+# mention from a source that sets no status.
+_GIVEN = frozenset({"given", None})
+_OBSERVED = frozenset({"present", "absent", None})
 T = TypeVar("T")
 
 # Sections whose text says nothing about this study's design, population or results.
@@ -62,42 +73,7 @@ _BACK_MATTER = re.compile(
     re.IGNORECASE,
 )
 
-_NUMBER_WORDS = {
-    w: i
-    for i, w in enumerate((
-        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-        "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
-        "eighteen", "nineteen", "twenty",
-    ))
-}
-_NUMBER_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
-                      "eighty": 80, "ninety": 90, "hundred": 100})
-_NUM = r"(\d+|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
-_PEOPLE = (r"(?:patients?|participants?|subjects?|individuals|cases|children|adults|adolescents"
-           r"|people|persons|infants|men|women|volunteers)")
-_WORDS = r"(?:[a-z-]+\s+){0,3}?"
-_STRONG_N = [
-    re.compile(rf"\b(?:a\s+)?total\s+of\s+{_NUM}\s+{_WORDS}{_PEOPLE}\b", re.IGNORECASE),
-    re.compile(rf"\b(?:series|cohort|sample|study)\s+of\s+{_NUM}\s+{_WORDS}{_PEOPLE}\b",
-               re.IGNORECASE),
-    re.compile(
-        r"\b(?:enrolled|enrolling|included|including|evaluated|identified|recruited|"
-        r"analy[sz]ed|studied|reviewed|involved|involving|comprised|comprising|describe[sd]?|"
-        r"randomi[sz]ed|"
-        rf"report(?:ed)?|present(?:ed)?)\s+(?:a\s+total\s+of\s+)?{_NUM}\s+{_WORDS}{_PEOPLE}\b",
-        re.IGNORECASE,
-    ),
-    re.compile(
-        rf"\b{_NUM}\s+{_WORDS}{_PEOPLE}\s+(?:were|was)\s+(?:enrolled|included|evaluated|"
-        r"identified|recruited|analy[sz]ed|studied)\b",
-        re.IGNORECASE,
-    ),
-]
-_PEOPLE_RE = re.compile(rf"\b{_PEOPLE}\b", re.IGNORECASE)
-_WEAK_N = [
-    re.compile(rf"\b{_NUM}\s+{_WORDS}{_PEOPLE}\b", re.IGNORECASE),
-    re.compile(r"\b[nN]\s*=\s*(\d+)\b"),
-]
+_NUM, _PEOPLE = NUM, PEOPLE
 _AGE = re.compile(r"\b(mean|median|average)\s+age\b[^\d;\n]{0,40}?(\d+(?:\.\d+)?)", re.I)
 _MALE = re.compile(
     rf"\b{_NUM}\s+(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s+)?(?:were\s+)?(?:men|males?|boys)\b", re.I
@@ -205,22 +181,22 @@ def _str(x: object) -> str | None:
     return str(x) if x is not None and str(x).strip() else None
 
 
-def _number(token: str) -> int:
-    return int(token) if token.isdigit() else _NUMBER_WORDS[token.lower()]
-
-
 def _name(m: Mention) -> str:
     """Normalized lower-case name of a mention, else its lower-case text."""
     return (m.normalized.name or m.text).strip().lower()
 
 
 class _Body:
-    """The document text with back matter blanked out (offsets kept) and its sentences."""
+    """The document text with everything that is not about this study blanked out (offsets
+    kept): back matter, and sections whose role says they are about other studies or general
+    knowledge (introduction, discussion, conclusion). Also its sentences and table cells, for
+    the evidence of each record field."""
 
     def __init__(self, evidence: EvidenceDocument) -> None:
         text = evidence.text
         self.excluded = sorted(
-            (s.start, s.end) for s in evidence.sections if _BACK_MATTER.match(s.title)
+            (s.start, s.end) for s in evidence.sections
+            if _BACK_MATTER.match(s.title) or s.role in _NOT_THIS_STUDY_ROLES
         )
         chars = list(text)
         for start, end in self.excluded:
@@ -228,16 +204,39 @@ class _Body:
         self.text = "".join(chars)
         self.raw = text
         self.sentence_starts = [0, *(m.end() for m in _SENTENCE_BREAK.finditer(text))]
+        self._excluded_starts = [s for s, _ in self.excluded]
+        self.cells = {(t.id, c.row, c.col): c for t in evidence.tables for c in t.cells}
 
     def excludes(self, start: int) -> bool:
-        """Whether an offset lies in back matter."""
-        return any(s <= start < e for s, e in self.excluded)
+        """Whether an offset lies in back matter or a background section."""
+        i = bisect.bisect_right(self._excluded_starts, start) - 1
+        # sections nest: any earlier excluded range may still hold the offset
+        return any(s <= start < e for s, e in self.excluded[:i + 1])
 
     def sentence(self, pos: int) -> tuple[int, int]:
         """(start, end) of the sentence holding ``pos``."""
         i = bisect.bisect_right(self.sentence_starts, pos) - 1
         end = self.sentence_starts[i + 1] if i + 1 < len(self.sentence_starts) else len(self.raw)
         return self.sentence_starts[i], end
+
+    def span_evidence(self, start: int, end: int) -> Evidence:
+        """The sentence holding ``start``..``end`` as evidence (surrounding space trimmed)."""
+        s_start, s_end = self.sentence(start)
+        s_end = max(s_end, end)
+        piece = self.raw[s_start:s_end]
+        lead = len(piece) - len(piece.lstrip())
+        trail = len(piece) - len(piece.rstrip())
+        s_start, s_end = s_start + lead, s_end - trail
+        return Evidence(start=s_start, end=s_end, text=self.raw[s_start:s_end])
+
+    def mention_evidence(self, m: Mention) -> Evidence:
+        """A mention's table cell, or the sentence holding it."""
+        src = m.source
+        if src.kind == "table" and src.table is not None:
+            cell = self.cells.get((src.table, src.row or 0, src.col or 0))
+            if cell is not None:
+                return Evidence(start=cell.start, end=cell.end, text=cell.text, source=src)
+        return self.span_evidence(m.start, m.end)
 
 
 # --- design and population -------------------------------------------------------------------
@@ -257,58 +256,57 @@ def find_design(body_text: str) -> str | None:
     return None
 
 
-def _find_n(body: _Body) -> tuple[int | None, int | None]:
-    """(n, offset of the phrase) for the study population."""
-    # every phrase holds a people noun: search only around those (the text can be long)
-    windows = [(max(0, m.start() - 120), min(len(body.text), m.end() + 60))
-               for m in _PEOPLE_RE.finditer(body.text)]
-    strong = {(m.start(), m.group(1)) for lo, hi in windows for p in _STRONG_N
-              for m in p.finditer(body.text, lo, hi)}
-    if strong:
-        at, number = min(strong)
-        return _number(number), at
-    weak = {(m.start(), m.group(1)) for lo, hi in windows for m in _WEAK_N[0].finditer(
-        body.text, lo, hi)}
-    weak |= {(m.start(), m.group(1)) for m in _WEAK_N[1].finditer(body.text)}
-    if weak:
-        at, number = max(weak, key=lambda w: (_number(w[1]), -w[0]))
-        return _number(number), at
-    return None, None
-
-
-def _first_int(pattern: re.Pattern[str], text: str) -> int | None:
-    m = pattern.search(text)
-    return _number(m.group(1)) if m else None
-
-
 def build_population(evidence: EvidenceDocument, body: _Body, design: str | None) -> Population:
-    """n, age, sex counts and condition of the study population."""
-    n, at = _find_n(body)
-    if n is None and design == "case report":
-        n = 1
+    """Counts by kind, n, age, sex counts and condition of the study population, each with
+    the sentence that states it."""
+    counts = find_counts(body.text)
+    fields: dict[str, int | None] = {f"n_{kind}": None for kind in
+                                     ("randomised", "analysed", "enrolled", "screened", "cases")}
+    proof: dict[str, Evidence] = {}
+    for kind, count in counts.items():
+        fields[f"n_{kind}"] = count.value
+        proof[f"n_{kind}"] = body.span_evidence(count.start, count.end)
+    if fields["n_cases"] is None and design == "case report":
+        fields["n_cases"] = 1
+    n = None
+    best = best_n(counts)
+    if best is not None:
+        n = best[1].value
+        proof["n"] = proof[f"n_{best[0]}"]
+    elif fields["n_cases"] is not None:
+        n = fields["n_cases"]
     age_mean = age_median = None
     for m in _AGE.finditer(body.text):
         age = float(m.group(2))
         if not 0 < age < 120:
             continue
-        if m.group(1).lower() == "median":
-            age_median = age_median if age_median is not None else age
-        else:
-            age_mean = age_mean if age_mean is not None else age
-    conditions = Counter(
-        _name(m) for m in evidence.mentions
-        if m.label == "CONDITION" and not m.negated and not m.historical
-        and not body.excludes(m.start)
-    )
-    text = None
-    if at is not None:
-        start, end = body.sentence(at)
-        text = body.raw[start:end].strip()
+        key = "age_median" if m.group(1).lower() == "median" else "age_mean"
+        if key not in proof:
+            proof[key] = body.span_evidence(m.start(), m.end())
+            if key == "age_median":
+                age_median = age
+            else:
+                age_mean = age
+    sexes: dict[str, int | None] = {}
+    for key, pattern in (("male", _MALE), ("female", _FEMALE)):
+        found = pattern.search(body.text)
+        sexes[key] = to_int(found.group(1)) if found else None
+        if found:
+            proof[key] = body.span_evidence(found.start(), found.end())
+    conditions: Counter[str] = Counter()
+    first: dict[str, Mention] = {}
+    for c in evidence.mentions:
+        if c.label == "CONDITION" and c.status in ("present", None) and not c.negated \
+                and not c.historical and not body.excludes(c.start):
+            conditions[_name(c)] += 1
+            first.setdefault(_name(c), c)
+    condition = conditions.most_common(1)[0][0] if conditions else None
+    if condition is not None:
+        proof["condition"] = body.mention_evidence(first[condition])
     return Population(
-        n=n, age_mean=age_mean, age_median=age_median,
-        male=_first_int(_MALE, body.text), female=_first_int(_FEMALE, body.text),
-        condition=conditions.most_common(1)[0][0] if conditions else None,
-        text=text,
+        n=n, **fields, age_mean=age_mean, age_median=age_median,
+        male=sexes["male"], female=sexes["female"], condition=condition,
+        text=proof["n"].text if "n" in proof else None, evidence=proof,
     )
 
 
@@ -346,11 +344,13 @@ def _duration(m: Mention) -> Duration:
 
 
 def build_interventions(evidence: EvidenceDocument, body: _Body) -> list[Intervention]:
-    """One Intervention per distinct current drug, most mentioned first."""
+    """One Intervention per distinct drug given to this study's patients, most mentioned
+    first; each field with the sentence or cell that states it."""
     by_id = {m.id: m for m in evidence.mentions}
     drugs: dict[str, list[Mention]] = {}
     for m in evidence.mentions:
-        if m.label == "DRUG" and not m.historical and not m.negated and not body.excludes(m.start):
+        if m.label == "DRUG" and m.status in _GIVEN and not m.historical and not m.negated \
+                and not body.excludes(m.start):
             drugs.setdefault(_name(m), []).append(m)
     linked: dict[str, list[Mention]] = {}
     for r in evidence.relations:
@@ -359,24 +359,32 @@ def build_interventions(evidence: EvidenceDocument, body: _Body) -> list[Interve
     order = sorted(drugs, key=lambda name: (-len(drugs[name]), drugs[name][0].start))
     interventions: list[Intervention] = []
     for name in order:
-        mods = [h for d in drugs[name] for h in linked.get(d.id, [])]
+        mods = [h for d in drugs[name] for h in linked.get(d.id, [])
+                if not body.excludes(h.start)]
 
         def pick(label: str, mods: list[Mention] = mods) -> list[Mention]:
             return [h for h in mods if h.label == label]
 
+        def proven(m: Mention, field: Dose | Frequency | Route | Duration) -> Dose | Frequency \
+                | Route | Duration:
+            field.evidence = body.mention_evidence(m)
+            return field
+
         doses = [((d.value.get("value"), d.value.get("value_max"), d.value.get("unit"))
-                  if d.value else (d.text.lower(),), _dose(d)) for d in pick("DOSE")]
-        freqs = [((f.value.get("per_day"),) if f.value else (f.text.lower(),), _frequency(f))
-                 for f in pick("FREQUENCY")]
-        routes = [((_route(r).name,), _route(r)) for r in pick("ROUTE")]
+                  if d.value else (d.text.lower(),), proven(d, _dose(d))) for d in pick("DOSE")]
+        freqs = [((f.value.get("per_day"),) if f.value else (f.text.lower(),),
+                  proven(f, _frequency(f))) for f in pick("FREQUENCY")]
+        routes = [((_route(r).name,), proven(r, _route(r))) for r in pick("ROUTE")]
         durs = [((d.value.get("days"), d.value.get("value"), d.value.get("unit"))
-                 if d.value else (d.text.lower(),), _duration(d)) for d in pick("DURATION")]
+                 if d.value else (d.text.lower(),), proven(d, _duration(d)))
+                for d in pick("DURATION")]
+        first = drugs[name][0]
         interventions.append(Intervention(
-            drug=DrugRef(name=name, mention=drugs[name][0].id),
-            dose=_mode(doses),
-            frequency=_mode(freqs),
-            route=_mode(routes),
-            duration=_mode(durs),
+            drug=DrugRef(name=name, mention=first.id, evidence=body.mention_evidence(first)),
+            dose=cast(Dose | None, _mode(doses)),
+            frequency=cast(Frequency | None, _mode(freqs)),
+            route=cast(Route | None, _mode(routes)),
+            duration=cast(Duration | None, _mode(durs)),
         ))
     return interventions
 
@@ -557,7 +565,8 @@ def build_outcomes(evidence: EvidenceDocument, body: _Body) -> list[Outcome]:
         seen.add(key)
         outcomes.append(Outcome(measure=i.measure, value=i.value, unit=i.unit,
                                 timepoint=i.timepoint, text=evidence.text[i.start:i.end],
-                                mention=i.mention.id))
+                                mention=i.mention.id,
+                                evidence=body.span_evidence(i.start, i.end)))
     return outcomes
 
 
@@ -565,16 +574,21 @@ def build_outcomes(evidence: EvidenceDocument, body: _Body) -> list[Outcome]:
 
 
 def build_adverse_events(evidence: EvidenceDocument, body: _Body) -> list[AdverseEvent]:
-    """Observed and explicitly absent adverse events, once per (term, drug, negated)."""
+    """Observed and explicitly absent adverse events of this study's patients, once per
+    (term, drug, negated). A drug is named only when a relation ties the event to a drug
+    these patients were given; otherwise the drug stays blank."""
     by_id = {m.id: m for m in evidence.mentions}
     drugs_of: dict[str, list[str]] = {}
     for r in evidence.relations:
-        if r.type == "adverse_event_of" and r.tail in by_id:
-            drugs_of.setdefault(r.head, []).append(_name(by_id[r.tail]))
+        tail = by_id.get(r.tail)
+        if r.type == "adverse_event_of" and tail is not None and tail.status in _GIVEN \
+                and not tail.negated:
+            drugs_of.setdefault(r.head, []).append(_name(tail))
     events: list[AdverseEvent] = []
     seen: set[tuple[str, str | None, bool]] = set()
     for m in evidence.mentions:
-        if m.label != "ADVERSE_EVENT" or m.historical or body.excludes(m.start):
+        if m.label != "ADVERSE_EVENT" or m.status not in _OBSERVED or m.historical \
+                or body.excludes(m.start):
             continue
         term = _name(m)
         drugs: Iterable[str | None] = dict.fromkeys(drugs_of.get(m.id, [])) or [None]
@@ -583,7 +597,8 @@ def build_adverse_events(evidence: EvidenceDocument, body: _Body) -> list[Advers
             if key not in seen:
                 seen.add(key)
                 events.append(AdverseEvent(term=term, drug=drug, negated=m.negated,
-                                           text=m.text, mention=m.id))
+                                           text=m.text, mention=m.id,
+                                           evidence=body.mention_evidence(m)))
     # an event without a drug adds nothing when the same event is attributed elsewhere
     attributed = {(e.term, e.negated) for e in events if e.drug is not None}
     return [e for e in events if e.drug is not None or (e.term, e.negated) not in attributed]
