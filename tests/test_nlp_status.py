@@ -82,6 +82,7 @@ def test_drug_statuses(nlp: Language, text: str, drug: str, status: str) -> None
     ("He had a history of gout.", "gout", "history"),
     ("A drug eruption was suspected.", "drug eruption", "possible"),
     ("Patients with active hepatitis were excluded.", "hepatitis", "excluded"),
+    ("Hepatitis was excluded by serology.", "Hepatitis", "absent"),
     ("Rash is a common adverse effect of this class.", "Rash", "background"),
 ])
 def test_problem_statuses(nlp: Language, text: str, problem: str, status: str) -> None:

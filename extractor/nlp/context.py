@@ -129,6 +129,12 @@ def _h(words: frozenset[str]) -> frozenset[int]:
 
 
 GLUE_H, CLAUSE_STARTS_H, BLOCKING_PREPS_H = _h(GLUE), _h(CLAUSE_STARTS), _h(BLOCKING_PREPS)
+# Who an eligibility criterion is about ("patients receiving X were excluded").
+PEOPLE_H = _h(frozenset({
+    "patients", "patient", "participants", "participant", "subjects", "subject", "those",
+    "individuals", "women", "men", "children", "adults", "infants", "neonates", "volunteers",
+    "anyone", "people", "persons", "cases",
+}))
 CLAUSE_JOINERS_H = _h(frozenset({"and", ",", "or"}))
 OPEN_H, CLOSE_H, TO_H = hash_string("("), hash_string(")"), hash_string("to")
 # A verb right after the entities a scope has reached starts the predicate: the subject
@@ -529,7 +535,9 @@ class ContextComponent:
                 mark(hypothetical, w.backward(t.start, 3, 2), t)
             elif kind == "excl_pre":
                 mark(excluded, (k for k, _f, _p in w.forward(t.end, 8, 5)), t)
-            elif kind == "excl_post":
+            elif kind == "excl_post" and self._people_before(w, t.start):
+                # "patients taking X were excluded"; without people ("infection was
+                # excluded") the phrase is a negation (neg_post), not a criterion
                 mark(excluded, w.backward(t.start, 6, 5), t)
             elif kind == "measure_pre":
                 k = w.tok2ent.get(t.end)  # right next to the drug: "serum X"
@@ -612,6 +620,18 @@ class ContextComponent:
         if relabelled:
             doc.ents = new_ents
         return doc
+
+    @staticmethod
+    def _people_before(w: _Walker, start: int) -> bool:
+        """A people noun ("patients", "women", "those") earlier in the sentence."""
+        i = start - 1
+        while i >= 0 and i not in w.breaks:
+            if w.lower[i] in PEOPLE_H:
+                return True
+            if i in w.sent_starts:
+                break
+            i -= 1
+        return False
 
     @staticmethod
     def _drug_follows(w: _Walker, start: int) -> bool:
