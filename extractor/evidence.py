@@ -173,6 +173,17 @@ class Outcome(_Model):
     text: str
     mention: str | None = None
     evidence: Evidence | None = None
+    stat: str | None = Field(
+        default=None, description="What the value is, as the cell states it (numbers.Stat "
+        "kinds): count_percent, count_total, mean_sd, mean_se, median_iqr, median_range, "
+        "estimate_ci, interval, number, percent, range.")
+    count: int | None = Field(default=None, description="Patients with the outcome (n of n (%)).")
+    percent: float | None = None
+    total: int | None = Field(default=None, description="Denominator of an x/y cell.")
+    sd: float | None = None
+    se: float | None = None
+    low: float | None = Field(default=None, description="Lower end of an IQR, range or CI.")
+    high: float | None = Field(default=None, description="Upper end of an IQR, range or CI.")
 
 
 class AdverseEvent(_Model):

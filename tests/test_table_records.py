@@ -354,3 +354,135 @@ def test_cli_table_reports_a_bad_line(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["table", str(jsonl)])
     assert result.exit_code == 1
     assert "bad.jsonl:1: not an EvidenceDocument" in result.output
+
+
+# --- adverse-event tables with arms as columns (issue 13) ------------------------------------
+
+AE_TABLE = """<!DOCTYPE html><html><head><title>Invented trial</title></head><body>
+<h1>An invented trial of tacrolimus ointment</h1>
+<p>Ninety invented patients were randomised to three arms.</p>
+<table><caption>Table 2. Adverse events by arm (invented)</caption>
+<thead><tr><th>Event</th><th>Vehicle (n = 30)</th><th>Tacrolimus 0.1% ointment (N=31)</th>
+<th>Standard care (n = 29)</th><th>Total (n = 90)</th></tr>
+<tr><th></th><th>n (%)</th><th>n (%)</th><th>n (%)</th><th>n (%)</th></tr></thead>
+<tbody>
+<tr><td>Any adverse event</td><td>9 (30.0)</td><td>14 (45.2)</td><td>8 (27.6)</td>
+<td>31 (34.4)</td></tr>
+<tr><td>Skin burning</td><td>2 (6.7)</td><td>9 (29.0) \u2020</td><td>1 (3.4)</td>
+<td>12 (13.3)</td></tr>
+<tr><td>Headache</td><td>3/30 (10.0)</td><td>2/31 (6.5)</td><td>0</td><td>5 (5.6)</td></tr>
+<tr><td>Discontinued because of an event</td><td>0 (0.0)</td><td>2 (6.5)</td><td>1 (3.4)</td>
+<td>3 (3.3)</td></tr>
+</tbody></table>
+<table><caption>Table 3. Invented results at week 8</caption>
+<thead><tr><th>Outcome</th><th>Placebo (n = 30)</th><th>Tacrolimus (n = 31)</th></tr></thead>
+<tbody>
+<tr><td>Itch score, median [IQR]</td><td>6 [4\u20138]</td><td>3 [2\u20135]</td></tr>
+<tr><td>Lesion area, mean \u00b1 SD</td><td>12\u00b74 \u00b1 3\u00b71</td>
+<td>\u22121.5 \u00b1 0.5</td></tr>
+<tr><td>Clear skin, n/N (%)</td><td>4/30 (13.3)</td><td>11/31 (35.5)</td></tr>
+</tbody></table>
+</body></html>"""
+
+
+@pytest.fixture(scope="module")
+def ae_trial(pipeline: Pipeline) -> EvidenceDocument:
+    return pipeline.extract(parse_bytes(AE_TABLE.encode(), "ae.html", "html")[0])
+
+
+def _arms_of(evidence: EvidenceDocument, table_id: str) -> list[Record]:
+    return [r for r in evidence.records if r.level == "arm" and r.source.table == table_id]
+
+
+def test_ae_table_gives_arm_level_events(ae_trial: EvidenceDocument) -> None:
+    table_id = ae_trial.tables[0].id
+    vehicle, tacro, care = _arms_of(ae_trial, table_id)  # "Total" is not an arm
+    assert [iv.drug.name for iv in vehicle.interventions] == ["vehicle"]
+    assert tacro.interventions[0].drug.name == "tacrolimus"
+    assert [iv.drug.name for iv in care.interventions] == ["standard care"]
+    assert (vehicle.population.n, tacro.population.n, care.population.n) == (30, 31, 29)
+    burning = {e.term: e for e in tacro.adverse_events}["skin burning"]
+    assert (burning.count, burning.percent, burning.arm_n, burning.negated) == (9, 29.0, 31,
+                                                                                 False)
+    headache = {e.term: e for e in vehicle.adverse_events}["headache"]
+    assert (headache.count, headache.percent, headache.arm_n) == (3, 10.0, 30)
+    zero = {e.term: e for e in care.adverse_events}["headache"]
+    assert (zero.count, zero.percent, zero.arm_n) == (0, None, 29)
+    # events are not outcomes; a discontinuation row is an outcome, not an event
+    assert [o.measure for o in tacro.outcomes] == ["Discontinued because of an event"]
+    assert tacro.outcomes[0].count == 2 and tacro.outcomes[0].percent == 6.5
+    assert "discontinued because of an event" not in {e.term for e in tacro.adverse_events}
+
+
+def test_ae_table_fields_carry_their_cell(ae_trial: EvidenceDocument) -> None:
+    table = ae_trial.tables[0]
+    for record in _arms_of(ae_trial, table.id):
+        n_evidence = record.population.evidence["n"]
+        assert ae_trial.text[n_evidence.start:n_evidence.end] == n_evidence.text
+        assert n_evidence.source.row == 0 and n_evidence.source.table == table.id
+        for event in record.adverse_events + list(record.outcomes):
+            ev = event.evidence
+            assert ev is not None and ev.source.kind == "table" and ev.source.table == table.id
+            assert ae_trial.text[ev.start:ev.end] == ev.text
+            assert ev.source.col == record.source.col
+            assert event.text == " ".join(ev.text.split())
+
+
+def test_result_cells_parse_into_numbers(ae_trial: EvidenceDocument) -> None:
+    placebo, tacro = _arms_of(ae_trial, ae_trial.tables[1].id)
+    assert placebo.interventions[0].drug.name == "placebo"
+    by_measure = {o.measure: o for o in placebo.outcomes}
+    itch = by_measure["Itch score, median [IQR]"]
+    assert (itch.stat, itch.value, itch.low, itch.high) == ("median_iqr", 6, 4, 8)
+    area = by_measure["Lesion area, mean ± SD"]
+    assert (area.stat, area.value, area.sd) == ("mean_sd", 12.4, 3.1)
+    clear = {o.measure: o for o in tacro.outcomes}["Clear skin, n/N (%)"]
+    assert (clear.count, clear.total, clear.percent) == (11, 31, 35.5)
+    assert {o.measure: o.value for o in tacro.outcomes}["Lesion area, mean ± SD"] == -1.5
+    assert all(o.evidence is not None for o in placebo.outcomes + tacro.outcomes)
+
+
+def test_patient_table_fields_carry_their_cell(invented: EvidenceDocument) -> None:
+    record = _by_id(invented)["T1-R1"]
+    for iv in record.interventions:
+        assert iv.drug.evidence is not None and iv.drug.evidence.source.kind == "table"
+        assert iv.dose is not None and iv.dose.evidence is not None
+        assert iv.dose.text in iv.dose.evidence.text
+    assert all(o.evidence is not None for o in record.outcomes)
+    assert all(e.evidence is not None and e.text in e.evidence.text
+               for e in record.adverse_events)
+
+
+def _fragment(pipeline: Pipeline, name: str) -> EvidenceDocument:
+    path = shared_path("articles", "jats", "rct_fragments", name)
+    return pipeline.extract(parse(path))
+
+
+def test_real_ae_table_by_arm(pipeline: Pipeline) -> None:
+    """A trial's "most common adverse events" table (arms as columns, N under the arm)."""
+    evidence = _fragment(pipeline, "PMC115849.xml")
+    ae_tables = [t for t in evidence.tables if "adverse" in (t.caption or "").lower()]
+    assert ae_tables
+    arms = _arms_of(evidence, ae_tables[0].id)
+    assert [a.interventions[0].drug.name for a in arms][0] == "placebo"
+    for arm in arms:
+        assert arm.population.n is not None and arm.adverse_events
+        for event in arm.adverse_events:
+            assert event.arm_n == arm.population.n and event.count is not None
+            assert event.evidence is not None
+            # the count is the first number of the cell the evidence names
+            cell = evidence.text[event.evidence.start:event.evidence.end]
+            assert cell.split()[0] == str(event.count)
+        assert not any(o.measure and "headache" in o.measure.lower() for o in arm.outcomes)
+
+
+def test_real_teae_table_with_subgroups(pipeline: Pipeline) -> None:
+    """Arms under spanning subgroup headers, "Overall" included, none stored as outcomes."""
+    evidence = _fragment(pipeline, "PMC5771543.xml")
+    teae = [t for t in evidence.tables if "adverse" in (t.caption or "").lower()][0]
+    arms = _arms_of(evidence, teae.id)
+    assert len(arms) == teae.n_cols - 1
+    assert all(not a.outcomes and a.adverse_events for a in arms)
+    assert sum(a.interventions[0].drug.name == "placebo" for a in arms) == 3
+    baseline = evidence.tables[0]
+    assert all(not a.adverse_events for a in _arms_of(evidence, baseline.id))

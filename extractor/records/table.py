@@ -34,12 +34,14 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from extractor.document import Cell, Table
 from extractor.evidence import (
     AdverseEvent,
     DrugRef,
     Duration,
+    Evidence,
     EvidenceDocument,
     Intervention,
     Mention,
@@ -48,6 +50,7 @@ from extractor.evidence import (
     Provenance,
     Record,
 )
+from extractor.numbers import fold, parse_number, parse_stat, strip_marks
 from extractor.records.study import (
     _dose,
     _duration,
@@ -60,6 +63,7 @@ from extractor.records.study import (
 from extractor.records.table_roles import (
     Layout,
     grid,
+    is_adverse_event_table,
     is_empty_value,
     layout,
     split_timepoint,
@@ -68,9 +72,22 @@ from extractor.records.table_roles import (
 _DAYS_PER = {"day": 1.0, "week": 7.0, "month": 365.25 / 12, "year": 365.25}
 _UNIT_WORD = re.compile(r"\b(day|week|month|year)s?\b", re.I)
 _LEADING_NUMBER = re.compile(r"^\s*[<>≤≥~]?\s*(-?\d+(?:[.,]\d+)?)")
-_NUMBER = re.compile(r"[-−–]?\d+(?:\.\d+)?")
-_N_IN_HEADER = re.compile(r"\b[nN]\s*=\s*(\d+)")
-_ARM_NOISE = re.compile(r"\(?\s*\b[nN]\s*=\s*\d+\s*\)?|[,;:]\s*$")
+_NUMBER = re.compile(r"[-–]?\d+(?:\.\d+)?")  # on numbers.fold text (unicode minus folded)
+_N_IN_HEADER = re.compile(r"\b[nN]\s*=\s*(\d{1,3}(?:,\d{3})+|\d+)")
+# An arm header's count and the statistic its cells hold: not part of the arm's name.
+_ARM_NOISE = re.compile(
+    r"\(?\s*\b[nN]\s*=\s*[\d,]+\s*\)?|\b(?:n|no\.)\s*(?:/\s*N\s*)?\(\s*%\s*\)|"
+    r"\bn\s*/\s*N\b|\bmean\s*\(\s*SD\s*\)|\bmedian\s*[(\[]\s*(?:IQR|range)\s*[)\]]|[,;:]\s*$",
+    re.I)
+# A footnote letter after a row label ("Worsening SIB c"); capitals are names ("hepatitis B").
+_FOOTNOTE_LETTER = re.compile(r"\s+[a-h]$")
+# Rows of an AE table that count something else than patients with an event.
+_NOT_AN_EVENT = re.compile(
+    r"discontinu|withdr[ae]w|dose\s+(?:reduc|modif|interrupt|delay)|interrupt", re.I)
+# Row labels that say "how many" rather than which event: they keep their section row.
+_GENERIC_ROW = re.compile(
+    r"(?:all|any|total|overall|treatment[- ]related|drug[- ]related|serious|severe|grade\s*\S+)"
+    r"\W*$", re.I)
 _PLACEBO = re.compile(r"\b(?:placebo|pbo)\b", re.I)
 _ATTRIBUTION = re.compile(r"\(([^()]*)\)\s*$")
 _SEX = {"m": "male", "male": "male", "man": "male", "boy": "male", "men": "male",
@@ -91,6 +108,8 @@ class _Index:
             if s.kind == "table" and s.table is not None and s.row is not None \
                     and s.col is not None:
                 self.by_cell[(s.table, s.row, s.col)].append(m)
+        self.cells: dict[Key, Cell] = {
+            (t.id, c.row, c.col): c for t in evidence.tables for c in t.cells}
         self.by_id = {m.id: m for m in evidence.mentions}
         self.modifiers: dict[str, list[Mention]] = defaultdict(list)
         self.ae_drugs: dict[str, list[Mention]] = defaultdict(list)
@@ -102,6 +121,22 @@ class _Index:
                 self.ae_drugs[head.id].append(tail)
             elif r.type in ("dose_of", "frequency_of", "route_of"):
                 self.modifiers[tail.id].append(head)
+
+    @staticmethod
+    def evidence(table: Table, cell: Cell) -> Evidence:
+        """The cell as the evidence of a field."""
+        return Evidence(start=cell.start, end=cell.end, text=cell.text,
+                        source=Provenance(kind="table", table=table.id, row=cell.row,
+                                          col=cell.col))
+
+    def mention_evidence(self, m: Mention) -> Evidence:
+        """A mention's cell (its own characters when it is not in a known cell)."""
+        s = m.source
+        cell = self.cells.get((s.table or "", s.row or 0, s.col or 0)) \
+            if s.kind == "table" else None
+        if cell is None:
+            return Evidence(start=m.start, end=m.end, text=m.text, source=s)
+        return Evidence(start=cell.start, end=cell.end, text=cell.text, source=s)
 
     def cell(self, table: Table, cell: Cell | None) -> list[Mention]:
         if cell is None:
@@ -137,12 +172,16 @@ def _interventions_of_cell(mentions: list[Mention], index: _Index,
     for d in drugs:
         by_label = {m.label: m for m in reversed(owned[d.id])}  # the first of each label
         dose, freq, route = by_label.get("DOSE"), by_label.get("FREQUENCY"), by_label.get("ROUTE")
-        out.append(Intervention(
-            drug=DrugRef(name=_name(d), mention=d.id),
+        iv = Intervention(
+            drug=DrugRef(name=_name(d), mention=d.id, evidence=index.mention_evidence(d)),
             dose=_dose(dose) if dose else None,
             frequency=_frequency(freq) if freq else None,
             route=_route(route) if route else None,
-        ))
+        )
+        for fld, m in ((iv.dose, dose), (iv.frequency, freq), (iv.route, route)):
+            if fld is not None and m is not None:
+                fld.evidence = index.mention_evidence(m)
+        out.append(iv)
     return out
 
 
@@ -276,25 +315,37 @@ def _patient_record(lay: Layout, row: int, cells: dict[tuple[int, int], Cell],
     for col in lay.columns("drug", "combination_drug"):
         interventions += _interventions_of_cell(index.cell(table, cell_at(col)), index,
                                                 header_mentions.get(col, []))
+    def evidence_at(col: int) -> Evidence | None:
+        cell = cell_at(col)
+        return index.evidence(table, cell) if cell is not None else None
+
     duration = None
     for col in lay.columns("duration"):
-        duration = duration or _duration_of_cell(text_at(col), lay.headers[col],
-                                                 index.cell(table, cell_at(col)))
+        if duration is None:
+            duration = _duration_of_cell(text_at(col), lay.headers[col],
+                                         index.cell(table, cell_at(col)))
+            if duration is not None:
+                duration.evidence = evidence_at(col)
     for iv in interventions:
         iv.duration = duration
     outcomes: list[Outcome] = []
     for col in lay.columns("efficacy"):
-        outcomes += _efficacy_outcomes(text_at(col), lay.headers[col],
-                                       index.cell(table, cell_at(col)))
+        for outcome in _efficacy_outcomes(text_at(col), lay.headers[col],
+                                          index.cell(table, cell_at(col))):
+            outcome.evidence = evidence_at(col)
+            outcomes.append(outcome)
     for col in lay.columns("outcome_value"):
         value = _value_outcome(text_at(col), lay.headers[col])
         if value:
+            value.evidence = evidence_at(col)
             outcomes.append(value)
     events: list[AdverseEvent] = []
     for col in lay.columns("adverse_event"):
         cell = cell_at(col)
         if cell is not None:
-            events += _adverse_events(cell, index.cell(table, cell), index)
+            for event in _adverse_events(cell, index.cell(table, cell), index):
+                event.evidence = index.evidence(table, cell)
+                events.append(event)
     if not (interventions or outcomes or events):
         return None  # a section row, a footnote row, or an empty one
     return Record(
@@ -361,14 +412,121 @@ def _arm_interventions(label: str, header_cells: list[Cell], table: Table,
             if iv.drug.name not in seen:
                 seen.add(iv.drug.name)
                 out.append(iv)
+    evidence = index.evidence(table, header_cells[-1]) if header_cells else None
     placebo = _PLACEBO.search(label)
     if placebo and "placebo" not in seen:
-        out.insert(0, Intervention(drug=DrugRef(name="placebo")))  # "PBO + MTX"
+        # "PBO + MTX": placebo is the arm's first "drug"
+        out.insert(0, Intervention(drug=DrugRef(name="placebo", evidence=evidence)))
     if not out:
         name = " ".join(_ARM_NOISE.sub(" ", label).split()).strip(" ,;:").lower()
         if name:
-            out.append(Intervention(drug=DrugRef(name=name)))
+            out.append(Intervention(drug=DrugRef(name=name, evidence=evidence)))
     return out
+
+
+@dataclass
+class _BodyRow:
+    """One labelled body row of an arms table: its label, the section row above it."""
+
+    row: int
+    label: str
+    section: str
+
+    @property
+    def measure(self) -> str:
+        return f"{self.section}: {self.label}" if self.section else self.label
+
+
+def _labelled_rows(lay: Layout, cells: dict[tuple[int, int], Cell]) -> list[_BodyRow]:
+    """The body rows with a label, each with the section row it falls under."""
+    table = lay.table
+    out: list[_BodyRow] = []
+    section = ""
+    for row in lay.body_rows():
+        first = cells.get((row, 0))
+        label = " ".join(first.text.split()) if first else ""
+        values = [cells.get((row, c)) for c in range(1, table.n_cols)]
+        if label and all(v is None or v is first or not v.text.strip() for v in values):
+            section = label.rstrip(":")
+            continue
+        if label:  # (no label: a continuation line of the row above)
+            out.append(_BodyRow(row, label, section))
+    return out
+
+
+def _arm_n(label: str) -> int | None:
+    m = _N_IN_HEADER.search(label)
+    value = parse_number(m.group(1)) if m else None
+    return int(value) if value is not None else None
+
+
+def _n_cell(header_cells: list[Cell]) -> Cell | None:
+    """The header cell that states the arm's n ("(n = 47)"), if one does."""
+    return next((c for c in header_cells if _N_IN_HEADER.search(c.text)), None)
+
+
+def _term(body: _BodyRow, mentions: list[Mention]) -> str:
+    """The event a row of an AE table names: the normalized name of the event mention of its
+    label, else the label; a generic or graded label ("All", ">2 times ULN") keeps its section."""
+    events = [m for m in mentions if m.label in ("ADVERSE_EVENT", "CONDITION")]
+    label = _FOOTNOTE_LETTER.sub("", strip_marks(body.label))
+    if events and " ".join(events[0].text.split()) == label:
+        return _name(events[0])
+    if body.section and (_GENERIC_ROW.match(label) or not label[:1].isalpha()):
+        return f"{strip_marks(body.section)}: {label}".lower()
+    return label.lower()
+
+
+def _arm_event(body: _BodyRow, cell: Cell, hint: str, arm_n: int | None, index: _Index,
+               table: Table) -> AdverseEvent | None:
+    """The count and percentage of one AE-table cell ("12 (25.5)", "3/47 (6.4)", "0")."""
+    stat = parse_stat(cell.text, hint)
+    if stat is None or stat.count is None:
+        return None
+    label_cell = index.cells.get((table.id, body.row, 0))
+    return AdverseEvent(
+        term=_term(body, index.cell(table, label_cell)), negated=False,
+        text=" ".join(cell.text.split()), count=stat.count, percent=stat.percent,
+        arm_n=stat.total or arm_n, evidence=index.evidence(table, cell))
+
+
+def _cell_outcome(body: _BodyRow, cell: Cell, hint: str, timepoint: str | None,
+                  index: _Index, table: Table) -> Outcome | None:
+    """One outcome cell of an arm: its statistic read with the row label and header."""
+    text = " ".join(cell.text.split())
+    number = _NUMBER.search(fold(text))
+    if not number:
+        return None
+    stat = parse_stat(text, hint)
+    percent_row = body.label.startswith("%") or "(%)" in body.label
+    unit = "%" if "%" in text or (percent_row and stat is not None
+                                  and stat.kind in ("number", "percent")) else None
+    outcome = Outcome(measure=body.measure, value=float(number.group(0)), unit=unit,
+                      timepoint=timepoint, text=text, evidence=index.evidence(table, cell))
+    if stat is not None:
+        outcome.value = stat.value
+        outcome.stat = stat.kind
+        outcome.count, outcome.percent, outcome.total = stat.count, stat.percent, stat.total
+        outcome.sd, outcome.se, outcome.low, outcome.high = stat.sd, stat.se, stat.low, stat.high
+        if stat.kind not in ("count_percent", "count_total"):
+            outcome.count = None  # a bare integer is a value, not a count of patients
+    return outcome
+
+
+def _shared_denominator(outcomes: list[Outcome], index: _Index) -> tuple[int | None,
+                                                                          Cell | None]:
+    """An arm's n from its "x/y" cells when most of them share the largest denominator
+    (a header without "(n = 94)" over cells "86/94", "83/94", ...), with the first such cell."""
+    totals = [o.total for o in outcomes if o.total is not None]
+    if not totals:
+        return None, None
+    top = max(totals)
+    if totals.count(top) * 2 < len(totals):
+        return None, None
+    first = next(o for o in outcomes if o.total == top)
+    src = first.evidence.source if first.evidence else None
+    cell = index.cells.get((src.table or "", src.row or 0, src.col or 0)) if src else None
+    return top, cell
 
 
 def _arm_records(lay: Layout, index: _Index) -> list[Record]:
@@ -379,44 +537,43 @@ def _arm_records(lay: Layout, index: _Index) -> list[Record]:
         if label:
             arms.setdefault(label, []).append(col)
     baseline = bool(re.search(r"baseline|characteristic|demograph", table.caption or "", re.I))
+    adverse = is_adverse_event_table(lay)
+    rows = _labelled_rows(lay, cells)
     records: list[Record] = []
     for k, (label, cols) in enumerate(arms.items(), start=1):
         spanned = [cells[(r, c)] for c in cols for r in range(lay.header_rows) if (r, c) in cells]
         header_cells = list({(x.row, x.col): x for x in spanned}.values())
-        n_match = _N_IN_HEADER.search(label)
+        arm_n = _arm_n(label)
         outcomes: list[Outcome] = []
-        section = ""
-        for row in lay.body_rows():
-            first = cells.get((row, 0))
-            row_label = " ".join(first.text.split()) if first else ""
-            values = [cells.get((row, c)) for c in range(1, table.n_cols)]
-            if row_label and all(v is None or not v.text.strip() for v in values):
-                section = row_label.rstrip(":")
-                continue
-            if not row_label:
-                continue  # a continuation line of the row above
-            measure = f"{section}: {row_label}" if section else row_label
+        events: list[AdverseEvent] = []
+        for body in rows:
             for col in cols:
-                cell = cells.get((row, col))
-                text = " ".join(cell.text.split()) if cell else ""
-                number = _NUMBER.search(text)
-                if not number:
+                cell = cells.get((body.row, col))
+                if cell is None or cell.row != body.row:
+                    continue
+                hint = f"{body.measure} | {lay.headers[col]}"
+                if adverse and not _NOT_AN_EVENT.search(body.measure):
+                    event = _arm_event(body, cell, f"n (%) {hint}", arm_n, index, table)
+                    if event is not None:
+                        events.append(event)
                     continue
                 tp = lay.timepoints[col]
                 timepoint = canonical_timepoint(tp) if tp else ("baseline" if baseline else None)
-                unit = "%" if "%" in text or row_label.startswith("%") or "(%)" in row_label \
-                    else None
-                outcomes.append(Outcome(
-                    measure=measure, value=float(number.group(0).replace("−", "-")
-                                                 .replace("–", "-")),
-                    unit=unit, timepoint=timepoint, text=text))
+                outcome = _cell_outcome(body, cell, hint, timepoint, index, table)
+                if outcome is not None:
+                    outcomes.append(outcome)
+        n_cell = _n_cell(header_cells)
+        if arm_n is None:
+            arm_n, n_cell = _shared_denominator(outcomes, index)
+        population = Population(n=arm_n, text=label)
+        if arm_n is not None and n_cell is not None:
+            population.evidence["n"] = index.evidence(table, n_cell)
         records.append(Record(
             id=f"{table.id}-A{k}", level="arm",
             source=Provenance(kind="table", table=table.id, col=cols[0]),
-            population=Population(n=int(n_match.group(1)) if n_match else None,
-                                  text=label),
+            population=population,
             interventions=_arm_interventions(label, header_cells, table, index),
-            outcomes=outcomes,
+            outcomes=outcomes, adverse_events=events,
         ))
     return records
 

@@ -75,10 +75,17 @@ _DOSE_VALUE = re.compile(r"\d\s*(?:mg|g|mcg|µg|μg|iu|units?|ml)\b", re.I)
 _RESPONSE_VALUE = re.compile(r"response|remission|respon|improv|clear|easi|salt|pasi", re.I)
 _ARM_CUE = re.compile(
     r"\(?\b[nN]\s*=\s*\d+|placebo|\bcontrol\b|\bvehicle\b|\bgroup\b|\barm\b|\bsham\b|"
-    r"\d\s*(?:mg|mcg|µg|g)\b", re.I)
+    r"\b(?:standard|usual|best supportive)\s+(?:of\s+)?care\b|"
+    r"\d\s*(?:mg|mcg|µg|g)\b|\bn\s*/\s*N\b|\bn\s*\(\s*%\s*\)", re.I)
+# The caption, header or a section row of a table of adverse events.
+_AE_TABLE = re.compile(
+    r"adverse|side[- ]effects?|\bteaes?\b|\bs?aes?\b|toxicit|tolerab|undesirable effects?|"
+    r"\bsafety\b(?!\s+(?:population|set|analysis))", re.I)
+_BASELINE_CAPTION = re.compile(r"baseline|characteristic|demograph", re.I)
 # Columns that compare arms, or pool them, are not arms of their own.
 _COMPARISON = re.compile(
     r"\bvs\.?\b|\bversus\b|\bdifference\b|\bratio\b|p[- ]?value|\btotal\b|overall|"
+    r"(?-i:\b(?:RD|RR|OR|HR|CI)\b)|\bodds\b|\bhazard\b|\brisk\s+(?:difference|reduction)|"
     r"\ball (?:subjects|patients|participants)\b", re.I)
 _TIMEPOINT_HEAD = re.compile(
     r"\b(?:week|wk|month|day|year)s?\s*\d+|\d+\s*(?:weeks?|months?|days?)\b|baseline|"
@@ -133,12 +140,29 @@ def is_empty_value(text: str) -> bool:
 
 
 def _header_count(table: Table) -> int:
-    """The table's header rows; when the parser found none, the first row if it reads as one."""
-    if table.header_rows or table.n_rows < 2:
-        return table.header_rows
+    """The table's header rows; when the parser found none, the first row if it reads as one.
+
+    A row right under the header with an empty first cell and no digits ("", "n (%)",
+    "n (%)") belongs to the header: it says what the columns' cells hold.
+    """
+    if table.header_rows:
+        count = table.header_rows
+        while count < table.n_rows - 1 and _is_header_like(table, count):
+            count += 1
+        return count
+    if table.n_rows < 2:
+        return 0
     first = [c.text for c in table.cells if c.row == 0 and c.text.strip()]
     numeric = sum(bool(_NUMERIC.match(t)) for t in first)
     return 1 if first and numeric * 2 < len(first) else 0
+
+
+def _is_header_like(table: Table, row: int) -> bool:
+    cells = [c for c in table.cells if c.row == row]
+    first = [c for c in cells if c.col == 0]
+    rest = [c.text for c in cells if c.col > 0 and c.text.strip()]
+    return bool(rest) and not (first and first[0].text.strip()) and \
+        not any(re.search(r"\d", t) for t in rest)
 
 
 def column_headers(table: Table, header_rows: int) -> list[str]:
@@ -217,6 +241,34 @@ def _patient_roles(headers: list[str], values: list[list[str]]) -> list[Role]:
     return roles
 
 
+def _own_headers(table: Table, header_rows: int) -> list[str]:
+    """Per column, the text of the header cells over that column alone: "Total (n = 130)"
+    under a spanning "Children" is a pooled column, "Placebo" under "Overall" is an arm."""
+    own = [""] * table.n_cols
+    for cell in table.cells:
+        if cell.row < header_rows and cell.colspan == 1 and cell.col < table.n_cols:
+            own[cell.col] = " ".join((own[cell.col] + " " + cell.text).split())
+    return own
+
+
+def is_adverse_event_table(lay: Layout) -> bool:
+    """Whether an arms table counts adverse events: its caption, the header of its first
+    column or one of its section rows (a label with no values) says so."""
+    table = lay.table
+    if _BASELINE_CAPTION.search(table.caption or ""):
+        return False
+    if _AE_TABLE.search(table.caption or "") or _AE_TABLE.search(lay.headers[0]):
+        return True
+    cells = grid(table)
+    for row in lay.body_rows():
+        first = cells.get((row, 0))
+        values = [cells.get((row, c)) for c in range(1, table.n_cols)]
+        if first is not None and all(v is None or v is first or not v.text.strip()
+                                     for v in values) and _AE_TABLE.search(first.text):
+            return True
+    return False
+
+
 def split_timepoint(header: str) -> tuple[str, str | None]:
     """("Placebo (n = 40)", "Week 12") from "Week 12 Placebo (n = 40)"."""
     m = _TIMEPOINT_HEAD.search(header)
@@ -234,12 +286,13 @@ def _arm_layout(table: Table, header_rows: int, headers: list[str]) -> Layout | 
     timepoints: list[str | None] = [None]
     n_arms = 0
     values = _column_values(table, header_rows)
+    own = _own_headers(table, header_rows)
     for col in range(1, table.n_cols):
         header = headers[col]
         label, timepoint = split_timepoint(header)
         filled = [v for v in values[col] if not is_empty_value(v)]
         numeric = _share(filled, re.compile(r"\d")) >= 0.6 if filled else False
-        is_arm = bool(header) and not _COMPARISON.search(header) and numeric and \
+        is_arm = bool(header) and not _COMPARISON.search(own[col] or header) and numeric and \
             header_role(label) not in ("adverse_event", "history") and \
             (bool(_ARM_CUE.search(label)) or len(label.split()) <= 4)
         labels.append(label if is_arm else None)
