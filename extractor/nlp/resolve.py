@@ -3,6 +3,7 @@ become one non-overlapping ``doc.ents``; abbreviations inherit their long form's
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 
 from spacy.language import Language
@@ -86,26 +87,65 @@ def choose_entities(doc: Doc, model_first: Collection[str] = (),
     return sorted(chosen, key=lambda s: s.start)
 
 
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def _same_sense(ent: Span, long_text: str) -> bool:
+    """Whether an entity's reading of some letters agrees with the article's definition of
+    them (its normalized name or text shares most words with the long form)."""
+    long_words = _words(long_text)
+    for name in (ent._.norm_name, ent.text):
+        words = _words(name or "")
+        if words and long_words and (words <= long_words or long_words <= words
+                                     or len(words & long_words) * 2 >= len(words | long_words)):
+            return True
+    return False
+
+
 def propagate_abbreviations(doc: Doc, ents: list[Span]) -> list[Span]:
-    """An abbreviation ("AD") whose long form is an entity gets that entity's label."""
+    """Abbreviations defined in the article win over any lexicon sense of the same letters.
+
+    An abbreviation ("AD") whose long form is an entity gets that entity's label and
+    normalization, replacing a rule's other reading of the same letters; an abbreviation
+    whose long form is no entity drops a rule's reading that does not agree with the long
+    form ("PD" defined as "progressive disease" is not a drug).
+    """
     if not Doc.has_extension("abbreviations"):
         return ents
     by_range = {(e.start, e.end): e for e in ents}
-    taken = {i for e in ents for i in range(e.start, e.end)}
+    ends = {e.end: e for e in ents}
+    dropped: set[tuple[int, int]] = set()
     added: list[Span] = []
     for short in doc._.abbreviations:
         long_form = short._.long_form
-        ent = by_range.get((long_form.start, long_form.end)) if long_form is not None else None
-        if ent is None or any(i in taken for i in range(short.start, short.end)):
+        if long_form is None:
             continue
+        ent = by_range.get((long_form.start, long_form.end))
+        if ent is None:  # an entity that ends the long form ("... colony-stimulating factor")
+            inner = ends.get(long_form.end)
+            ent = inner if inner is not None and inner.start >= long_form.start else None
+        rival = by_range.get((short.start, short.end))
+        if rival is not None and rival._.found_by == ["abbreviation"]:
+            continue
+        if ent is None:
+            if rival is not None and not _same_sense(rival, long_form.text):
+                dropped.add((short.start, short.end))
+            continue
+        if rival is not None:
+            if rival.label_ == ent.label_ and _same_sense(rival, ent.text):
+                continue
+            dropped.add((short.start, short.end))
+        elif any((e.start < short.end and short.start < e.end) for e in ents):
+            continue  # part of a longer entity ("HIT antibodies")
         span = Span(doc, short.start, short.end, label=ent.label_)
         span._.found_by = ["abbreviation"]
         span._.expansion = ent.text
         for attr in ("norm_name", "norm_ids", "norm_score", "value"):
             setattr(span._, attr, getattr(ent._, attr))
-        taken.update(range(short.start, short.end))
         added.append(span)
-    return sorted([*ents, *added], key=lambda s: s.start)
+    kept = [e for e in ents if (e.start, e.end) not in dropped]
+    return sorted([*kept, *added], key=lambda s: s.start)
 
 
 class Resolve:
