@@ -527,7 +527,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{ARTICLES} is absent: the facts benchmark needs ../shared/articles beside the "
               "repository; nothing to score")
         return 0
-    golds = load_gold()
+    golds = load_gold(GOLD_DIR)
     for gold in golds:
         for problem in validate_gold(gold, ARTICLES):
             print(f"warning: gold {gold['id']}: {problem}", file=sys.stderr)
