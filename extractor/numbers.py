@@ -25,7 +25,9 @@ from typing import Literal
 _DECIMAL_DOTS = "\u00b7\u2219\u22c5\u2027"
 _MINUS = "\u2212\ufe63\uff0d"
 _DOT_RE = re.compile(rf"(?<=[\d<>=≤≥(\[\s])[{_DECIMAL_DOTS}](?=\d)")
-_NEEDS_FOLD = re.compile(rf"[{_DECIMAL_DOTS}{_MINUS}]|[^\x00-\x7f]")
+_NEEDS_FOLD = re.compile(rf"[{_DECIMAL_DOTS}{_MINUS}]|(?![0-9])\d")
+_OTHER_DIGIT = re.compile(r"(?![0-9])\d")  # a decimal digit of another script
+_MINUS_TO_HYPHEN = str.maketrans(dict.fromkeys(_MINUS, "-"))
 
 # A number in folded text: thousands groups of exactly three ("1,234,567"), a decimal part,
 # a leading-dot decimal (".05"), a "0,5" decimal comma. No sign: callers decide whether a
@@ -73,19 +75,15 @@ class Stat:
 
 def fold(text: str) -> str:
     """``text`` with journal numerals in ASCII, every offset unchanged: unicode digits
-    become 0-9, a raised/centred dot before a digit becomes ".", a unicode minus "-"."""
+    become 0-9, a raised/centred dot before a digit becomes ".", a unicode minus "-".
+
+    Runs on whole documents, so the work is done by C-level string methods; text without a
+    character to fold comes back as it is.
+    """
     if text.isascii() or _NEEDS_FOLD.search(text) is None:
         return text
-    text = _DOT_RE.sub(".", text)
-    chars = list(text)
-    for i, ch in enumerate(chars):
-        if ch.isascii():
-            continue
-        if ch in _MINUS:
-            chars[i] = "-"
-        elif ch.isdecimal():
-            chars[i] = str(unicodedata.decimal(ch))
-    return "".join(chars)
+    text = _DOT_RE.sub(".", text).translate(_MINUS_TO_HYPHEN)
+    return _OTHER_DIGIT.sub(lambda m: str(unicodedata.decimal(m.group())), text)
 
 
 def parse_number(text: str) -> float | None:

@@ -444,3 +444,45 @@ def test_seed_004_doses_frequencies_and_typo(nlp: Language) -> None:
     assert all(s.text == "4mg" for s in doses if s.doc[s.start - 1].text == "Baricitinib")
     assert "oral" not in [s.text for s in spans(doc, "ROUTE")
                           if "herpes" in s.sent.text.lower()]
+
+
+# --- journal numerals, ranges and per-body units (issue 13) -------------------------------
+
+@pytest.mark.parametrize("text, span, value, value_max, unit", [
+    ("methylprednisolone 0\u00b75 mg/kg", "0\u00b75 mg/kg", 0.5, None, "mg/kg"),
+    ("prednisone 10\u201320 mg daily", "10\u201320 mg", 10.0, 20.0, "mg"),
+    ("prednisone 10\u201420 mg daily", "10\u201420 mg", 10.0, 20.0, "mg"),
+    ("prednisone 10 mg to 20 mg daily", "10 mg to 20 mg", 10.0, 20.0, "mg"),
+    ("carboplatin 1\u00b75\u20132\u00b70 mg/m\u00b2", "1\u00b75\u20132\u00b70 mg/m\u00b2", 1.5,
+     2.0, "mg/m²"),
+    ("docetaxel 75 mg/m2 every 3 weeks", "75 mg/m2", 75.0, None, "mg/m²"),
+    ("epoprostenol 2 ng/kg/min intravenously", "2 ng/kg/min", 2.0, None, "ng/kg/min"),
+    ("heparin 18 units/kg/h", "18 units/kg/h", 18.0, None, "units/kg/h"),
+    ("fentanyl 1 mcg/kg", "1 mcg/kg", 1.0, None, "µg/kg"),
+    ("saline 20 mL/kg", "20 mL/kg", 20.0, None, "mL/kg"),
+])
+def test_dose_journal_numerals_ranges_and_units(nlp: Language, text: str, span: str,
+                                                value: float, value_max: float | None,
+                                                unit: str) -> None:
+    dose = only(nlp(text), "DOSE")
+    assert dose.text == span
+    assert dose._.value == {"value": value, "value_max": value_max, "unit": unit}
+
+
+def test_dose_per_kg_per_day_keeps_its_frequency(nlp: Language) -> None:
+    doc = nlp("Azathioprine 2 mg/kg/day was started.")
+    assert texts(doc, "DOSE") == ["2 mg/kg"]
+    assert only(doc, "FREQUENCY")._.value == {"per_day": 1.0}
+
+
+def test_p_value_and_ci_with_raised_points_and_unicode_minus(nlp: Language) -> None:
+    doc = nlp("EASI-75 was reached by 45\u00b72% of patients (p<0\u00b70001; 95% CI "
+              "\u22121\u00b72 to \u22120\u00b74).")
+    easi = only(doc, "OUTCOME")
+    assert easi._.value["value"] == 45.2 and easi._.value["p_value"] == 0.0001
+    assert easi._.value["ci"] == [-1.2, -0.4]
+
+
+def test_duration_with_a_raised_point(nlp: Language) -> None:
+    found = only(nlp("She was treated for 1\u00b75 years."), "DURATION")
+    assert found.text == "1\u00b75 years" and found._.value["value"] == 1.5

@@ -5,7 +5,11 @@ The span covers the number (or range) and the unit: "15mg", "10-20 mg", "10 to 2
 ("4mg/day", "0.5 mg/kg/day") is *not* part of the dose: "/day" is a FREQUENCY of its own.
 
 Units are normalized: mg (also the typos "smg", "mgs"), g, µg (mcg, ug, μg), ng, mL, IU,
-units, mg/kg, µg/kg, mg/m² (also "mg/m2"), %. Laboratory values are not doses: a unit
+units, %, and any of those per kg or per m² ("mg/kg", "µg/kg", "mg/m²", also "mg/m2"). An
+infusion rate keeps its time in the unit ("ng/kg/min", "mg/kg/h"); a daily or weekly amount
+does not ("0.5 mg/kg/day" is the dose "0.5 mg/kg" and the FREQUENCY "/day"). Both ends of a
+range are kept (value, value_max), and journal numerals read as ASCII ("0·5", "10–20", "1,000";
+see units.lower_same_length). Laboratory values are not doses: a unit
 followed by "/L", "/dL", "/mL", "/min" or "/10^9" is skipped, and so are "kg" (body weight)
 and "fL". A percentage is a dose only before a formulation word ("0.1% ointment") or right
 after a drug mention found earlier in the pipeline ("tacrolimus 0.1%"), and never before
@@ -34,11 +38,12 @@ _UNITS = {
     "µg": "µg", "μg": "µg", "mcg": "µg", "ug": "µg", "microgram": "µg", "micrograms": "µg",
     "ng": "ng", "ml": "mL",
     "iu": "IU", "international units": "IU", "unit": "units", "units": "units",
-    "mg/kg": "mg/kg", "µg/kg": "µg/kg", "μg/kg": "µg/kg", "mcg/kg": "µg/kg", "ug/kg": "µg/kg",
-    "mg/m2": "mg/m²", "mg/m²": "mg/m²", "g/m2": "g/m²", "g/m²": "g/m²",
-    "iu/kg": "IU/kg", "units/kg": "units/kg", "%": "%",
+    "mmol": "mmol", "meq": "mEq", "%": "%",
 }
-_PER_BODY = r"(?:mg|µg|μg|mcg|ug|IU|units)\s*/\s*kg|g\s*/\s*m[²2]|mg\s*/\s*m[²2]"
+_AMOUNT = r"(?:mg|g|µg|μg|mcg|ug|ng|mL|ml|IU|units?|mmol|mEq)"
+# per body weight or surface, then for an infusion a rate: "ng/kg/min", "mg/m2/h"
+_PER_BODY = (rf"{_AMOUNT}\s*/\s*(?:kg|m[²2])"
+             r"(?:\s*/\s*(?:min|minute|h|hr|hour)(?![a-z]))?")
 _SIMPLE = (
     r"milligrams?|micrograms?|grams?|international\s+units|units?|smg|mgs|mg|mcg|µg|μg|ug"
     r"|ng|mL|ml|IU|g|%"
@@ -60,10 +65,19 @@ DOSE_RE = ci(
 )
 
 
+_PER_PART = {"kg": "kg", "m2": "m²", "m²": "m²", "min": "min", "minute": "min", "h": "h",
+             "hr": "h", "hour": "h"}
+
+
 def normalize_unit(text: str) -> str:
-    """Canonical dose unit ("mcg" -> "µg", "mg/m2" -> "mg/m²", "smg" -> "mg")."""
-    key = re.sub(r"\s+", "", text.lower()) if "/" in text else re.sub(r"\s+", " ", text.lower())
-    return _UNITS.get(key, key)
+    """Canonical dose unit ("mcg" -> "µg", "mg/m2" -> "mg/m²", "smg" -> "mg",
+    "mcg/kg/min" -> "µg/kg/min")."""
+    if "/" not in text:
+        key = re.sub(r"\s+", " ", text.lower())
+        return _UNITS.get(key, key)
+    amount, *per = re.sub(r"\s+", "", text.lower()).split("/")
+    head = _UNITS.get(amount, amount)
+    return "/".join([head, *(_PER_PART.get(p, p) for p in per)])
 
 
 def _number_start(text: str, i: int) -> bool:

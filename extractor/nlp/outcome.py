@@ -34,6 +34,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from extractor.numbers import fold
 from extractor.nlp.units import (
     NUM,
     Hit,
@@ -252,6 +253,7 @@ def find_outcomes(text: str, sentences: Sequence[tuple[int, int]] = (),
     ``low`` is ``lower_same_length(text)`` when the caller has it already.
     """
     low = lower_same_length(text) if low is None else low
+    text = fold(text)  # "p<0·0001", "−1·2": the case-sensitive rules read ASCII numerals
     measures = _measures(text, low)
     cis = _cis(low)
     values = sorted(_outside(_percents(text), cis) + _from_tos(low), key=lambda s: s.start)

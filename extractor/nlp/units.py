@@ -6,11 +6,14 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
+from extractor.numbers import NUMBER, RANGE_JOINER, fold
+
 # A number as written: "1,000", "2.5", ".05", "15". Thousands separators only in groups of 3
-# so that "1,2" (a list) is not read as one number.
-NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+# so that "1,2" (a list) is not read as one number. The rules match text that
+# lower_same_length has folded (numbers.fold), so "0·6" and "−2" read as "0.6" and "-2".
+NUM = NUMBER
 # Range joiners between two numbers: "10-20", "10–20", "10 to 20".
-RANGE_SEP = r"\s*(?:-|–|—|‒|−|to)\s*"
+RANGE_SEP = RANGE_JOINER
 
 # Days per time unit (a month is a twelfth of a Julian year).
 DAYS_PER = {"hour": 1 / 24, "day": 1.0, "week": 7.0, "month": 365.25 / 12, "year": 365.25}
@@ -45,8 +48,8 @@ class Hit:
 
 
 def parse_num(text: str) -> float:
-    """The float of a number as written ("1,000" -> 1000.0, ".05" -> 0.05)."""
-    return float(text.replace(",", ""))
+    """The float of a number as written ("1,000" -> 1000.0, ".05" -> 0.05, "0·6" -> 0.6)."""
+    return float(fold(text).replace(",", ""))
 
 
 def time_unit(text: str) -> str | None:
@@ -68,15 +71,16 @@ def non_overlapping(hits: list[Hit]) -> list[Hit]:
 
 
 def lower_same_length(text: str) -> str:
-    """``text`` lower-cased with every offset unchanged (a rare "İ" keeps its case).
+    """``text`` lower-cased with every offset unchanged (a rare "İ" keeps its case), and
+    its numerals folded to ASCII (numbers.fold: "0·6" -> "0.6", "−2" -> "-2").
 
     The case-insensitive rules run on this string without ``re.IGNORECASE``, which is
     several times faster in Python's regex engine; offsets map back to ``text`` as they are.
     """
     low = text.lower()
-    if len(low) == len(text):
-        return low
-    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    if len(low) != len(text):
+        low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    return fold(low)
 
 
 def word_start(text: str, i: int) -> bool:
