@@ -34,7 +34,6 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from extractor.numbers import fold
 from extractor.nlp.units import (
     NUM,
     Hit,
@@ -46,6 +45,7 @@ from extractor.nlp.units import (
     parse_num,
     scan,
 )
+from extractor.numbers import fold
 
 
 def _fixed(name: str) -> Callable[[re.Match[str]], str]:
