@@ -13,7 +13,7 @@ import re
 from bisect import bisect_right
 from typing import cast
 
-from extractor.document import Document, Role
+from extractor.document import Block, Document, Role, Section
 
 # Leading section numbers: "2.", "2.1", "2.1.", "II.", "A)", "(1)".
 _NUMBERING = re.compile(
@@ -25,7 +25,8 @@ _SPACES = re.compile(r"\s+")
 # (a "Conclusion" inside a "Discussion" is a conclusion). Matched at the start of the title.
 _STRONG: list[tuple[Role, str]] = [
     ("abstract", r"(?:structured |graphical )?abstract|synopsis|author summary"
-                 r"|plain (?:language|english) summary|highlights"),
+                 r"|plain (?:language|english) summary|highlights|key ?words"
+                 r"|key (?:points|takeaways|messages)|trial registration"),
     ("introduction", r"introduction|background"),
     ("eligibility", r"eligibility|(?:inclusion|exclusion)(?: and (?:inclusion|exclusion))? "
                     r"criteria|selection criteria|criteria for (?:inclusion|exclusion)"),
@@ -37,7 +38,7 @@ _STRONG: list[tuple[Role, str]] = [
              r"|clinical (?:case|presentation|history|description|report)"
              r"|presentation of (?:the |our )?cases?|report of (?:a |the |two |three )?cases?"
              r"|patient (?:presentation|description|history|\d+|[a-f]\b)|(?:the|our) case"
-             r"|index case|observations?\b"),
+             r"|index case|observations?\b|cases?$"),
     ("results", r"results?\b"),
     ("discussion", r"discussion|general discussion|literature review|review of (?:the )?"
                    r"literature|(?:study )?(?:strengths and )?limitations?"),
@@ -46,7 +47,8 @@ _STRONG: list[tuple[Role, str]] = [
     ("references", r"references|bibliography|literature cited|works cited|reference list"
                    r"|cited literature"),
     ("acknowledgements", r"acknowled?ge?ments?|funding|financial (?:support|disclosures?)"
-                         r"|sources? of funding|grant support|role of the funding source"
+                         r"|sources? of (?:funding|support)|grant support"
+                         r"|role of the funding source|article (?:notes|information)"
                          r"|conflicts? of interests?|competing interests?|disclosures?"
                          r"|declarations?\b|author(?:s'?|'s)? contributions?|contributors"
                          r"|abbreviations|consent\b|patient consent|ethics approval and consent"
@@ -54,7 +56,7 @@ _STRONG: list[tuple[Role, str]] = [
                          r"|supplementary (?:materials?|data|information|files?)"
                          r"|supporting information|additional (?:files?|information)"
                          r"|appendix|appendices|notes\b|footnotes|publisher'?s'? note"
-                         r"|author information|open access|provenance|orcid"
+                         r"|author information|provenance|orcid"
                          r"|transparency declaration"),
 ]
 # Weak headings name a part only when they stand alone; inside a section they are one of its
@@ -133,6 +135,13 @@ def classify_heading(title: str) -> Role | None:
     return found[0] if found else None
 
 
+def names_article_part(title: str) -> bool:
+    """Whether a heading names a part of an article outright ("Discussion", "Case 2",
+    "Inclusion criteria"), so that a short line holding it is a heading in any layout."""
+    found = _classify(title)
+    return found is not None and found[1]
+
+
 def role_from_sec_type(sec_type: str | None) -> Role | None:
     """The role a JATS ``sec-type`` attribute declares ("materials|methods" -> methods)."""
     if not sec_type:
@@ -170,6 +179,49 @@ def section_role(title: str, parent: Role | None = None, previous: Role | None =
     return "other"
 
 
+# A structured abstract printed flat (PDF, text dumps): an "Abstract" heading with no text of
+# its own, then "Background", "Methods", "Results", "Conclusions" at its level, until the
+# article's own "Background"/"Introduction" repeats one of those roles.
+_ABSTRACT_PARTS = frozenset({"abstract", "introduction", "methods", "eligibility", "case",
+                             "results", "discussion", "conclusion"})
+_ABSTRACT_PART_MAX = 3000  # characters: an abstract's part is a paragraph or two
+_EMPTY_HEADING = 50  # characters an "Abstract" section may hold before its first part
+
+
+def fold_flat_abstract(sections: list[Section]) -> list[Section]:
+    """Sections (sorted by start, outer first) with a flat structured abstract's parts given
+    role "abstract"; unchanged when the run of parts is not closed by a repeated role."""
+    for i, head in enumerate(sections):
+        if head.role != "abstract" or head.end - head.start - len(head.title) > _EMPTY_HEADING:
+            continue
+        run = _abstract_run(sections, i)
+        if run is None:
+            return sections
+        lo, hi = run
+        return [s.model_copy(update={"role": "abstract"}) if lo <= s.start and s.end <= hi
+                else s for s in sections]
+    return sections
+
+
+def _abstract_run(sections: list[Section], i: int) -> tuple[int, int] | None:
+    """(start, end) of the parts after the empty "Abstract" heading ``sections[i]``."""
+    level = sections[i].level
+    seen: set[str] = set()
+    parts: list[Section] = []
+    for s in sections[i + 1:]:
+        if s.level > level:
+            continue  # inside a part (or the heading): goes with it
+        if s.level < level:
+            return None
+        if s.role in seen and s.role != "abstract":
+            return (parts[0].start, parts[-1].end) if parts else None
+        if s.role not in _ABSTRACT_PARTS or s.end - s.start > _ABSTRACT_PART_MAX:
+            return None
+        seen.add(s.role)
+        parts.append(s)
+    return None
+
+
 # -- every character of the text -------------------------------------------------------------
 _FIGURE_CAPTION = re.compile(
     r"^(?:supplementa(?:l|ry)\s+|online\s+)?(?:fig(?:ure)?s?\b|plate\b|scheme\b|chart\b"
@@ -188,11 +240,118 @@ def _caption_role(text: str, location: str | None) -> Role | None:
     return None
 
 
+# Before the first section, an abstract printed without a heading: "Abstract: ...",
+# "Objective. ...", or else the last long paragraph before the first section.
+_ABSTRACT_LABEL = re.compile(
+    r"^(?:abstract|summary|background|objectives?|aims?|purpose|introduction|context"
+    r"|importance)\b\s*[:.\u2013\u2014-]?\s*\S", re.I)
+_ABSTRACT_PART_LABEL = re.compile(
+    r"^(?:methods?|design|setting|participants|patients|interventions?|results?|findings"
+    r"|conclusions?|interpretation|case (?:presentation|report|description)|key ?words"
+    r"|trial registration)\s*[:.]", re.I)
+# Front matter that is not an abstract: affiliations, correspondence, dates, licences.
+_FRONT_MATTER = re.compile(
+    r"\b(?:Department|Division|University|Faculty|School of|Institute|Hospital|Correspond"
+    r"|E-?mail|Received|Accepted|Copyright|Licen[cs]e)\b|\u00a9")
+_ABSTRACT_MIN = 100  # characters: a labelled abstract paragraph
+_UNLABELLED_ABSTRACT_MIN = 400  # characters: an unlabelled one must look like one
+# A numbered reference: "12. Surname AB, ..." or "[12] A. Surname, ...", with a year.
+_REFERENCE = re.compile(r"(?:\[(\d{1,3})\]|(\d{1,3})\.)\s*[A-Z\u00c0-\u024f]")
+_YEAR = re.compile(r"\b(?:1[89]|20)\d{2}\b")
+_REFERENCE_RUN = 3  # numbered references in a row before a stretch counts as a list
+# Other blocks (a reference's wrapped lines) allowed between two references, and how far the
+# numbers of two references in a row may jump (a reference lost to a page break).
+_REFERENCE_GAP = 3
+
+
+def _front_abstract(document: Document) -> list[tuple[int, int, Role]]:
+    """The abstract among the blocks before the first section that has a role."""
+    first = next((s.start for s in document.sections if s.role != "other"), None)
+    front = [b for b in document.blocks if b.kind == "paragraph"
+             and b.end <= (first if first is not None else len(document.text))]
+    text = document.text
+    found: list[tuple[int, int, Role]] = []
+    for b in front:
+        piece = text[b.start:b.end]
+        if found:
+            if piece[:1].islower() or _ABSTRACT_PART_LABEL.match(piece):
+                found.append((b.start, b.end, "abstract"))
+        elif _ABSTRACT_LABEL.match(piece) and b.end - b.start >= _ABSTRACT_MIN:
+            found.append((b.start, b.end, "abstract"))
+    if found or first is None or not front:
+        return found
+    last = front[-1]
+    piece = text[last.start:last.end]
+    if last.end - last.start >= _UNLABELLED_ABSTRACT_MIN and not _FRONT_MATTER.search(piece):
+        return [(last.start, last.end, "abstract")]
+    return []
+
+
+# Roles that show the article's body has begun after its introduction.
+_AFTER_INTRODUCTION = frozenset({"eligibility", "methods", "case", "results", "discussion"})
+_UNTITLED_INTRODUCTION_MIN = 200  # characters: a prose paragraph, not a byline or a date
+
+
+def _untitled_introduction(document: Document,
+                           abstract: list[tuple[int, int, Role]]) -> list[tuple[int, int, Role]]:
+    """Prose between the abstract and the first methods/case/results section of an article
+    with no "Introduction" heading (JATS ``<body><p>`` before the first ``<sec>``)."""
+    if any(s.role == "introduction" for s in document.sections):
+        return []
+    ends = [s.end for s in document.sections if s.role == "abstract"]
+    ends += [end for _, end, _ in abstract]
+    body = next((s.start for s in document.sections if s.role in _AFTER_INTRODUCTION), None)
+    if not ends or body is None or max(ends) > body:
+        return []
+    text = document.text
+    return [(b.start, b.end, "introduction") for b in document.blocks
+            if b.kind == "paragraph" and max(ends) <= b.start and b.end <= body
+            and b.end - b.start >= _UNTITLED_INTRODUCTION_MIN
+            and not _FRONT_MATTER.search(text, b.start, b.end)]
+
+
+def _reference_number(text: str, block: Block) -> int | None:
+    """The number of a block that is a numbered reference with a year, else None."""
+    if block.kind not in ("paragraph", "list_item"):
+        return None
+    m = _REFERENCE.match(text, block.start, block.end)
+    if m is None or not _YEAR.search(text, block.start, block.end):
+        return None
+    return int(m.group(1) or m.group(2))
+
+
+def _reference_lists(document: Document) -> list[tuple[int, int, Role]]:
+    """Reference lists without a "References" heading: runs of references numbered upwards."""
+    runs: list[tuple[int, int, Role]] = []
+    run: list[Block] = []
+    number = gap = 0
+    for b in document.blocks:
+        n = _reference_number(document.text, b)
+        if n is not None and (not run or 0 < n - number <= _REFERENCE_GAP):
+            run.append(b)
+            number, gap = n, 0
+            continue
+        if n is None and run and gap < _REFERENCE_GAP:
+            gap += 1
+            continue
+        if len(run) >= _REFERENCE_RUN:
+            runs.append((run[0].start, run[-1].end, "references"))
+        run = [b] if n is not None else []
+        number, gap = n or 0, 0
+    if len(run) >= _REFERENCE_RUN:
+        runs.append((run[0].start, run[-1].end, "references"))
+    return runs
+
+
 def _layers(document: Document) -> list[tuple[int, int, Role]]:
     """Ranges to paint, in order: later ones win where they overlap earlier ones."""
     layers: list[tuple[int, int, Role]] = [
         (s.start, s.end, s.role) for s in sorted(document.sections, key=lambda s: (s.start, -s.end))
     ]
+    abstract = _front_abstract(document)
+    layers.extend(abstract)
+    layers.extend(_untitled_introduction(document, abstract))
+    layers.extend(_reference_lists(document))
     note_ends: set[int] = set()  # ends of the table notes found so far
     table_starts = {t.start for t in document.tables}
     table_ends = {t.end for t in document.tables}

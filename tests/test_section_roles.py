@@ -106,8 +106,8 @@ def test_inheritance_rules() -> None:
     assert section_role("Results", parent="abstract", declared="results") == "abstract"
     # An unrecognised top-level section continues the body part before it.
     assert section_role("Treatment and outcome", previous="case") == "case"
-    assert section_role("Keywords", previous="abstract") == "other"
-    assert section_role("Keywords") == "other"
+    assert section_role("Patient timeline", previous="abstract") == "other"
+    assert section_role("Patient timeline") == "other"
     assert section_role("Whatever", declared="methods") == "methods"
 
 
@@ -244,6 +244,159 @@ def test_jats_roles() -> None:
     assert_covering(doc)
 
 
+def test_jats_body_text_before_the_first_section_is_an_untitled_introduction() -> None:
+    xml = ("<article><front><article-meta><title-group><article-title>T</article-title>"
+           "</title-group><abstract><p>An invented abstract.</p></abstract></article-meta>"
+           "</front><body><p>" + "Drug Y was tried before in other invented people. " * 6 +
+           "</p><sec><title>Patients and methods</title><p>We gave drug X.</p></sec>"
+           "</body></article>")
+    doc = parse_bytes(xml.encode(), "inv.xml", "jats")[0]
+    assert _role_of(doc, "An invented abstract") == "abstract"
+    assert _role_of(doc, "Drug Y was tried") == "introduction"
+    assert _role_of(doc, "We gave") == "methods"
+
+
+_HTML = """<html><head><title>Invented</title></head><body><article>
+<h1>Drug X in an invented cohort</h1>
+<section class="abstract"><h2>Abstract</h2><h3>Background</h3><p>Drug X is new.</p>
+<h3>Results</h3><p>It seemed to work.</p></section>
+<h2>Introduction</h2><p>Drug Y came first.</p>
+<h2>Methods</h2><h3>Participants</h3><p>Adults took drug X 10 mg.</p>
+<h3>Inclusion criteria</h3><p>Adults with no drug Z.</p>
+<h2>Results</h2><p>All twelve finished.</p>
+<figure><img src="a.png"><figcaption>Figure 1. Invented curves.</figcaption></figure>
+<table><caption>Table 1. Invented counts</caption><tr><th>Arm</th><th>n</th></tr>
+<tr><td>Drug X</td><td>12</td></tr></table>
+<h2>Discussion</h2><p>Drug W differs.</p><h3>Limitations</h3><p>Small.</p>
+<h2>Conclusions</h2><p>Drug X may help.</p>
+</article></body></html>"""
+
+
+def test_html_roles() -> None:
+    doc = parse_bytes(_HTML.encode(), "inv.html", "html")[0]
+    assert _roles(doc) == [
+        ("Abstract", "abstract"), ("Background", "abstract"), ("Results", "abstract"),
+        ("Introduction", "introduction"), ("Methods", "methods"), ("Participants", "methods"),
+        ("Inclusion criteria", "eligibility"), ("Results", "results"),
+        ("Discussion", "discussion"), ("Limitations", "discussion"),
+        ("Conclusions", "conclusion"),
+    ]
+    assert _role_of(doc, "Drug X in an") == "title"
+    assert _role_of(doc, "It seemed") == "abstract"
+    assert _role_of(doc, "Adults with no") == "eligibility"
+    assert _role_of(doc, "Figure 1.") == "figure"
+    assert _role_of(doc, "Table 1.") == "table"
+    assert _role_of(doc, "12") == "table"
+    assert _role_of(doc, "Small.") == "discussion"
+    assert_covering(doc)
+
+
+_DUMP = "\n".join([
+    "Drug X for an invented rash: a case report", "",
+    "Abstract", "",
+    "Background", "",
+    "Rashes are common in this made-up story and we report one more of them here.", "",
+    "Case presentation", "",
+    "An invented man developed a rash after drug X and got better without it.", "",
+    "Conclusions", "",
+    "Invented rashes should be watched for carefully in every imaginary patient.", "",
+    "Background", "",
+    "Drug X is an imaginary medicine used for imaginary illnesses in this test, and nothing "
+    "in this paragraph describes a real patient or a real drug at all.", "",
+    "Case presentation", "",
+    "A man of 60 took drug X 5 mg daily for ten days and then had a rash on his arms, which "
+    "the invented doctors looked at on the eleventh day of the imaginary course.", "",
+    "Treatment and outcome", "",
+    "Drug X was stopped and the invented rash faded within a week of stopping it; nothing "
+    "else was given and the imaginary man stayed well at the invented follow-up visit.", "",
+    "Discussion", "",
+    "Other invented authors saw rashes with drug W, which is not drug X at all, in reports "
+    "that exist only in this test and describe no real person or medicine.", "",
+    "References", "",
+    "1. Nobody A. An invented paper. J Invented Med 2001;1:1-2.", "",
+])
+
+
+def test_text_dump_with_a_flat_structured_abstract() -> None:
+    doc = parse_bytes(_DUMP.encode(), "inv.txt", "text")[0]
+    assert [r for _, r in _roles(doc)] == [
+        "abstract", "abstract", "abstract", "abstract", "introduction", "case", "case",
+        "discussion", "references"]
+    assert _role_of(doc, "An invented man") == "abstract"
+    assert _role_of(doc, "A man of 60") == "case"
+    assert _role_of(doc, "Drug X was stopped") == "case"
+    assert _role_of(doc, "Other invented") == "discussion"
+    assert_covering(doc)
+
+
+def test_flat_parts_without_a_repeat_are_not_folded_into_the_abstract() -> None:
+    # An empty "Abstract" heading followed by the body's own parts: nothing repeats, so the
+    # body keeps its roles.
+    b = _builder()
+    for title, text in (("Abstract", ""), ("Introduction", "Old drugs."),
+                        ("Methods", "We gave drug X."), ("Results", "It worked.")):
+        b.open_section(title, 1)
+        b.add_block(text)
+    doc = b.build()
+    assert [s.role for s in doc.sections] == ["abstract", "introduction", "methods", "results"]
+
+
+def test_front_matter_abstract_and_unheaded_reference_list() -> None:
+    b = _builder()
+    b.add_block("Case Report")
+    b.add_block("Invented drug X and a rash", "title")
+    b.add_block("1 Department of Invented Medicine, Nowhere University Hospital")
+    b.add_block("Objective. " + "An invented abstract sentence about drug X. " * 4)
+    b.open_section("1. Introduction")
+    b.add_block("Drug X is imaginary.")
+    b.open_section("2. Discussion")
+    b.add_block("Drug W is different.")
+    for n in range(1, 5):
+        b.add_block(f"{n}. Author{n} AB, Other CD: An invented title. J Inv 200{n}, 1:2-3.")
+        b.add_block("continued on a second line")
+    doc = b.build()
+    assert _role_of(doc, "Case Report") == "other"
+    assert _role_of(doc, "1 Department") == "other"
+    assert _role_of(doc, "Objective.") == "abstract"
+    assert _role_of(doc, "Drug W") == "discussion"
+    assert _role_of(doc, "1. Author1") == "references"
+    assert _role_of(doc, "continued") == "references"
+    assert _role_of(doc, "4. Author4") == "references"
+    assert_covering(doc)
+
+
+def test_pdf_headings_get_roles() -> None:
+    import io
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    y = A4[1] - 100
+    for text, font, size in (
+            ("Drug X and a rash in one imaginary patient", "Helvetica-Bold", 18),
+            ("1. Introduction", "Helvetica-Bold", 13),
+            ("Drug Y was the old invented treatment for this imaginary illness.", "Helvetica", 10),
+            ("2. Case Presentation", "Helvetica-Bold", 13),
+            ("An invented woman took drug X 5 mg daily and had a mild rash.", "Helvetica", 10),
+            ("2.1. Laboratory findings", "Helvetica-Bold", 10),
+            ("Her invented counts stayed normal during the whole imaginary stay.", "Helvetica", 10),
+            ("3. Discussion", "Helvetica-Bold", 13),
+            ("Drug W is said to cause rashes too, in other invented reports.", "Helvetica", 10)):
+        c.setFont(font, size)
+        c.drawString(60, y, text)
+        y -= 30
+    c.showPage()
+    c.save()
+    doc = parse_bytes(buf.getvalue(), "inv.pdf", "pdf")[0]
+    assert _roles(doc) == [("1. Introduction", "introduction"), ("2. Case Presentation", "case"),
+                           ("2.1. Laboratory findings", "case"), ("3. Discussion", "discussion")]
+    assert _role_of(doc, "Drug X and a rash") == "title"
+    assert _role_of(doc, "Her invented counts") == "case"
+    assert_covering(doc)
+
+
 # -- real articles ---------------------------------------------------------------------------
 def test_real_jats_case_report_has_its_parts_in_order() -> None:
     doc = parse(shared_path("articles", "jats", "PMC4737013.xml"))
@@ -251,3 +404,36 @@ def test_real_jats_case_report_has_its_parts_in_order() -> None:
     assert order[:5] == ["title", "abstract", "introduction", "case", "discussion"]
     assert {"figure", "table", "acknowledgements"} <= set(order)
     assert_covering(doc)
+
+
+_BODY = ("abstract", "introduction", "methods", "case", "results", "discussion", "conclusion")
+
+
+def _body_order(doc: Document) -> list[str]:
+    order: list[str] = []
+    for _, _, role in RoleIndex(doc).spans():
+        if role in _BODY and role not in order:
+            order.append(role)
+    return order
+
+
+@pytest.mark.parametrize("stem", ["PMC4737013", "PMC4736318", "PMC4745277", "PMC4736431"])
+def test_jats_and_pdf_of_one_article_agree(stem: str) -> None:
+    jats = parse(shared_path("articles", "jats", f"{stem}.xml"))
+    pdf = parse(shared_path("articles", "pdf", f"{stem}.pdf"))
+    assert _body_order(jats) == _body_order(pdf)
+    assert {"introduction", "discussion"} <= set(_body_order(pdf))
+    for doc in (jats, pdf):
+        assert_covering(doc)
+        other = sum(e - s for s, e, r in RoleIndex(doc).spans() if r == "other")
+        # The PDF's "other" is its front matter: banner, authors, affiliations.
+        assert other / len(doc.text) < (0.01 if doc is jats else 0.12)
+
+
+@pytest.mark.parametrize("name", ["BMJ_2016_i2607_dabigatran_warfarin.html",
+                                  "PMC4736431_scholarly.html", "OJSM_2016_ACL_ice_hockey.html"])
+def test_real_html_articles_have_their_parts(name: str) -> None:
+    doc = parse(shared_path("articles", "html", name))
+    assert {"abstract", "methods", "results", "discussion"} <= set(_body_order(doc))
+    other = sum(e - s for s, e, r in RoleIndex(doc).spans() if r == "other")
+    assert other / len(doc.text) < 0.05

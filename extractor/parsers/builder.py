@@ -25,7 +25,7 @@ from extractor.document import (
     Table,
 )
 from extractor.parsers.source import RawInput
-from extractor.roles import section_role
+from extractor.roles import fold_flat_abstract, section_role
 
 BLOCK_SEP = "\n\n"
 ROW_SEP = "\n"
@@ -258,7 +258,7 @@ class DocumentBuilder:
         """Close open sections and return the Document."""
         while self._open:
             self.close_section()
-        sections = sorted(self._sections, key=lambda s: (s.start, -s.end))
+        sections = fold_flat_abstract(sorted(self._sections, key=lambda s: (s.start, -s.end)))
         return Document(
             id=doc_id or self.raw.stem,
             source=Source(path=self.raw.path, format=self.format, sha256=self.raw.sha256,

@@ -24,6 +24,7 @@ from extractor.parsers.text_chrome import (
     paragraph_at,
 )
 from extractor.parsers.text_tables import TextTable, recover_table, split_cells
+from extractor.roles import names_article_part
 
 _LINE_BREAK = re.compile(r"\r\n|[\r\n\f\v\x85\u2028\u2029]")
 _CAPTION = re.compile(r"^(?:table|tabla|tableau|tabelle|tab\.)\s*(?:\d+|[ivxl]+)\b[.:]?\s*(.*)$",
@@ -32,6 +33,8 @@ _MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
 _NUMBERED_HEADING = re.compile(r"^(\d+(?:\.\d+){0,3})\.?\s+(\S.*)$")
 _REF_MARKER = re.compile(r"^\[\d+\]$")
 _LIST_ITEM = re.compile(r"^(?:[•·▪◦‣*–-]|\[\d+\]|\d+[.)])\s+\S")
+# At most this many words in a line that is a heading because it names an article part.
+_NAMED_HEADING_WORDS = 6
 _SENTENCE_END = re.compile(r"[.!?]['\"”’)\]]*$")
 _REFERENCES = re.compile(
     r"^(?:references?|bibliography|bibliografía|referencias|literature\s+cited)$", re.I)
@@ -239,6 +242,11 @@ def _heading(line: str, following: str | None, adjacent: bool) -> tuple[str, int
     if adjacent and (len(core) > 60 or following[:1].islower()):
         return None
     numbered = _NUMBERED_HEADING.match(core)
+    if len(core.split()) <= _NAMED_HEADING_WORDS and names_article_part(core) and (
+            not numbered or numbered.group(2)[:1].isupper()):
+        # "Abstract", "Case presentation", "2. Methods": a heading whatever follows it (a
+        # structured abstract's parts are short; the next heading may follow at once).
+        return core, numbered.group(1).count(".") + 1 if numbered else 1
     followed = (
         is_prose(following) or bool(_LIST_ITEM.match(following))
         or bool(_REF_MARKER.match(following.split(" ")[0]))
