@@ -200,8 +200,8 @@ class AdverseEvent(_Model):
 
 class Population(_Model):
     n: int | None = Field(
-        default=None, description="The best declared count: randomised, else analysed, else "
-        "enrolled, else the number of cases; never screened alone.")
+        default=None, description="The best declared count: randomised, else enrolled, else "
+        "analysed, else the number of cases; never screened alone.")
     n_randomised: int | None = None
     n_analysed: int | None = None
     n_enrolled: int | None = None

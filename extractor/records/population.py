@@ -7,7 +7,7 @@ first. A number not tied to a people noun (a compound code, a count of tests, a 
 a count. The caller passes text with the background sections blanked out, so numbers from the
 introduction or discussion (other studies) cannot be taken.
 
-``n`` is the best declared count: randomised, else analysed, else enrolled, else cases;
+``n`` is the best declared count: randomised, else enrolled, else analysed, else cases;
 screened alone is never ``n`` (it counts people who did not take part).
 """
 
@@ -26,19 +26,27 @@ NUMBER_WORDS = {
 }
 NUMBER_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
                      "eighty": 80, "ninety": 90, "hundred": 100})
-NUM = (r"(\d{1,3}(?:,\d{3})+|\d+|"
+_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+_UNITS = "one|two|three|four|five|six|seven|eight|nine"
+# digits with thousands separators ("1,204", "21 934"), digits, "twenty-three", "seven"
+NUM = (r"(\d{1,3}(?:[,\u2009\u202f ]\d{3})+(?![\d.])|\d+|"
+       rf"(?:{_TENS})[-\s](?:{_UNITS})\b|"
        + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")")
 PEOPLE = (r"(?:patients?|participants?|subjects?|individuals|cases|children|adults|adolescents"
           r"|people|persons|infants|neonates|newborns|men|women|volunteers|eyes|pregnancies)")
 _WORDS = r"(?:[a-z-]+\s+){0,3}?"
 _WERE = r"(?:were|was|had\s+been|have\s+been|are)\s+(?:subsequently\s+|then\s+|finally\s+)?"
 _FLAGS = re.IGNORECASE
+# "7 patients were assigned to group A, 8 to group B": the count of one arm, not the study
+_NOT_ONE_ARM = r"(?![^.;]{0,60}?,\s*(?:and\s+)?(?:\d+|[a-z]+)\s+(?:to|in)\b)"
 
 # kind -> patterns whose group 1 is the number
 _PATTERNS: dict[str, list[re.Pattern[str]]] = {
     "randomised": [
-        re.compile(rf"\b{NUM}\s+{_WORDS}{PEOPLE}\s+{_WERE}(?:randomi[sz]ed|randomly\s+"
-                   r"(?:assigned|allocated))", _FLAGS),
+        re.compile(rf"\b{NUM}\s+{_WORDS}{PEOPLE}\s+{_WERE}(?:randomi[sz]ed|(?:randomly\s+)?"
+                   rf"(?:assigned|allocated)){_NOT_ONE_ARM}", _FLAGS),
+        re.compile(rf"\b{NUM}\s+(?:were|was)\s+(?:randomly\s+)?(?:allocated|assigned)\b"
+                   rf"{_NOT_ONE_ARM}", _FLAGS),
         re.compile(rf"\brandomi[sz]ed\s+(?:a\s+total\s+of\s+)?{NUM}\s+{_WORDS}{PEOPLE}\b",
                    _FLAGS),
         re.compile(rf"\b{NUM}\s+(?:were|was)\s+randomi[sz]ed", _FLAGS),
@@ -68,6 +76,9 @@ _PATTERNS: dict[str, list[re.Pattern[str]]] = {
         re.compile(rf"\bscreened\s+{NUM}\s+{_WORDS}{PEOPLE}\b", _FLAGS),
     ],
     "cases": [
+        re.compile(rf"\b{NUM}\s+(?:[a-z-]+\s+){{0,2}}?cases\s+(?:of|with|in)\b", _FLAGS),
+        re.compile(rf"\breport\s+of\s+{NUM}\s+(?:[a-z-]+\s+){{0,2}}?(?:cases|patients)\b",
+                   _FLAGS),
         re.compile(rf"\b(?:report|reports|present|presents|describe|describes|reported|"
                    rf"presented|described)\s+(?:here\s+)?(?:the\s+)?{NUM}\s+(?:[a-z-]+\s+){{0,3}}?"
                    r"(?:cases|patients|siblings)\b", _FLAGS),
@@ -78,8 +89,9 @@ _PATTERNS: dict[str, list[re.Pattern[str]]] = {
     ],
 }
 KINDS = tuple(_PATTERNS)
-# The best declared count, in order of preference (never screened).
-N_PREFERENCE = ("randomised", "analysed", "enrolled", "cases")
+# The best declared count, in order of preference (never screened): the analysed set is a
+# subset of the enrolled one, so it is n only when nothing else is declared.
+N_PREFERENCE = ("randomised", "enrolled", "analysed", "cases")
 _MAX_COUNT = 10_000_000
 
 
@@ -93,13 +105,15 @@ class Count:
 
 
 def to_int(token: str) -> int:
-    """A count written in digits ("1,204") or words ("two"; "a"/"an" are one)."""
+    """A count written in digits ("1,204", "21 934") or words ("two", "twenty-three"; "a"
+    and "an" are one)."""
     token = token.lower()
     if token in ("a", "an"):
         return 1
-    if token.replace(",", "").isdigit():
-        return int(token.replace(",", ""))
-    return NUMBER_WORDS[token]
+    digits = re.sub(r"[,\u2009\u202f ]", "", token)
+    if digits.isdigit():
+        return int(digits)
+    return sum(NUMBER_WORDS[word] for word in re.split(r"[-\s]+", token))
 
 
 def find_counts(text: str) -> dict[str, Count]:
