@@ -12,7 +12,7 @@ and scored on its own; the overall line sums the counts over all files (micro).
 What is predicted, over all records (study, arm and patient):
 * interventions: the distinct drug names (``interventions[].drug.name``) with their doses;
 * adverse events: the distinct terms of non-negated ``adverse_events`` with their drugs;
-* study n: ``population.n`` of the first study record (blank when there is none);
+* study n: the first non-blank ``population.n`` of the study records (blank when none);
 * outcome values: every ``outcomes[].value``.
 
 Names are compared after lower-casing, dropping spaces and punctuation, ``ae``/``oe`` to
@@ -177,8 +177,8 @@ class Prediction:
 
 
 def predictions_from(doc: EvidenceDocument) -> Prediction:
-    """Distinct drugs (with their doses), non-negated events (with their drugs), the study
-    record's n and all outcome values, over every record of the document."""
+    """Distinct drugs (with their doses), non-negated events (with their drugs), the first
+    non-blank n of the study records and all outcome values, over every record."""
     pred = Prediction()
     for record in doc.records:
         for item in record.interventions:
@@ -467,7 +467,8 @@ def format_text(scores: Sequence[FileScore], verbose: bool) -> str:
     """Per-file table, overall metrics and every violation."""
     head = (f"{'article':<28} {'file':<34} {'int P/R/F1':>15} {'dose':>5} {'AE P/R/F1':>15} "
             f"{'attr':>5} {'n':>7} {'vals':>5} {'viol':>4} {'key F1':>6}")
-    lines = [head, "-" * len(head)]
+    lines = ["n: the predicted study n, + right, x wrong; vals: outcome-value recall; "
+             "viol: violations", head, "-" * len(head)]
     total: Counter[str] = Counter()
     for s in scores:
         total.update(s.counts)
