@@ -360,9 +360,11 @@ def _layers(document: Document) -> list[tuple[int, int, Role]]:
         if block.kind == "title":
             layers.append((block.start, block.end, "title"))
         elif block.kind == "caption":
+            # What the caption says wins over where it sits: a figure's caption may sit
+            # before a grid recovered from the figure.
             text = document.text[block.start:block.end]
-            role = ("table" if block.end + _BLOCK_GAP in table_starts
-                    else _caption_role(text, block.location))
+            role = _caption_role(text, block.location) or (
+                "table" if block.end + _BLOCK_GAP in table_starts else None)
             if role:
                 layers.append((block.start, block.end, role))
         elif block.kind == "footnote":

@@ -291,6 +291,27 @@ def test_html_roles() -> None:
     assert_covering(doc)
 
 
+def test_html_class_names_declare_roles() -> None:
+    page = ("<html><body><article><h1>An invented report</h1>"
+            "<div class='section methods'><h2>How it was done</h2><p>Drug X was given.</p>"
+            "<div class='subsection'><h3>Blood tests</h3><p>Counts were taken.</p></div></div>"
+            "<div class='section discussion'><h2>What it means</h2><p>Drug W differs.</p>"
+            "</div></article></body></html>")
+    doc = parse_bytes(page.encode(), "inv.html", "html")[0]
+    assert _roles(doc) == [("How it was done", "methods"), ("Blood tests", "methods"),
+                           ("What it means", "discussion")]
+
+
+def test_a_figure_caption_before_a_grid_stays_a_figure() -> None:
+    b = _builder()
+    b.open_section("Results")
+    b.add_table([PlacedCell(0, 0, "0"), PlacedCell(0, 1, "10")],
+                caption="Figure 3: Invented forest plot.")
+    doc = b.build()
+    assert _role_of(doc, "Figure 3") == "figure"
+    assert _role_of(doc, "10") == "table"
+
+
 _DUMP = "\n".join([
     "Drug X for an invented rash: a case report", "",
     "Abstract", "",

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, NavigableString, Tag
 from bs4.builder import XMLParsedAsHTMLWarning
 
-from extractor.document import BlockKind, Document
+from extractor.document import BlockKind, Document, Role
 from extractor.errors import ExtractorError
 from extractor.parsers.builder import DocumentBuilder, normalize_inline
 from extractor.parsers.html_clean import HEADINGS, choose_root, names, remove_chrome, words
@@ -50,6 +50,16 @@ _FOOTNOTES = frozenset({"fn", "fn-group", "table-wrap-foot"})
 _FIGURE_WORDS = frozenset({"fig", "figure", "table", "tbl"})
 _CAPTION_WORDS = frozenset({"caption", "legend", "title", "label"})
 _TITLE_NAMES = frozenset({"citation-title", "citation_title", "article-title", "articletitle"})
+# Words in the class/id of a section's container that say what it is (publisher and JATS-made
+# pages: class="section methods", class="ref-list", class="sec-intro").
+_CLASS_ROLES: dict[str, Role] = {
+    "abstract": "abstract", "intro": "introduction", "introduction": "introduction",
+    "background": "introduction", "methods": "methods", "cases": "case", "results": "results",
+    "discussion": "discussion", "conclusion": "conclusion", "conclusions": "conclusion",
+    "ack": "acknowledgements", "acknowledgements": "acknowledgements",
+    "acknowledgments": "acknowledgements", "references": "references",
+    "bibliography": "references",
+}
 
 
 def declared_charset(data: bytes) -> str | None:
@@ -132,6 +142,12 @@ def _is_figure(tag: Tag) -> bool:
     found = words(tag)
     return (tag.name in ("div", "section") and bool(found & _FIGURE_WORDS)
             and not found & _CAPTION_WORDS)
+
+
+def _class_role(heading: Tag, container: Tag) -> Role | None:
+    """The role the class/id names of a heading or its section's container declare."""
+    found = {_CLASS_ROLES[w] for w in words(heading) | words(container) if w in _CLASS_ROLES}
+    return found.pop() if len(found) == 1 else None
 
 
 def _kind_of(tag: Tag, inherited: BlockKind) -> BlockKind:
@@ -240,8 +256,9 @@ class _Walker:
         level = self.levels.get(id(tag), 1)
         while self.open and self.open[-1][0] >= level:  # mirrors the builder's rule
             self.open.pop()
-        self.b.open_section(text, level, location=where)
-        self.open.append((level, id(self._section_end(tag))))
+        end = self._section_end(tag)
+        self.b.open_section(text, level, location=where, role=_class_role(tag, end))
+        self.open.append((level, id(end)))
 
     def _figure(self, tag: Tag, frame: _Frame) -> bool:
         """A figure's label and caption as one caption block; False if it has neither."""
