@@ -2,6 +2,8 @@
 
 Run:  .venv/bin/python benchmarks/facts.py [--format text|json] [--files NAME ...] [--ner]
           [--verbose] [--pred FILE.jsonl]
+      Another checkout's code on this gold (e.g. a ``git worktree add /tmp/base REV``):
+      PYTHONPATH=/tmp/base .venv/bin/python benchmarks/facts.py
 
 The gold is ``corpus/gold/facts/<id>.json`` (guidelines in its README.md), one file per real
 article of ../shared/articles, listing every file of the article (JATS, PDF, HTML). Each file
