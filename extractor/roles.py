@@ -78,6 +78,9 @@ _WEAK: list[tuple[Role, str]] = [
                 r"|(?:baseline|patient|participant) characteristics|participant flow"
                 r"|recruitment"),
 ]
+# A heading that describes a patient ("A 54-year-old man with fever") heads a case.
+_PATIENT = re.compile(r"\b\d+[- ]?(?:year|month|week|day)s?[- ]old\b"
+                      r"|\b(?:man|woman|boy|girl|infant|neonate|newborn)\b")
 _STRONG_RE = [(role, re.compile(rf"(?:{pattern})(?=\W|$)")) for role, pattern in _STRONG]
 _WEAK_RE = [(role, re.compile(rf"(?:{pattern})")) for role, pattern in _WEAK]
 
@@ -123,6 +126,8 @@ def _classify(title: str) -> tuple[Role, bool] | None:
     for role, pattern in _WEAK_RE:
         if pattern.fullmatch(text):
             return role, False
+    if _PATIENT.search(text):
+        return "case", False
     return None
 
 
@@ -136,10 +141,18 @@ def classify_heading(title: str) -> Role | None:
 
 
 def names_article_part(title: str) -> bool:
-    """Whether a heading names a part of an article outright ("Discussion", "Case 2",
-    "Inclusion criteria"), so that a short line holding it is a heading in any layout."""
-    found = _classify(title)
-    return found is not None and found[1]
+    """Whether a line is nothing but the name of an article part ("Discussion", "Case 2:
+    a fall", "Methods/design", "Discussion and conclusions"), so that a short line holding
+    it is a heading in any layout ("Results were similar" is not)."""
+    text = _normalize(title).split(":")[0].strip()
+    parts = [p.strip() for p in re.split(r" and |/", text)]
+    return bool(text) and all(p and _names_part(p) for p in parts) and (
+        any(_names_part(p, strong=True) for p in parts))
+
+
+def _names_part(text: str, strong: bool = False) -> bool:
+    patterns = _STRONG_RE if strong else [*_STRONG_RE, *_WEAK_RE]
+    return any(pattern.fullmatch(text) for _, pattern in patterns)
 
 
 def role_from_sec_type(sec_type: str | None) -> Role | None:
@@ -170,6 +183,8 @@ def section_role(title: str, parent: Role | None = None, previous: Role | None =
     if declared is not None:
         return declared
     found = _classify(title)
+    if found and found[0] == "abstract" and not found[1] and previous in _BODY:
+        return "conclusion"  # a "Summary" after the body sums it up
     if found and (found[1] or parent is None):
         return found[0]
     if parent is not None:

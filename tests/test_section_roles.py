@@ -16,6 +16,7 @@ from extractor.parsers.source import from_bytes_input
 from extractor.roles import (
     RoleIndex,
     classify_heading,
+    names_article_part,
     role_from_sec_type,
     section_role,
     section_spans,
@@ -84,6 +85,15 @@ def test_other_headings_name_no_role(title: str) -> None:
     assert classify_heading(title) is None
 
 
+@pytest.mark.parametrize(("line", "named"), [
+    ("Discussion", True), ("Case 2: a fall from a ladder", True), ("Methods/design", True),
+    ("Discussion and conclusions", True), ("2. Materials and methods", True),
+    ("Results were similar", False), ("Safety", False), ("Drug levels", False),
+])
+def test_lines_that_name_an_article_part(line: str, named: bool) -> None:
+    assert names_article_part(line) is named
+
+
 def test_sec_types() -> None:
     assert role_from_sec_type("materials|methods") == "methods"
     assert role_from_sec_type("intro") == "introduction"
@@ -109,6 +119,11 @@ def test_inheritance_rules() -> None:
     assert section_role("Patient timeline", previous="abstract") == "other"
     assert section_role("Patient timeline") == "other"
     assert section_role("Whatever", declared="methods") == "methods"
+    # A heading describing a patient heads a case; a closing "Summary" is a conclusion.
+    assert section_role("A 54-year-old man with fever", previous="introduction") == "case"
+    assert section_role("An invented boy with a rash") == "case"
+    assert section_role("Summary", previous="discussion") == "conclusion"
+    assert section_role("Summary") == "abstract"
 
 
 # -- the builder gives sections their roles --------------------------------------------------

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from extractor.document import BBox
 from extractor.parsers.pdf_layout import Item, TableSlot
 from extractor.parsers.pdf_lines import PDFIUM_HYPHENS, Line
+from extractor.roles import names_article_part
 
 SECTION_NAMES = frozenset({
     "abstract", "background", "introduction", "case presentation", "case report",
@@ -116,7 +117,10 @@ def heading_level(line: Line, body: float, body_bold: bool) -> int | None:
         return None
     numbered = _NUMBERED.match(text)
     name = section_name(text)
-    if name in SECTION_NAMES and len(words) <= 7:
+    if (name in SECTION_NAMES and len(words) <= 7) or (
+            # A run-in head ("Conflicts of interest: none.") is a sentence, not a heading.
+            len(words) <= 6 and (text[0].isupper() or text[0].isdigit())
+            and ":" not in text.rstrip(":") and names_article_part(text)):
         return numbered.group(1).count(".") + 1 if numbered else 1
     big = line.size >= body + 0.8
     bold = line.bold and not body_bold
