@@ -281,7 +281,8 @@ _REFERENCE_GAP = 3
 
 def _front_abstract(document: Document) -> list[tuple[int, int, Role]]:
     """The abstract among the blocks before the first section that has a role."""
-    first = next((s.start for s in document.sections if s.role != "other"), None)
+    first_section = next((s for s in document.sections if s.role != "other"), None)
+    first = first_section.start if first_section else None
     front = [b for b in document.blocks if b.kind == "paragraph"
              and b.end <= (first if first is not None else len(document.text))]
     text = document.text
@@ -293,7 +294,9 @@ def _front_abstract(document: Document) -> list[tuple[int, int, Role]]:
                 found.append((b.start, b.end, "abstract"))
         elif _ABSTRACT_LABEL.match(piece) and b.end - b.start >= _ABSTRACT_MIN:
             found.append((b.start, b.end, "abstract"))
-    if found or first is None or not front:
+    # Unlabelled, it is an abstract only just before the body's first part (a letter's
+    # closing paragraph before its "Acknowledgements" is not).
+    if found or first_section is None or first_section.role not in _BODY or not front:
         return found
     last = front[-1]
     piece = text[last.start:last.end]

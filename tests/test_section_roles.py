@@ -401,6 +401,17 @@ def test_front_matter_abstract_and_unheaded_reference_list() -> None:
     assert_covering(doc)
 
 
+def test_a_letter_without_headings_keeps_its_body_other() -> None:
+    b = _builder()
+    b.add_block("To the Editor,")
+    b.add_block("We saw invented rashes with drug X in a made-up clinic. " * 9)
+    b.open_section("Acknowledgements")
+    b.add_block("Nobody funded this.")
+    doc = b.build()
+    assert _role_of(doc, "We saw") == "other"
+    assert _role_of(doc, "Nobody") == "acknowledgements"
+
+
 def test_pdf_headings_get_roles() -> None:
     import io
 
