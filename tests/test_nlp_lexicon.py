@@ -224,3 +224,12 @@ def test_lexicon_component_speed(nlp):
     component(doc)
     took = time.perf_counter() - start
     assert len(doc) / took > 25_000
+
+
+def test_pathogen_names_are_not_drugs_but_vaccines_and_probiotic_products_are_kept() -> None:
+    from extractor.nlp.kb import DRUG, drop_reason
+
+    assert drop_reason("escherichia coli", DRUG, {}) is not None
+    assert drop_reason("staphylococcus aureus", DRUG, {}) is not None
+    assert drop_reason("bacillus calmette guerin vaccine", DRUG, {}) is None
+    assert drop_reason("methotrexate", DRUG, {}) is None

@@ -64,6 +64,9 @@ def run(nlp: Language, text: str, ents: list[tuple[str, str]],
     ("Serum zorbamycin was 4.2 mg/L on day 3.", "zorbamycin", "measured"),
     ("Zorbamycin levels were undetectable in our patient.", "Zorbamycin", "measured"),
     ("She had previously been treated with zorbamycin.", "zorbamycin", "history"),
+    ("Cultures grew zorbamycin-resistant cocci.", "zorbamycin", "measured"),
+    ("The isolate was susceptible to zorbamycin.", "zorbamycin", "measured"),
+    ("Urine screen was positive for zorbamycin.", "zorbamycin", "measured"),
     ("Zorbamycin has been reported to cause rash [4].", "Zorbamycin", "background"),
 ])
 def test_drug_statuses(nlp: Language, text: str, drug: str, status: str) -> None:

@@ -137,6 +137,7 @@ PEOPLE_H = _h(frozenset({
 }))
 CLAUSE_JOINERS_H = _h(frozenset({"and", ",", "or"}))
 OPEN_H, CLOSE_H, TO_H = hash_string("("), hash_string(")"), hash_string("to")
+HYPHEN_H = hash_string("-")
 # A verb right after the entities a scope has reached starts the predicate: the subject
 # was negated, the rest is not ("patients without X had Y").
 PREDICATES = (CLAUSE_STARTS - {"was", "were", "is", "are", "did", "does", "then", "he", "she",
@@ -544,7 +545,10 @@ class ContextComponent:
                 if k is not None:
                     mark(measured, [k], t)
             elif kind == "measure_post":
-                k = w.tok2ent.get(t.start - 1)  # "X levels"
+                # "X levels", "X-resistant" (the hyphen is a token of its own)
+                before = t.start - 2 if t.start > 1 and w.lower[t.start - 1] == HYPHEN_H \
+                    else t.start - 1
+                k = w.tok2ent.get(before)
                 if k is not None:
                     mark(measured, [k], t)
             elif kind == "family_pre":

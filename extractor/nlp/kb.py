@@ -31,6 +31,21 @@ MIN_LENGTH = 3
 # MeSH tree tops of proteins, enzymes, nucleic acids, lipids, carbohydrates and biological
 # factors: the drug dictionary holds thousands of these ("janus kinase 2", "receptor,
 # serotonin 4") that are targets, not drugs. Entries with a DrugBank id are kept.
+# Genus + species (two words) of common pathogens: the drug dictionary lists many as allergen
+# extracts or probiotics, but an article naming "Escherichia coli" means the organism.
+_ORGANISM = re.compile(
+    r"^(?:escherichia|staphylococcus|streptococcus|pseudomonas|klebsiella|enterococcus|candida|"
+    r"aspergillus|clostridium|clostridioides|mycobacterium|salmonella|listeria|haemophilus|"
+    r"neisseria|bacillus|sporothrix|cryptococcus|helicobacter|bordetella|corynebacterium|"
+    r"treponema|proteus|enterobacter|acinetobacter|serratia|legionella|shigella|campylobacter|"
+    r"histoplasma|coccidioides|blastomyces|pneumocystis|toxoplasma|plasmodium|trichophyton|"
+    r"microsporum|malassezia|mucor|rhizopus|fusarium|nocardia|actinomyces|bacteroides|"
+    r"propionibacterium|cutibacterium|moraxella|brucella|borrelia|leptospira|rickettsia|"
+    r"chlamydia|mycoplasma|ureaplasma|vibrio|yersinia|francisella|burkholderia|"
+    r"stenotrophomonas|citrobacter|morganella|providencia|prevotella|fusobacterium|"
+    r"peptostreptococcus|gardnerella|trichomonas|giardia|entamoeba|leishmania|trypanosoma)"
+    r"\s+[a-z]+$"
+)
 _NON_DRUG_MESH = {"D05", "D08", "D09", "D10", "D12", "D13", "D23"}
 # An all-caps token (optionally with digits/hyphens) is an acronym: match it case-sensitively
 # so that "MACE" does not fire on "mace" and "VTE" only on "VTE".
@@ -114,6 +129,9 @@ def drop_reason(name: str, label: str, stoplist: dict[tuple[str, str], str]) -> 
         return "only stop words and numbers"
     if label == DRUG and _CYTOKINE.match(low):
         return "interleukin: a drug target in this literature, not a drug"
+    if label == DRUG and _ORGANISM.match(low):
+        return "organism (an allergen extract or probiotic in the dictionary): in articles, " \
+            "almost always the pathogen"
     return stoplist.get((low, label)) or stoplist.get((low, "*"))
 
 
