@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extractor.document import ROLES, Document
-from extractor.parsers import parse, parse_bytes
+from extractor.parsers import parse, parse_all, parse_bytes
 from extractor.parsers.builder import DocumentBuilder, PlacedCell
 from extractor.parsers.source import from_bytes_input
 from extractor.roles import (
@@ -484,3 +484,18 @@ def test_real_html_articles_have_their_parts(name: str) -> None:
     assert {"abstract", "methods", "results", "discussion"} <= set(_body_order(doc))
     other = sum(e - s for s, e, r in RoleIndex(doc).spans() if r == "other")
     assert other / len(doc.text) < 0.05
+
+
+def _other_share(doc: Document) -> float:
+    return sum(e - s for s, e, r in RoleIndex(doc).spans() if r == "other") / len(doc.text)
+
+
+def test_shared_jats_and_pdf_articles_leave_little_text_without_a_role() -> None:
+    """JATS: (almost) nothing is "other"; PDF: only the front matter (banner, authors,
+    affiliations, licence) is."""
+    jats = sorted(shared_path("articles", "jats").glob("*.*ml"))
+    pdfs = sorted(shared_path("articles", "pdf").glob("*.pdf"))
+    for path, limit in [*((p, 0.02) for p in jats), *((p, 0.12) for p in pdfs)]:
+        for doc in parse_all(path):
+            assert_covering(doc)
+            assert _other_share(doc) < limit, (path.name, doc.id, _other_share(doc))
