@@ -104,7 +104,7 @@ _SEC_TYPES: dict[str, Role] = {
     "ack": "acknowledgements", "acknowledgements": "acknowledgements",
     "acknowledgments": "acknowledgements", "funding": "acknowledgements",
     "funding-information": "acknowledgements", "coi-statement": "acknowledgements",
-    "conflict": "acknowledgements", "COI-statement": "acknowledgements",
+    "conflict": "acknowledgements",
     "data-availability": "acknowledgements", "ethics-statement": "methods",
     "abstract": "abstract", "references": "references",
 }
@@ -159,12 +159,8 @@ def role_from_sec_type(sec_type: str | None) -> Role | None:
     """The role a JATS ``sec-type`` attribute declares ("materials|methods" -> methods)."""
     if not sec_type:
         return None
-    value = sec_type.strip()
-    found = _SEC_TYPES.get(value) or _SEC_TYPES.get(value.lower())
-    if found:
-        return found
-    first = value.lower().split("|")[0].strip()
-    return _SEC_TYPES.get(first)
+    value = sec_type.strip().lower()
+    return _SEC_TYPES.get(value) or _SEC_TYPES.get(value.split("|")[0].strip())
 
 
 def section_role(title: str, parent: Role | None = None, previous: Role | None = None,
@@ -270,9 +266,11 @@ _FRONT_MATTER = re.compile(
     r"|E-?mail|Received|Accepted|Copyright|Licen[cs]e)\b|\u00a9")
 _ABSTRACT_MIN = 100  # characters: a labelled abstract paragraph
 _UNLABELLED_ABSTRACT_MIN = 400  # characters: an unlabelled one must look like one
-# A numbered reference: "12. Surname AB, ..." or "[12] A. Surname, ...", with a year.
+# A numbered reference: "12. Surname AB, ..." or "[12] A. Surname, ...", with a year and a
+# volume and pages ("15:486", "11(2)"), "et al." or a DOI.
 _REFERENCE = re.compile(r"(?:\[(\d{1,3})\]|(\d{1,3})\.)\s*[A-Z\u00c0-\u024f]")
 _YEAR = re.compile(r"\b(?:1[89]|20)\d{2}\b")
+_CITATION = re.compile(r"\d\s*[:(]\s*\d|\bet al\b|\bdoi\b", re.I)
 _REFERENCE_RUN = 3  # numbered references in a row before a stretch counts as a list
 # Other blocks (a reference's wrapped lines) allowed between two references, and how far the
 # numbers of two references in a row may jump (a reference lost to a page break).
@@ -333,7 +331,8 @@ def _reference_number(text: str, block: Block) -> int | None:
     if block.kind not in ("paragraph", "list_item"):
         return None
     m = _REFERENCE.match(text, block.start, block.end)
-    if m is None or not _YEAR.search(text, block.start, block.end):
+    if m is None or not _YEAR.search(text, block.start, block.end) or not _CITATION.search(
+            text, block.start, block.end):
         return None
     return int(m.group(1) or m.group(2))
 

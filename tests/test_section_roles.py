@@ -412,6 +412,15 @@ def test_a_letter_without_headings_keeps_its_body_other() -> None:
     assert _role_of(doc, "Nobody") == "acknowledgements"
 
 
+def test_a_numbered_list_with_years_is_not_a_reference_list() -> None:
+    b = _builder()
+    b.open_section("Methods")
+    for n in range(1, 5):
+        b.add_block(f"{n}. Invented adults seen between 2010 and 2012 at clinic {n}.", "list_item")
+    doc = b.build()
+    assert {r for _, _, r in RoleIndex(doc).spans()} == {"methods"}
+
+
 def test_pdf_headings_get_roles() -> None:
     import io
 
