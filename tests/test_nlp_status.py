@@ -67,6 +67,8 @@ def run(nlp: Language, text: str, ents: list[tuple[str, str]],
     ("Cultures grew zorbamycin-resistant cocci.", "zorbamycin", "measured"),
     ("The isolate was susceptible to zorbamycin.", "zorbamycin", "measured"),
     ("Urine screen was positive for zorbamycin.", "zorbamycin", "measured"),
+    ("Sodium was normal and zorbamycin was 4.1 mg/L at noon.", "zorbamycin", "measured"),
+    ("Ferritin, zorbamycin and folate were normal.", "zorbamycin", "measured"),
     ("Zorbamycin has been reported to cause rash [4].", "Zorbamycin", "background"),
 ])
 def test_drug_statuses(nlp: Language, text: str, drug: str, status: str) -> None:
@@ -84,6 +86,8 @@ def test_drug_statuses(nlp: Language, text: str, drug: str, status: str) -> None
     ("Her mother had lupus.", "lupus", "family"),
     ("He had a history of gout.", "gout", "history"),
     ("A drug eruption was suspected.", "drug eruption", "possible"),
+    ("The differential diagnosis included sepsis, a viral infection and lupus.", "lupus",
+     "possible"),
     ("Patients with active hepatitis were excluded.", "hepatitis", "excluded"),
     ("Hepatitis was excluded by serology.", "Hepatitis", "absent"),
     ("Rash is a common adverse effect of this class.", "Rash", "background"),

@@ -63,7 +63,7 @@ from spacy.strings import StringStore
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from extractor.nlp import extensions  # noqa: F401  (registers the Span attributes)
+from extractor.nlp.extensions import doc_text  # (also registers the Span attributes)
 from extractor.nlp.status import (
     CITATION,
     Cue,
@@ -84,7 +84,7 @@ KINDS = (
     "hist_pre", "hist_from", "hist_post", "hist_term",
     "ae_cue", "ae_verb", "ae_link", "ae_weak", "ae_lead", "ae_report", "cond_pre",
     "plan_pre", "plan_post", "hypo_pre", "hypo_post", "excl_pre", "excl_post",
-    "measure_pre", "measure_post", "family_pre",
+    "measure_pre", "measure_post", "measure_back", "family_pre", "spec_rest",
     *SENTENCE_KINDS,
 )
 
@@ -155,6 +155,13 @@ REPORTING_H = _h(frozenset({
 PREDICATES_H = _h(PREDICATES)
 # Walking backward, these end a scope (a copula does not: "X and Y were the commonest AEs").
 BACK_STOPS_H = _h(CLAUSE_STARTS - {"was", "were", "is", "are"})
+# A laboratory value right after a drug name: the drug is an analyte ("folate 4 ng/mL").
+LAB_VALUE = re.compile(
+    r"\s*(?:level\s+)?(?:of|was|were|:|=)?\s*[<>≤≥]?\s*\d+(?:[.,·]\d+)?\s*"
+    r"(?:mEq/L|mmol/L|mg/dL|mg/dl|mg/L|g/dL|g/L|µg/mL|μg/mL|ug/mL|µg/L|μg/L|ng/mL|ng/ml|"
+    r"ng/dL|pg/mL|pg/ml|µmol/L|μmol/L|umol/L|nmol/L|pmol/L|IU/L|U/L|mIU/L|mIU/mL|µIU/mL|"
+    r"μIU/mL|mU/L)(?![A-Za-z])"
+)
 # After "leading to", one of these makes the preceding condition an adverse event.
 STOP_WORDS = re.compile(
     r"discontinu|interrupt|withdraw|cessation|stop|titrat|reduc|hospitali|switch|suspen|"
@@ -551,6 +558,10 @@ class ContextComponent:
                 k = w.tok2ent.get(before)
                 if k is not None:
                     mark(measured, [k], t)
+            elif kind == "measure_back":
+                mark(measured, w.backward(t.start, 3, 3), t)
+            elif kind == "spec_rest":
+                mark(uncertain, (k for k, _f, _p in w.forward(t.end, 40, 40)), t)
             elif kind == "family_pre":
                 mark(family, (k for k, _f, _p in w.forward(t.end, 4, 3)), t)
             elif kind == "ae_cue":
@@ -579,6 +590,7 @@ class ContextComponent:
                     cond_cue[k] = True
 
         self._attributions(doc, w, ents, labels, direct_ae)
+        self._lab_values(doc, ents, labels, measured)
         table: _TableIndex | None = _TableIndex(doc, w.space_tokens)
         if table is not None and not table.has_tables:
             table = None
@@ -624,6 +636,18 @@ class ContextComponent:
         if relabelled:
             doc.ents = new_ents
         return doc
+
+    @staticmethod
+    def _lab_values(doc: Doc, ents: list[Span], labels: list[str],
+                    measured: list[_Trigger | None]) -> None:
+        """A drug followed by a laboratory value ("bicarbonate of 23 mEq/L") is measured."""
+        text = doc_text(doc)
+        for k, e in enumerate(ents):
+            if labels[k] == DRUG and measured[k] is None:
+                m = LAB_VALUE.match(text, e.end_char, e.end_char + 40)
+                if m:
+                    start = e.end + 1 if e.end < len(doc) else e.end
+                    measured[k] = _Trigger("lab_value", start, start, m.group(0).strip())
 
     @staticmethod
     def _people_before(w: _Walker, start: int) -> bool:
