@@ -157,7 +157,7 @@ PREDICATES_H = _h(PREDICATES)
 BACK_STOPS_H = _h(CLAUSE_STARTS - {"was", "were", "is", "are"})
 # A laboratory value right after a drug name: the drug is an analyte ("folate 4 ng/mL").
 LAB_VALUE = re.compile(
-    r"\s*(?:level\s+)?(?:of|was|were|:|=)?\s*[<>≤≥]?\s*\d+(?:[.,·]\d+)?\s*"
+    r"\s*(?:level\s+)?(?:of|was|were|:|=)?\s*\(?\s*[<>≤≥]?\s*\d+(?:[.,·]\d+)?\s*"
     r"(?:mEq/L|mmol/L|mg/dL|mg/dl|mg/L|g/dL|g/L|µg/mL|μg/mL|ug/mL|µg/L|μg/L|ng/mL|ng/ml|"
     r"ng/dL|pg/mL|pg/ml|µmol/L|μmol/L|umol/L|nmol/L|pmol/L|IU/L|U/L|mIU/L|mIU/mL|µIU/mL|"
     r"μIU/mL|mU/L)(?![A-Za-z])"
