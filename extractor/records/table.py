@@ -50,7 +50,7 @@ from extractor.evidence import (
     Provenance,
     Record,
 )
-from extractor.numbers import fold, parse_number, parse_stat, strip_marks
+from extractor.numbers import Stat, fold, parse_number, parse_stat, strip_marks
 from extractor.records.study import (
     _dose,
     _duration,
@@ -233,8 +233,21 @@ def _value_outcome(text: str, header: str) -> Outcome | None:
     if tp is None and timepoint:
         tp = " ".join(timepoint.lower().split())
     unit = "%" if "%" in text or "%" in header else None
-    return Outcome(measure=measure, value=float(number.group(1).replace(",", ".")), unit=unit,
-                   timepoint=tp, text=" ".join(text.split()))
+    outcome = Outcome(measure=measure, value=float(number.group(1).replace(",", ".")),
+                      unit=unit, timepoint=tp, text=" ".join(text.split()))
+    return _with_stat(outcome, parse_stat(text, header))
+
+
+def _with_stat(outcome: Outcome, stat: Stat | None) -> Outcome:
+    """``outcome`` with the numbers its cell states ("12 (30.0)", "5.1 (1.2)", "6 [4-8]")."""
+    if stat is None:
+        return outcome
+    outcome.value = stat.value
+    outcome.stat = stat.kind
+    outcome.count = stat.count if stat.kind in ("count_percent", "count_total") else None
+    outcome.percent, outcome.total = stat.percent, stat.total
+    outcome.sd, outcome.se, outcome.low, outcome.high = stat.sd, stat.se, stat.low, stat.high
+    return outcome
 
 
 def _split_top(text: str, separators: str) -> list[tuple[int, int]]:
@@ -501,16 +514,10 @@ def _cell_outcome(body: _BodyRow, cell: Cell, hint: str, timepoint: str | None,
     percent_row = body.label.startswith("%") or "(%)" in body.label
     unit = "%" if "%" in text or (percent_row and stat is not None
                                   and stat.kind in ("number", "percent")) else None
-    outcome = Outcome(measure=body.measure, value=float(number.group(0)), unit=unit,
-                      timepoint=timepoint, text=text, evidence=index.evidence(table, cell))
-    if stat is not None:
-        outcome.value = stat.value
-        outcome.stat = stat.kind
-        outcome.count, outcome.percent, outcome.total = stat.count, stat.percent, stat.total
-        outcome.sd, outcome.se, outcome.low, outcome.high = stat.sd, stat.se, stat.low, stat.high
-        if stat.kind not in ("count_percent", "count_total"):
-            outcome.count = None  # a bare integer is a value, not a count of patients
-    return outcome
+    outcome = Outcome(measure=body.measure, value=float(number.group(0).replace("–", "-")),
+                      unit=unit, timepoint=timepoint, text=text,
+                      evidence=index.evidence(table, cell))
+    return _with_stat(outcome, stat)
 
 
 def _shared_denominator(outcomes: list[Outcome], index: _Index) -> tuple[int | None,
