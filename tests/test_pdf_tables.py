@@ -27,7 +27,7 @@ from extractor.evaluate.table_structure import (
 )
 from extractor.parsers.pdf_lines import PdfPage, read_pages
 from extractor.parsers.pdf_rules import read_edges
-from extractor.parsers.pdf_table_pages import candidate_pages, read_page_data
+from extractor.parsers.pdf_table_pages import candidate_pages, drawing_cells, read_page_data
 from extractor.parsers.pdf_tables import DetectedTable, find_tables, tables_on_page
 from tests.conftest import SHARED
 
@@ -545,3 +545,82 @@ def test_wide_table_long_cells_stay_in_the_table() -> None:
     grid = _grid(tables[0])
     assert max(r for r, _ in grid) == 3
     assert grid[(2, 3)].startswith("Baseline symptoms")
+
+
+# --- figures are not tables (issue 13) -------------------------------------------------------
+
+
+def _flow_diagram(c: canvas.Canvas, caption: str) -> None:
+    """Invented study-selection boxes, two side by side per level, with a caption below."""
+    top = _prose(c, 780, 4)
+    boxes = [(150, top - 80, ["Records identified through", "invented registers", "(n = 412)"]),
+             (330, top - 80, ["Additional records from", "other invented sources", "(n = 9)"]),
+             (150, top - 160, ["Full-text reports assessed", "for eligibility", "(n = 58)"]),
+             (330, top - 160, ["Reports excluded,", "with reasons", "(n = 31)"])]
+    c.setFont("Helvetica", 9)
+    for x, y, texts in boxes:
+        c.rect(x, y, 150, 44)
+        for k, text in enumerate(texts):
+            c.drawCentredString(x + 75, y + 26 - 12 * k, text)
+    c.setFont("Helvetica-Bold", 10)
+    c.drawString(72, top - 190, caption)
+    _prose(c, top - 220, 5)
+
+
+def test_flow_diagram_with_a_figure_caption_is_not_a_table() -> None:
+    pdf = _pages(lambda c: _flow_diagram(c, "Fig. 2. Invented selection of studies"))
+    assert _on_page(pdf, 1) == []
+
+
+def _design_boxes(c: canvas.Canvas, caption: str) -> None:
+    """Four framed boxes of words (no counts) drawn as two rows, with a line under them."""
+    top = _prose(c, 780, 4)
+    boxes = [(150, top - 80, ["Invented cohort", "first visit", "baseline tests"]),
+             (330, top - 80, ["Invented cohort", "second visit", "repeat tests"]),
+             (150, top - 160, ["Invented group", "received drug", "daily dosing"]),
+             (330, top - 160, ["Invented group", "received vehicle", "daily dosing"])]
+    c.setFont("Helvetica", 9)
+    for x, y, texts in boxes:
+        c.rect(x, y, 150, 44)
+        for k, text in enumerate(texts):
+            c.drawCentredString(x + 75, y + 26 - 12 * k, text)
+    c.setFont("Helvetica-Bold", 10)
+    c.drawString(72, top - 190, caption)
+    _prose(c, top - 220, 5)
+
+
+def test_grids_over_a_figure_caption_are_a_figure() -> None:
+    """Both grids of the drawing go (the upper one is out of the caption's reach but within
+    reach of the lower one); with a table caption, or a plain sentence, they stay."""
+    assert _on_page(_pages(lambda c: _design_boxes(c, "Figure 3. Invented design")), 1) == []
+    captioned = _on_page(_pages(lambda c: _design_boxes(c, "Table 3. Invented design")), 1)
+    assert "Table 3. Invented design" in [t.caption for t in captioned]
+    plain = _on_page(_pages(lambda c: _design_boxes(c, "The design is shown here.")), 1)
+    assert len(plain) == 2
+
+
+def test_flow_diagram_cells_alone_mark_a_figure() -> None:
+    """Even where no figure caption is near (it sits far below the drawing)."""
+    assert drawing_cells(["Records identified through", "(n = 412)", "Additional records",
+                          "(n = 9)", "Reports excluded, with reasons", "(n = 31)"])
+
+
+def test_chart_cells_are_a_drawing_and_table_cells_are_not() -> None:
+    # pieces of a rotated axis title and tick labels, as a chart's text comes out of a PDF
+    assert drawing_cells(["Invented plot", "0", "A", "2", ".", "R", ")", "o", "1", "."])
+    assert not drawing_cells(["Sex", "F", "M", "Age", "34", "51", "Dose", "5 mg", "10 mg"])
+    assert not drawing_cells(["Arm", "Placebo (n = 40)", "Drug (n = 41)", "Responders",
+                              "12 (30.0)", "25 (61.0)"])
+
+
+def test_real_funnel_plot_and_prisma_diagram_are_not_tables() -> None:
+    folder = SHARED / "articles" / "pdf"
+    if not folder.exists():
+        pytest.skip(f"{folder} is absent (../shared is not beside this clone)")
+    for name, page in (("OpenMed_2016_tripterygium_glycosides_DN_metaanalysis.pdf", 6),
+                       ("Pain_2014_CIPN_systematic_review.pdf", 3)):
+        path = folder / name
+        if not path.exists():
+            pytest.skip(f"{path} is absent")
+        tables = _on_page(path.read_bytes(), page)
+        assert all(t.caption for t in tables), [t.caption for t in tables]

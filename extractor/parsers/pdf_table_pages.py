@@ -22,6 +22,20 @@ from extractor.parsers.pdf_lines import Box, Line, PageLines, PdfPage, Word, est
 from extractor.parsers.pdf_rules import Edge, read_edges
 
 CAPTION = re.compile(r"^\s*(?i:table|tab\.)\s*[A-Z]?[-.–]?\d+[A-Za-z]?\b")
+# A figure's caption ("Figure 2", "Fig. 1.", "FIGURE 3") or the title a chart prints over
+# itself ("Funnel plot ...", "PRISMA 2009 Flow Diagram").
+FIGURE_CAPTION = re.compile(
+    r"^\s*(?i:fig(?:ure)?s?\.?)\s*[A-Z]?\d+[A-Za-z]?\b|"
+    r"(?i:flow\s*(?:diagram|chart)|funnel\s+plot|forest\s+plot|kaplan[-–\s]+meier|"
+    r"survival\s+curves?|scatter\s*plot|box\s*plot)")
+# Cells of a drawing rather than a table: punctuation alone (pieces of rotated axis
+# labels and ticks), and a flow diagram's box counts ("(n = 4109)").
+_PUNCTUATION_CELL = re.compile(r"^[.,()]$")  # not "-", "–" or "•": tables have those
+_LONE_LETTER_CELL = re.compile(r"^[A-Za-z]$")
+_FLOW_COUNT_CELL = re.compile(r"^\(?\s*n\s*=\s*[\d,]+\s*\)?\s*:?$", re.I)
+_FLOW_WORDS = re.compile(
+    r"\b(?:records?|screened|identified|excluded|assessed|eligibility|included|duplicates|"
+    r"full[- ]text|enrolled|randomi[sz]ed|allocated|lost to follow[- ]up|analy[sz]ed)\b", re.I)
 _LEADER = re.compile(r"^[.…·]{3,}$")
 # Whitespace-separated tokens that are a number or a numeric range/percentage, with no
 # trailing punctuation (reference lists are full of "12," and "2001." and are not tables).
@@ -172,6 +186,26 @@ def _running_text(line: Line, page_width: float, verticals: Sequence[Edge]) -> b
 # ---------------------------------------------------------------------------------------------
 # candidate pages (from the lines the parser has read anyway)
 # ---------------------------------------------------------------------------------------------
+
+def drawing_cells(texts: Sequence[str]) -> bool:
+    """Whether a grid's filled cells read as a chart or a flow diagram, not a table.
+
+    A chart's rotated axis title and tick marks come out as cells holding one letter or a
+    lone dot, comma or parenthesis ("R", "o", ")", "."), which a table's cells almost never
+    are (a dash or a bullet alone is common in tables and does not count); a
+    flow diagram (CONSORT, PRISMA) is boxes of "Records screened" and "(n = 3657)".
+    """
+    filled = [" ".join(t.split()) for t in texts if t.strip()]
+    if not filled:
+        return False
+    marks = sum(bool(_PUNCTUATION_CELL.match(t)) for t in filled)
+    letters = sum(bool(_LONE_LETTER_CELL.match(t)) for t in filled)
+    if marks >= 2 and (marks + letters) >= 0.2 * len(filled):
+        return True
+    counts = sum(bool(_FLOW_COUNT_CELL.match(t)) for t in filled)
+    flow_words = sum(bool(_FLOW_WORDS.search(t)) for t in filled)
+    return counts >= 2 and flow_words >= 2
+
 
 def candidate_pages(pages: Sequence[PageLines]) -> list[int]:
     """The 1-based numbers of the pages that :func:`page_may_hold_table` accepts."""

@@ -31,7 +31,14 @@ from extractor.document import BBox
 from extractor.parsers.builder import PlacedCell, normalize_inline
 from extractor.parsers.pdf_lines import PdfPage, Word
 from extractor.parsers.pdf_rules import Edge
-from extractor.parsers.pdf_table_pages import CAPTION, PageData, column_gutter, read_page_data
+from extractor.parsers.pdf_table_pages import (
+    CAPTION,
+    FIGURE_CAPTION,
+    PageData,
+    column_gutter,
+    drawing_cells,
+    read_page_data,
+)
 
 FILL_MIN = 0.4  # a table fills at least this share of its grid
 GAP_BREAK = 3.5  # a vertical gap this many font sizes high ends a table region
@@ -650,6 +657,44 @@ def _caption_for(lines: list[_Line], bbox: BBox) -> str | None:
     return None
 
 
+FIGURE_REACH = 60.0  # points above or below a grid where a figure caption claims it
+# A short caption can end just left of a centred drawing; a caption in the other column of
+# a two-column page lies beyond the gutter, which is wider than this.
+FIGURE_SIDE = 12.0
+
+
+def _figures(tables: list[DetectedTable], lines: list[_Line]) -> list[DetectedTable]:
+    """The uncaptioned grids that are parts of a figure: their cells read as a chart or a
+    flow diagram, or a figure caption or chart title lies inside them or within
+    FIGURE_REACH above or below, over the same columns (a caption in the page's other
+    column does not count). A grid within reach of such a part is a part too: a drawing
+    often comes out as several grids stacked above its one caption."""
+    zones: list[BBox] = [ln_box for ln in lines if FIGURE_CAPTION.search(ln.text)
+                         for ln_box in ((ln.x0, ln.top, ln.x1, ln.bottom),)]
+    open_ = [t for t in tables if t.caption is None]
+    found = [t for t in open_ if drawing_cells([c.text for c in t.cells])]
+    zones += [t.bbox for t in found]
+    grew = True
+    while grew:
+        grew = False
+        for t in open_:
+            if any(t is f for f in found) or not any(_near(t.bbox, z) for z in zones):
+                continue
+            found.append(t)
+            zones.append(t.bbox)
+            grew = True
+    return found
+
+
+def _near(box: BBox, zone: BBox) -> bool:
+    """Whether ``zone`` is over the same columns as ``box`` (a horizontal gap of at most
+    FIGURE_SIDE) and the vertical gap between them is at most FIGURE_REACH (none when one
+    holds the other)."""
+    if zone[2] < box[0] - FIGURE_SIDE or zone[0] > box[2] + FIGURE_SIDE:
+        return False
+    return max(zone[1] - box[3], box[1] - zone[3], 0.0) <= FIGURE_REACH
+
+
 def _plausible(table: DetectedTable) -> bool:
     """Reject grids that are not tables: chart labels, boxed paragraphs, lone columns.
 
@@ -703,6 +748,8 @@ def tables_on_page(data: PageData) -> list[DetectedTable]:
                 tables.append(table)
     for t in tables:
         t.caption = _caption_for(all_lines, t.bbox)
+    figures = _figures(tables, all_lines)
+    tables = [t for t in tables if not any(t is f for f in figures)]
     return sorted(tables, key=lambda t: (t.bbox[1], t.bbox[0]))
 
 
