@@ -3,7 +3,8 @@
 Sets ``Doc._.relations`` to ``(type, head, tail)`` triples over ``doc.ents``; the tail is
 always a DRUG. Everything is decided inside one sentence (``doc.sents`` when the sentence
 component ran, else the whole Doc), from character gaps between entities, so the rules do not
-depend on how the tokenizer splits "4mg/day" or "(baricitinib)".
+depend on how the tokenizer splits "4mg/day" or "(baricitinib)". Every lookup is a bisection
+over the sentence's sorted entities, so a Doc without sentence boundaries stays linear.
 
 Modifiers (``dose_of``, ``frequency_of``, ``route_of``, ``duration_of``), head = the modifier:
   1. A ROUTE right before a drug belongs to it ("oral prednisone", "subcutaneous methotrexate").
@@ -19,16 +20,33 @@ Modifiers (``dose_of``, ``frequency_of``, ``route_of``, ``duration_of``), head =
   because a regimen's length describes the combination. Doses, frequencies and routes never
   spread: each belongs to one drug.
 
-Adverse events (``adverse_event_of``), head = ADVERSE_EVENT, first rule that fires:
+Treatment (``treats``), head = the problem (CONDITION or ADVERSE_EVENT), tail = the drug the
+text says was given for it: "Y (was) treated / managed / controlled with X", "Y responded to
+X", "treatment of Y with X", "X (therapy) for Y", "X was started for Y", "X in the treatment
+of Y". A (problem, drug) pair in a ``treats`` relation is never an adverse event of that drug.
+
+Adverse events (``adverse_event_of``), head = ADVERSE_EVENT. Only a drug these patients were
+given can be a cause: its ``Span._.status`` is ``given`` or unset (the context component sets
+it) and it is not negated. A pair is blocked, whatever else the sentence says, when the text
+says the problem delayed, stopped or changed the drug ("X was withheld because of Y", "Y led
+to the discontinuation of X"): the event happened before or regardless of the drug. Otherwise
+the first rule that fires:
   1. Attribution in parentheses: "(baricitinib)" after a run of AEs links every AE of that run
      since the last boundary (previous attribution, tab/cell, ";", another drug):
-     "Hypercolesterolemia and hypertrigliceridemia (baricitinib), gout (methotrexate)".
-  2. Explicit cues: "X-induced Y", "X caused/led to Y", "Y due to / secondary to /
-     attributed to / after the first dose of / N months into X".
-  3. Otherwise, when the sentence has an AE cue ("developed", "experienced", "adverse",
-     "side effect", ...) and the AE is not historical: the nearest drug before it with the
-     drugs coordinated with it ("on X and Y developed Z" -> both: the text names a regimen),
-     else the first drug after it unless the AE led to it ("..., leading to a switch to X").
+     "Hypercolesterolemia and hypertriglyceridemia (baricitinib), gout (methotrexate)".
+  2. The nearest drug before the AE, when the gap ties them: "X-induced Y", "X toxicity"
+     (nothing between), "X caused / led to / was followed by Y", "after X was stopped Y
+     resolved" (dechallenge), "on rechallenge with X, Y recurred".
+  3. The nearest drug after the AE, when the gap ties them: "Y due to / secondary to /
+     attributed to / associated with / after / following / during / in patients treated
+     with X", "Y resolved after withdrawal of X" (dechallenge), "Y on / from / of X".
+  4. An AE coordinated with one linked by rules 2-3 ("X-induced A and B") shares its drugs.
+  5. Otherwise, when the sentence reads as reporting an adverse effect (an AE cue such as
+     "developed", "experienced", "adverse", "side effect", or, where the ADE sentence
+     classifier ran (``extractor.nlp.ade_sentence``), its verdict) and the AE is not
+     historical: the nearest eligible drug before it with the drugs coordinated with it ("on
+     X and Y developed Z" -> both: the text names a regimen), else the first eligible drug
+     after it unless the AE led to it ("..., leading to a switch to X").
 
 Outcomes (``outcome_of``), head = OUTCOME: every current (not historical, not negated) drug of
 the sentence; failing that, the study's main intervention (the most frequent current DRUG of
@@ -57,6 +75,13 @@ MODIFIER_RELATIONS = {
     "ROUTE": "route_of",
     "DURATION": "duration_of",
 }
+PROBLEM_LABELS = ("CONDITION", "ADVERSE_EVENT")
+# Drug statuses (Span._.status) that allow a drug to cause an adverse event: given to these
+# patients, or not decided (no context component ran).
+CAUSAL_STATUSES = frozenset({"given", None})
+# doc.spans key of the sentences the ADE sentence classifier says report an adverse drug
+# effect (extractor/nlp/ade_sentence.py); absent when the classifier did not run.
+ADE_SENTENCES = "ade_sentences"
 
 # Gap (entity texts removed) between a drug and a modifier after it that still reads as
 # "the drug's own dose": "at a dose of", "(", "," ...
@@ -79,31 +104,127 @@ _COORDINATION = re.compile(
     r"[\s,]*",
     re.IGNORECASE,
 )
+# Adverse events joined only by a connector ("A, B and C", "A and/or B").
+_AE_COORDINATION = re.compile(
+    r"[\s,/]*(?:(?:and|or|as well as|with|including|such as)\b[\s,/]*)*", re.IGNORECASE)
 _PAREN_CONNECTORS = re.compile(r"[\s,;/+&]*(?:(?:and|or|plus)\b[\s,;/+&]*)*", re.IGNORECASE)
 _PAREN_GROUP = re.compile(r"\(([^()]{1,120})\)")
 # Boundaries that end the run of AEs an attribution in parentheses can cover.
 _SEGMENT_BREAK = re.compile(r"[\t;\n]|\.\s")
 
-# Drug -> AE cues (drug first): "methotrexate-induced hepatitis", "X led to Y".
+# --- treatment cues (gaps with the entities blanked out) ---
+_TREAT_FILLER = (  # a few words before the problem's span: "for chronic low back pain"
+    r"(?:(?!(?:and|or|with|after|following|induced|due|which|who|that|developed|experienced|"
+    r"presented|had|has|was|were|showed|suffered|caused|led)\b)[\w'-]+[\s,()]+){0,3}"
+)
+_DRUG_FOR_PROBLEM = re.compile(  # drug ... problem: "naproxen for back pain"
+    r"[\s,()]*(?:(?:therapy|treatment|was|were|is|are|had been|has been|being|been|started|"
+    r"given|prescribed|added|used|initiated|administered|instituted|commenced|successfully|"
+    r"effectively|also|then|subsequently)\b[\s,()]*)*"
+    r"(?:for|to treat|to control|to manage|against|in the (?:treatment|management) of|"
+    r"for the (?:treatment|management) of)\b[\s,()]*" + _TREAT_FILLER,
+    re.IGNORECASE,
+)
+_PROBLEM_TREATED_WITH = re.compile(  # problem ... drug: "Y was successfully treated with X"
+    r"[\s,()]*(?:(?:was|were|is|are|had been|has been|being|been|then|subsequently|which|that|"
+    r"and|\w+ly)\b[\s,]*)*"
+    r"(?:treated|managed|controlled|relieved|reversed|responded|responding|improved|resolved|"
+    r"cured|corrected|abated|subsided|disappeared|treatment)\b[\s,]*(?:\w+ly\s+)?"
+    r"(?:with|by|to|using|on|upon|after|following)\b[\s,]*"
+    r"(?:(?:the|a|an|oral|intravenous|iv|topical|systemic|high-dose|low-dose|"
+    r"(?:(?:a )?(?:course|trial|dose|combination) of)|(?:treatment|therapy) with)\b[\s,]*)*",
+    re.IGNORECASE,
+)
+_TREATMENT_OF = re.compile(  # "treatment of Y with X": the words before Y, then the gap Y..X
+    r"\b(?:treat(?:ment|ed|ing)?|management|therapy|manag(?:ed|ing)|control)\s+(?:of|for)\s+"
+    r"(?:[\w'-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+# Right after a drug: it was stopped ("Y disappeared after X was stopped" is a dechallenge).
+_DRUG_STOPPED = re.compile(
+    r"\s*(?:therapy|treatment|use)?\s*(?:was|were|had been|has been|is|are)?\s*"
+    r"(?:discontinu\w*|withdr[ae]wn?|stopp?ed|ceased|tapered|interrupted|held|withheld)\b",
+    re.IGNORECASE,
+)
+_WITH_DRUG = re.compile(r"[\s,]*(?:with|by|using)\b[\s,]*(?:(?:the|a|an|oral|intravenous|iv)"
+                        r"\b[\s,]*)*", re.IGNORECASE)
+
+# --- adverse-event cues ---
+# Drug then AE, nothing but a hyphenated cause word between: "methotrexate-induced hepatitis".
 _DRUG_THEN_AE_ADJ = re.compile(
-    r"\s*-?\s*(?:induced|associated|related|mediated|attributed|caused|triggered)\s*"
-    r"(?:[\w-]+\s+){0,3}",
+    r"\s*-?\s*(?:induced|associated|related|mediated|attributed|caused|triggered|provoked|"
+    r"evoked|elicited|exacerbated|dependent)\s*"
+    r"(?:(?!(?:in|with|of|for|and|or|after|during|on|from|by)\b)[\w-]+\s+){0,3}",
     re.IGNORECASE,
 )
+# Drug then AE with only blanks between ("lithium toxicity", "heparin thrombocytopenia").
+_ADJACENT = re.compile(r"[\s-]*")
 _DRUG_THEN_AE_VERB = re.compile(
-    r"\b(?:caused|causing|induced|inducing|led to|leading to|resulted in|resulting in|"
-    r"triggered|provoked|precipitated)\b",
+    r"\b(?:caus(?:ed|es|e|ing)|induc(?:ed|es|e|ing)|lead(?:s|ing)? to|led to|"
+    r"result(?:ed|s|ing)? in|produc(?:ed|es|e|ing)|triggered|provoked|precipitated|"
+    r"(?:was|were|is|are|been)\s+followed by|(?:is|are|was|were|been|be)\s+associated with|"
+    r"cause of|reproduced|elicited|evoked|exacerbated|worsened|aggravated|unmasked|"
+    r"promot\w*|responsible for|contribut\w* to|risk of|develop(?:ed|s|ing)?)\b",
     re.IGNORECASE,
 )
-# AE -> drug cues (AE first): "nausea after the first dose of dupilumab", "Y due to X".
+_RECHALLENGE = re.compile(r"\b(?:re-?challeng\w*|re-?administ\w*|re-?introduc\w*|"
+                          r"re-?exposure|re-?start\w*|re-?institut\w*)", re.IGNORECASE)
+_RECURRED = re.compile(r"\b(?:recurr?\w*|reappear\w*|relaps\w*|again)\b", re.IGNORECASE)
+# "after X was stopped, Y resolved": drug first, then its withdrawal, then the AE's course.
+_DRUG_DECHALLENGE = re.compile(
+    r"\b(?:discontinu\w*|withdr[ae]wn?|stopp?ed|ceased|cessation|tapered)\b.{0,60}?"
+    r"\b(?:resolv\w*|improv\w*|disappear\w*|subsid\w*|abat\w*|normali[sz]\w*|recover\w*|"
+    r"revers\w*|remitt?\w*|regress\w*)",
+    re.IGNORECASE,
+)
+# AE then drug, cue anywhere in the gap: "nausea after the first dose of dupilumab".
 _AE_THEN_DRUG = re.compile(
-    r"\b(?:due to|secondary to|caused by|induced by|attributed to|attributable to|"
-    r"associated with|related to|after|following|into|upon|on starting|while on|"
-    r"during treatment with|during therapy with|with the use of)\b",
+    r"\b(?:due to|secondary to|caused by|induced by|produced by|provoked by|triggered by|"
+    r"precipitated by|attributed to|attributable to|ascribed to|associated with|related to|"
+    r"linked to|in association with|after|following|into|upon|on starting|while on|while taking|"
+    r"while receiving|during|with the use of|exposure to|overdose of|ingestion of|intake of|"
+    r"result(?:ing|ed)? from|result of|reactions? to|allerg\w* to|hypersensitivity to|"
+    r"intoleran\w* to|attribut\w* to|undergoing|treated with|receiving|taking|"
+    r"on (?:\w+ )?(?:therapy|treatment)|"
+    r"re-?challeng\w*|re-?administ\w*|re-?introduc\w*|re-?exposure|"
+    r"(?:patients?|persons?|subjects?|wom[ae]n|m[ae]n|child(?:ren)?|infants?|neonates?|boy|"
+    r"girl|cases?|users?|recipients?)\s+(?:\w+\s+){0,3}?"
+    r"(?:treated with|receiving|taking|given|on|using|exposed to|of))\b",
+    re.IGNORECASE,
+)
+# AE then drug, nothing but a preposition: "hepatotoxicity from X", "neutropenia on X".
+_AE_TIGHT_DRUG = re.compile(
+    r"[\s,]*(?:on|with|from|of|under|to)\s+(?:(?:the|a|an|his|her|their)\s+)?"
+    r"(?:(?:use|administration|intake|"
+    r"ingestion|treatment|therapy|exposure)\s+(?:of|with|to)\s+)?",
+    re.IGNORECASE,
+)
+# "Y resolved after withdrawal of X": the AE's course on stopping the drug.
+_AE_DECHALLENGE = re.compile(
+    r"\b(?:after|following|on|upon|with|within \w+ \w+ of)\s+(?:the\s+)?(?:\w+\s+)?"
+    r"(?:discontinu\w*|withdrawal|cessation|stopping|interruption|removal|tapering|"
+    r"dechalleng\w*)\b",
+    re.IGNORECASE,
+)
+# Between a drug and a problem after it: the problem delayed, stopped or changed the drug.
+_DRUG_STOPPED_BECAUSE = re.compile(
+    r"\b(?:delay\w*|postpon\w*|withh[eo]ld\w*|held|stopp?\w*|discontinu\w*|interrupt\w*|"
+    r"deferr?\w*|omitt?\w*|cancel\w*|suspend\w*|ceased|withdrawn|switched|changed|reduced|"
+    r"tapered|could not be|not be|unable to)\b[^;]{0,60}?"
+    r"\b(?:because of|due to|owing to|for|on account of|in view of|as a result of|given)\b",
+    re.IGNORECASE,
+)
+# Between a problem and a drug after it: the problem led to the drug's change or start.
+_AE_STOPPED_DRUG = re.compile(
+    r"\b(?:lead(?:ing|s)? to|led to|result(?:ed|ing|s)? in|requir\w*|necessitat\w*|prompt\w*|"
+    r"warrant\w*|forc\w*|caus\w*)\b[^;]{0,40}?"
+    r"\b(?:discontinu\w*|withdraw\w*|stop\w*|cessation|interrupt\w*|switch\w*|chang\w*|"
+    r"delay\w*|postpon\w*|withh[eo]ld\w*|reduc\w*|replac\w*|initiat\w*|start\w*|addition|"
+    r"add\w*|treat\w*|administ\w*|use|introduc\w*|hold\w*)",
     re.IGNORECASE,
 )
 _AE_SENTENCE_CUE = re.compile(
-    r"\b(?:adverse|side[- ]effects?|toxicit\w*|developed|experienced|presented with|suffered|"
+    r"\b(?:adverse|side[- ]effects?|toxicit\w*|develop\w*|experienced|presented with|suffered|"
     r"induced|caused|due to|secondary to|attributed|after|following|into|intoleran\w*|"
     r"reported|observed|occurred|complicat\w*|led to|leading to|discontinu\w*)",
     re.IGNORECASE,
@@ -116,6 +237,7 @@ _CONSEQUENCE = re.compile(
     re.IGNORECASE,
 )
 _MAX_CUE_GAP = 80  # characters between an AE and its drug for a cue to count
+_MAX_TREAT_GAP = 60  # characters between a problem and the drug that treats it
 _MAX_PAREN_GAP = 100  # characters between an AE and the "(drug)" that attributes it
 
 
@@ -124,30 +246,42 @@ class _Ent:
     extensions are slow to read again and again)."""
 
     __slots__ = ("span", "label_", "start", "end", "start_char", "end_char", "historical",
-                 "current", "name")
+                 "current", "can_cause", "name")
 
     def __init__(self, span: Span) -> None:
         self.span = span
         self.label_ = span.label_
         self.start, self.end = span.start, span.end
         self.start_char, self.end_char = span.start_char, span.end_char
-        self.historical = self.current = False
+        self.historical = self.current = self.can_cause = False
         self.name = ""
         if self.label_ in ("DRUG", "ADVERSE_EVENT"):
             ext = span._
             self.historical = bool(ext.historical)
-            self.current = not self.historical and not ext.negated
+            negated = bool(ext.negated)
+            self.current = not self.historical and not negated
             if self.label_ == "DRUG":
                 self.name = str(ext.norm_name or span.text.lower())  # drug_name(span)
+                self.can_cause = not negated and ext.status in CAUSAL_STATUSES
 
 
 class _Sentence:
-    """A sentence's character range and its entities (in text order)."""
+    """A sentence's character range, its entities (in text order) and the lookups over them."""
 
-    __slots__ = ("start", "end", "ents")
+    __slots__ = ("start", "end", "ents", "ends", "drugs", "drug_starts", "drug_chars", "ade")
 
     def __init__(self, start: int, end: int, ents: list[_Ent]) -> None:
         self.start, self.end, self.ents = start, end, ents
+        # entities do not overlap, so their end offsets are sorted like their starts
+        self.ends = [e.end_char for e in ents]
+        self.drugs = [e for e in ents if e.label_ == "DRUG"]
+        self.drug_starts = [d.start for d in self.drugs]
+        self.drug_chars = [d.start_char for d in self.drugs]
+        self.ade: bool | None = None  # the ADE sentence classifier's verdict, when it ran
+
+    def gap(self, text: str, start: int, end: int) -> str:
+        """Text between two character offsets with the sentence's entities blanked out."""
+        return _gap(text, self.ents, self.ends, start, end)
 
 
 def _sentence_groups(doc: Doc, ents: list[_Ent], text: str) -> list[_Sentence]:
@@ -172,15 +306,30 @@ def _sentence_groups(doc: Doc, ents: list[_Ent], text: str) -> list[_Sentence]:
     return sentences
 
 
-def _gap(text: str, ents: list[_Ent], start: int, end: int) -> str:
-    """Text of doc between two character offsets with the entities inside it blanked out."""
+def _mark_ade_sentences(doc: Doc, sentences: list[_Sentence]) -> None:
+    """Set each sentence's classifier verdict from ``doc.spans[ADE_SENTENCES]`` (if present)."""
+    if ADE_SENTENCES not in doc.spans:
+        return
+    flagged = sorted((s.start_char, s.end_char) for s in doc.spans[ADE_SENTENCES])
+    starts = [a for a, _ in flagged]
+    for sent in sentences:
+        k = bisect.bisect_right(starts, sent.start) - 1
+        sent.ade = k >= 0 and flagged[k][1] > sent.start
+
+
+def _gap(text: str, ents: list[_Ent], ends: list[int], start: int, end: int) -> str:
+    """Text between two character offsets with the entities inside it blanked out.
+
+    ``ends`` are the entities' end offsets (sorted): the first entity reaching past ``start``
+    is found by bisection, so a call costs the entities inside the gap, not all of them."""
     if end <= start:
         return ""
     parts: list[str] = []
     pos = start
-    for e in ents:
-        if e.end_char <= start or e.start_char >= end:
-            continue
+    for i in range(bisect.bisect_right(ends, start), len(ents)):
+        e = ents[i]
+        if e.start_char >= end:
+            break
         if e.start_char > pos:
             parts.append(text[pos:e.start_char])
         parts.append(" ")
@@ -218,26 +367,26 @@ def _main_intervention(ents: list[_Ent]) -> _Ent | None:
 # --- modifiers -------------------------------------------------------------------------------
 
 
-def _coordinated(text: str, ents: list[_Ent], drugs: list[_Ent], i: int, step: int) -> list[_Ent]:
+def _coordinated(text: str, sent: _Sentence, drugs: list[_Ent], i: int, step: int) -> list[_Ent]:
     """Drugs coordinated with drugs[i], walking in direction ``step`` (+1 forward, -1 back)."""
     group: list[_Ent] = []
     j = i
     while 0 <= j + step < len(drugs):
         a, b = (drugs[j], drugs[j + step]) if step > 0 else (drugs[j + step], drugs[j])
-        if not _full(_COORDINATION, _gap(text, ents, a.end_char, b.start_char)):
+        if not _full(_COORDINATION, sent.gap(text, a.end_char, b.start_char)):
             break
         j += step
         group.append(drugs[j])
     return group
 
 
-def _modifier_targets(text: str, ents: list[_Ent], drugs: list[_Ent], mod: _Ent) -> list[_Ent]:
-    starts = [d.start for d in drugs]
-    k = bisect.bisect_left(starts, mod.end)  # first drug after the modifier
+def _modifier_targets(text: str, sent: _Sentence, mod: _Ent) -> list[_Ent]:
+    drugs = sent.drugs
+    k = bisect.bisect_left(sent.drug_starts, mod.end)  # first drug after the modifier
     prev = k - 1 if k - 1 >= 0 and drugs[k - 1].end <= mod.start else None
     nxt = k if k < len(drugs) else None
-    gap_prev = _gap(text, ents, drugs[prev].end_char, mod.start_char) if prev is not None else ""
-    gap_next = _gap(text, ents, mod.end_char, drugs[nxt].start_char) if nxt is not None else ""
+    gap_prev = sent.gap(text, drugs[prev].end_char, mod.start_char) if prev is not None else ""
+    gap_next = sent.gap(text, mod.end_char, drugs[nxt].start_char) if nxt is not None else ""
 
     if mod.label_ == "ROUTE" and nxt is not None and _full(_ROUTE_BEFORE_DRUG, gap_next):
         chosen = nxt
@@ -255,84 +404,209 @@ def _modifier_targets(text: str, ents: list[_Ent], drugs: list[_Ent], mod: _Ent)
     if mod.label_ == "DURATION":
         # after the drug: the group it closes (backwards); before: the group it opens
         step = -1 if chosen == prev else 1
-        targets += _coordinated(text, ents, drugs, chosen, step)
+        targets += _coordinated(text, sent, drugs, chosen, step)
     return targets
 
 
-# --- adverse events --------------------------------------------------------------------------
+# --- treatment and adverse events --------------------------------------------------------------
 
 
-def _paren_attributions(
-    text: str, sent: _Sentence, drugs: list[_Ent]
-) -> list[tuple[int, int, list[_Ent]]]:
+def _nearest_drugs(sent: _Sentence, ent: _Ent) -> tuple[int | None, int | None]:
+    """Indexes (into sent.drugs) of the nearest drug ending before ``ent`` and the nearest
+    starting after it (None when there is none)."""
+    k = bisect.bisect_left(sent.drug_chars, ent.end_char)
+    before = k - 1 if k - 1 >= 0 and sent.drugs[k - 1].end_char <= ent.start_char else None
+    after = k if k < len(sent.drugs) else None
+    return before, after
+
+
+def _treated_by(text: str, sent: _Sentence, problem: _Ent) -> list[_Ent]:
+    """The drugs the text says treat ``problem`` (module docstring, ``treats``)."""
+    before, after = _nearest_drugs(sent, problem)
+    found = []
+    if before is not None:
+        drug = sent.drugs[before]
+        gap = sent.gap(text, drug.end_char, problem.start_char)
+        if len(gap) <= _MAX_TREAT_GAP and _full(_DRUG_FOR_PROBLEM, gap):
+            found.append(drug)
+    if after is not None:
+        drug = sent.drugs[after]
+        gap = sent.gap(text, problem.end_char, drug.start_char)
+        lead = text[max(sent.start, problem.start_char - 60):problem.start_char]
+        if len(gap) <= _MAX_TREAT_GAP and not _DRUG_STOPPED.match(text, drug.end_char) and (
+            _full(_PROBLEM_TREATED_WITH, gap)
+            or (_full(_WITH_DRUG, gap) and _TREATMENT_OF.search(lead))
+        ):
+            found += [drug, *_coordinated(text, sent, sent.drugs, after, 1)]
+    return found
+
+
+def _blocked(text: str, sent: _Sentence, ae: _Ent, drug: _Ent) -> bool:
+    """The text says the problem delayed, stopped or changed the drug (not caused by it)."""
+    if drug.end_char <= ae.start_char:
+        return _DRUG_STOPPED_BECAUSE.search(text, drug.end_char, ae.start_char) is not None
+    gap = text[ae.end_char:drug.start_char]
+    return _AE_STOPPED_DRUG.search(gap) is not None and not _AE_DECHALLENGE.search(gap)
+
+
+def _paren_attributions(text: str, sent: _Sentence) -> list[tuple[int, int, list[_Ent]]]:
     """(open paren offset, close paren offset, drugs) for "(drug)"/"(drug and drug)" groups.
 
     An apposition ("a JAK inhibitor (baricitinib)") attributes nothing: the drug before the
     parentheses ends the run of AEs (see ``_ae_by_parentheses``)."""
-    lo, hi = sent.start, sent.end
     found: list[tuple[int, int, list[_Ent]]] = []
-    for m in _PAREN_GROUP.finditer(text, lo, hi):
-        inner = [d for d in drugs if m.start(1) <= d.start_char and d.end_char <= m.end(1)]
-        if not inner or not _full(_PAREN_CONNECTORS, _gap(text, inner, m.start(1), m.end(1))):
+    for m in _PAREN_GROUP.finditer(text, sent.start, sent.end):
+        lo = bisect.bisect_left(sent.drug_chars, m.start(1))
+        inner = []
+        for d in sent.drugs[lo:]:
+            if d.start_char >= m.end(1):
+                break
+            if d.end_char <= m.end(1):
+                inner.append(d)
+        if not inner or not _full(_PAREN_CONNECTORS, _gap(
+                text, inner, [d.end_char for d in inner], m.start(1), m.end(1))):
             continue
         found.append((m.start(), m.end(), inner))
     return found
 
 
-def _ae_by_parentheses(
-    text: str, sent: _Sentence, drugs: list[_Ent], aes: list[_Ent]
-) -> dict[int, list[_Ent]]:
+def _ae_by_parentheses(text: str, sent: _Sentence, aes: list[_Ent]) -> dict[int, list[_Ent]]:
     """AE index -> the drugs of the parenthesized attribution that closes its run."""
     links: dict[int, list[_Ent]] = {}
     seg_start = sent.start
-    for open_at, close_at, inner in _paren_attributions(text, sent, drugs):
+    ae_chars = [ae.start_char for ae in aes]
+    for open_at, close_at, inner in _paren_attributions(text, sent):
         start = seg_start
         for brk in _SEGMENT_BREAK.finditer(text, seg_start, open_at):
             start = brk.end()
-        for d in drugs:  # another drug before the parentheses ends the run too
-            if start <= d.start_char and d.end_char <= open_at and d not in inner:
-                start = d.end_char
-        for i, ae in enumerate(aes):
-            if (i not in links and start <= ae.start_char and ae.end_char <= open_at
-                    and open_at - ae.end_char <= _MAX_PAREN_GAP):
-                links[i] = inner
+        # another drug before the parentheses ends the run too
+        k = bisect.bisect_left(sent.drug_chars, open_at) - 1
+        while k >= 0 and sent.drugs[k] in inner:
+            k -= 1
+        if k >= 0 and sent.drugs[k].start_char >= start:
+            start = max(start, sent.drugs[k].end_char)
+        for i in range(bisect.bisect_left(ae_chars, start), len(aes)):
+            ae = aes[i]
+            if ae.end_char > open_at:
+                break
+            if i not in links and open_at - ae.end_char <= _MAX_PAREN_GAP:
+                links[i] = [d for d in inner if d.can_cause]
         seg_start = close_at
     return links
 
 
-def _ae_by_cue(text: str, ents: list[_Ent], drugs: list[_Ent], ae: _Ent) -> _Ent | None:
-    starts = [d.start for d in drugs]
-    k = bisect.bisect_left(starts, ae.end)
-    if k - 1 >= 0 and drugs[k - 1].end <= ae.start:
-        before = drugs[k - 1]
-        gap = text[before.end_char:ae.start_char]
-        if len(gap) <= _MAX_CUE_GAP and (
-            _full(_DRUG_THEN_AE_ADJ, gap) or _DRUG_THEN_AE_VERB.search(gap)
-        ):
-            return before
-    if k < len(drugs):
-        after = drugs[k]
-        gap = text[ae.end_char:after.start_char]
-        if len(gap) <= _MAX_CUE_GAP and "\t" not in gap and _AE_THEN_DRUG.search(gap):
-            return after
-    return None
+def _cause_before(text: str, sent: _Sentence, ae: _Ent, drug: _Ent) -> bool:
+    """Rule 2: the gap from ``drug`` (before) to ``ae`` ties them."""
+    raw = text[drug.end_char:ae.start_char]
+    if len(raw) > _MAX_CUE_GAP:
+        return False
+    gap = sent.gap(text, drug.end_char, ae.start_char)
+    if _full(_DRUG_THEN_AE_ADJ, gap) or _full(_ADJACENT, gap):
+        return True
+    if _DRUG_THEN_AE_VERB.search(raw) or _DRUG_DECHALLENGE.search(raw):
+        return True
+    return (_RECURRED.search(raw) is not None
+            and _RECHALLENGE.search(text, sent.start, drug.end_char) is not None)
 
 
-def _fallback_drugs(text: str, ents: list[_Ent], drugs: list[_Ent], ae: _Ent) -> list[_Ent]:
-    """The drug(s) a cued AE is attributed to when no explicit pattern says which.
+def _cause_after(text: str, ae: _Ent, drug: _Ent) -> bool:
+    """Rule 3: the gap from ``ae`` to ``drug`` (after) ties them."""
+    gap = text[ae.end_char:drug.start_char]
+    if len(gap) > _MAX_CUE_GAP or "\t" in gap:
+        return False
+    return (_AE_DECHALLENGE.search(gap) is not None or _AE_THEN_DRUG.search(gap) is not None
+            or _full(_AE_TIGHT_DRUG, gap))
+
+
+def _explicit_cause(
+    text: str, sent: _Sentence, ae: _Ent, blocked: set[tuple[int, int]]
+) -> list[_Ent]:
+    """Rules 2 and 3: the drug an explicit cue ties to ``ae``, with the drugs coordinated
+    with it ("caused by X and Y", "X and Y induced Z")."""
+    before, after = _nearest_drugs(sent, ae)
+    for k, step in ((before, -1), (after, 1)):
+        if k is None:
+            continue
+        drug = sent.drugs[k]
+        if not _may_cause(ae, drug, blocked):
+            continue
+        if (_cause_before(text, sent, ae, drug) if step < 0 else _cause_after(text, ae, drug)):
+            group = [drug, *_coordinated(text, sent, sent.drugs, k, step)]
+            return [d for d in group if _may_cause(ae, d, blocked)]
+    return []
+
+
+def _may_cause(ae: _Ent, drug: _Ent, blocked: set[tuple[int, int]]) -> bool:
+    return drug.can_cause and (id(ae), id(drug)) not in blocked
+
+
+def _fallback_drugs(text: str, sent: _Sentence, ae: _Ent,
+                    blocked: set[tuple[int, int]]) -> list[_Ent]:
+    """Rule 5: the drug(s) an AE of a sentence reporting one is attributed to when no
+    explicit pattern says which.
 
     The regimen named before the AE ("a patient on X and Y developed Z": the drug just before
     and the drugs coordinated with it, since the text does not single one out); failing
     that the first drug after it, unless the AE is what led to it ("... leading to the
     initiation of another JAK inhibitor")."""
-    before = [i for i, d in enumerate(drugs) if d.end <= ae.start]
-    if before:
-        i = before[-1]
-        return [drugs[i], *_coordinated(text, ents, drugs, i, -1)]
-    after = drugs[0]  # no drug before: all are after
-    if _CONSEQUENCE.search(text, ae.end_char, after.start_char):
-        return []
-    return [after]
+    drugs = sent.drugs
+    k = bisect.bisect_left(sent.drug_chars, ae.end_char)
+    i = k - 1
+    while i >= 0 and not drugs[i].can_cause:
+        i -= 1
+    if i >= 0:
+        group = [drugs[i], *_coordinated(text, sent, drugs, i, -1)]
+        return [d for d in group if _may_cause(ae, d, blocked)]
+    for d in drugs[k:]:
+        if d.start_char < ae.end_char:
+            continue
+        gap = text[ae.end_char:d.start_char]
+        if _CONSEQUENCE.search(gap) and not _AE_THEN_DRUG.search(gap):
+            return []
+        if _may_cause(ae, d, blocked):
+            return [d]
+    return []
+
+
+def _reports_ae(text: str, sent: _Sentence) -> bool:
+    """Whether the sentence reads as reporting an adverse effect (rule 5's gate)."""
+    if sent.ade is not None:
+        return sent.ade
+    return _AE_SENTENCE_CUE.search(text, sent.start, sent.end) is not None
+
+
+def _adverse_events(
+    text: str, sent: _Sentence, aes: list[_Ent], blocked: set[tuple[int, int]]
+) -> Iterable[tuple[_Ent, _Ent]]:
+    """(AE, drug) pairs of one sentence (module docstring, rules 1-5)."""
+    links = _ae_by_parentheses(text, sent, aes)
+    explicit: dict[int, list[_Ent]] = {}
+    for i, ae in enumerate(aes):
+        if i not in links:
+            drugs = _explicit_cause(text, sent, ae, blocked)
+            if drugs:
+                explicit[i] = drugs
+    # rule 4: coordinated AEs share an explicit attribution, forwards then backwards
+    for i, j in [(i, i - 1) for i in range(1, len(aes))] + [
+            (i, i + 1) for i in range(len(aes) - 2, -1, -1)]:
+        if i in links or i in explicit or j not in explicit:
+            continue
+        a, b = sorted((aes[i], aes[j]), key=lambda e: e.start_char)
+        if _full(_AE_COORDINATION, text[a.end_char:b.start_char]):
+            explicit[i] = [d for d in explicit[j] if _may_cause(aes[i], d, blocked)]
+    links.update(explicit)
+    gate: bool | None = None
+    for i, ae in enumerate(aes):
+        if i not in links:
+            if ae.historical:
+                continue
+            if gate is None:
+                gate = _reports_ae(text, sent)
+            if not gate:
+                continue
+            links[i] = _fallback_drugs(text, sent, ae, blocked)
+        for drug in links[i]:
+            yield ae, drug
 
 
 # --- the component ---------------------------------------------------------------------------
@@ -342,32 +616,27 @@ def _sentence_relations(
     text: str, sent: _Sentence, main: _Ent | None
 ) -> Iterable[tuple[str, _Ent, _Ent]]:
     ents = sent.ents
-    drugs = [e for e in ents if e.label_ == "DRUG"]
-    aes = [e for e in ents if e.label_ == "ADVERSE_EVENT"]
+    drugs = sent.drugs
     for mod in ents:
         rel = MODIFIER_RELATIONS.get(mod.label_)
         if rel and drugs:
-            for drug in _modifier_targets(text, ents, drugs, mod):
+            for drug in _modifier_targets(text, sent, mod):
                 yield rel, mod, drug
-    if aes and drugs:
-        by_paren = _ae_by_parentheses(text, sent, drugs, aes)
-        sentence_cue: bool | None = None
-        for i, ae in enumerate(aes):
-            if i in by_paren:
-                for drug in by_paren[i]:
-                    yield "adverse_event_of", ae, drug
-                continue
-            cued = _ae_by_cue(text, ents, drugs, ae)
-            if cued is not None:
-                yield "adverse_event_of", ae, cued
-                continue
-            if ae.historical:
-                continue
-            if sentence_cue is None:
-                sentence_cue = _AE_SENTENCE_CUE.search(text[sent.start:sent.end]) is not None
-            if sentence_cue:
-                for drug in _fallback_drugs(text, ents, drugs, ae):
-                    yield "adverse_event_of", ae, drug
+    problems = [e for e in ents if e.label_ in PROBLEM_LABELS]
+    if problems and drugs:
+        blocked: set[tuple[int, int]] = set()
+        for problem in problems:
+            for drug in _treated_by(text, sent, problem):
+                blocked.add((id(problem), id(drug)))
+                yield "treats", problem, drug
+        aes = [e for e in problems if e.label_ == "ADVERSE_EVENT"]
+        for ae in aes:
+            before, after = _nearest_drugs(sent, ae)
+            for k in (before, after):
+                if k is not None and _blocked(text, sent, ae, drugs[k]):
+                    blocked.add((id(ae), id(drugs[k])))
+        for ae, drug in _adverse_events(text, sent, aes, blocked):
+            yield "adverse_event_of", ae, drug
     current = [d for d in drugs if d.current]
     for ent in ents:
         if ent.label_ != "OUTCOME":
@@ -386,7 +655,9 @@ def extract_relations(doc: Doc) -> list[Relation]:
     main = _main_intervention(ents)
     relations: list[Relation] = []
     seen: set[tuple[str, int, int, int, int]] = set()
-    for sent in _sentence_groups(doc, ents, text):
+    sentences = _sentence_groups(doc, ents, text)
+    _mark_ade_sentences(doc, sentences)
+    for sent in sentences:
         for rel, head, tail in _sentence_relations(text, sent, main):
             key = (rel, head.start, head.end, tail.start, tail.end)
             if key not in seen:
