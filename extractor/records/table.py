@@ -86,8 +86,8 @@ _NOT_AN_EVENT = re.compile(
     r"discontinu|withdr[ae]w|dose\s+(?:reduc|modif|interrupt|delay)|interrupt", re.I)
 # Row labels that say "how many" rather than which event: they keep their section row.
 _GENERIC_ROW = re.compile(
-    r"(?:all|any|total|overall|treatment[- ]related|drug[- ]related|serious|severe|grade\s*\S+)"
-    r"\W*$", re.I)
+    r"(?:all|any|total|overall|treatment[- ]related|drug[- ]related|serious|severe|grade\s*\S+|"
+    r"(?:(?:probably|possibly|definitely|likely|un|not)\s*)?related)\W*$", re.I)
 _PLACEBO = re.compile(r"\b(?:placebo|pbo)\b", re.I)
 _ATTRIBUTION = re.compile(r"\(([^()]*)\)\s*$")
 _SEX = {"m": "male", "male": "male", "man": "male", "boy": "male", "men": "male",
@@ -431,9 +431,12 @@ def _arm_interventions(label: str, header_cells: list[Cell], table: Table,
         # "PBO + MTX": placebo is the arm's first "drug"
         out.insert(0, Intervention(drug=DrugRef(name="placebo", evidence=evidence)))
     if not out:
+        # no drug found in the header: its words name the arm ("Vehicle", "Standard care"),
+        # a combination one name per part ("BTH1677/Bevacizumab")
         name = " ".join(_ARM_NOISE.sub(" ", label).split()).strip(" ,;:").lower()
-        if name:
-            out.append(Intervention(drug=DrugRef(name=name, evidence=evidence)))
+        for part in dict.fromkeys(p.strip(" ,;:") for p in re.split(r"\s*[/+]\s*", name)):
+            if part:
+                out.append(Intervention(drug=DrugRef(name=part, evidence=evidence)))
     return out
 
 
@@ -558,9 +561,10 @@ def _arm_records(lay: Layout, index: _Index) -> list[Record]:
                 cell = cells.get((body.row, col))
                 if cell is None or cell.row != body.row:
                     continue
-                hint = f"{body.measure} | {lay.headers[col]}"
+                # the cells of an AE table count patients: "12 (25.5)" is n (%)
+                hint = f"{'n (%) ' if adverse else ''}{body.measure} | {lay.headers[col]}"
                 if adverse and not _NOT_AN_EVENT.search(body.measure):
-                    event = _arm_event(body, cell, f"n (%) {hint}", arm_n, index, table)
+                    event = _arm_event(body, cell, hint, arm_n, index, table)
                     if event is not None:
                         events.append(event)
                     continue
