@@ -584,11 +584,14 @@ def build_adverse_events(evidence: EvidenceDocument, body: _Body) -> list[Advers
         if r.type == "adverse_event_of" and tail is not None and tail.status in _GIVEN \
                 and not tail.negated:
             drugs_of.setdefault(r.head, []).append(_name(tail))
+    # a problem a drug treats ("X improved with Y") is no adverse event of Y; unless a
+    # relation ties it to a drug as its cause, it is left out
+    treated = {r.head for r in evidence.relations if r.type == "treats"}
     events: list[AdverseEvent] = []
     seen: set[tuple[str, str | None, bool]] = set()
     for m in evidence.mentions:
         if m.label != "ADVERSE_EVENT" or m.status not in _OBSERVED or m.historical \
-                or body.excludes(m.start):
+                or body.excludes(m.start) or (m.id in treated and m.id not in drugs_of):
             continue
         term = _name(m)
         drugs: Iterable[str | None] = dict.fromkeys(drugs_of.get(m.id, [])) or [None]
