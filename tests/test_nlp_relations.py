@@ -4,6 +4,7 @@ pipeline's tokenizer and sentence splitter give tokens and sentences. Invented s
 from __future__ import annotations
 
 import importlib.util
+import time
 
 import pytest
 from spacy.language import Language
@@ -11,7 +12,12 @@ from spacy.tokens import Doc, Span
 
 import extractor
 from extractor.evidence import EvidenceDocument, Mention
-from extractor.nlp.relations import extract_relations, main_intervention, relations_component
+from extractor.nlp.relations import (
+    ADE_SENTENCES,
+    extract_relations,
+    main_intervention,
+    relations_component,
+)
 from extractor.pipeline import Pipeline
 from tests.conftest import EXAMPLES, partial_nlp, shared_path
 
@@ -268,6 +274,174 @@ def test_negated_list_without_a_drug_links_nothing(nlp: Language) -> None:
                     ("ADVERSE_EVENT", "pulmonary embolism", {"negated": True}),
                     ("ADVERSE_EVENT", "neoplasms", {"negated": True})])
     assert doc._.relations == []
+
+
+# --- attribution (issue 13): cause cues, treats, blocked pairs, drug status -------------------
+
+
+def ae_pairs(doc: Doc) -> set[tuple[str, str]]:
+    return {(h, t) for r, h, t in triples(doc) if r == "adverse_event_of"}
+
+
+@pytest.mark.parametrize(("text", "ents", "expected"), [
+    # induced by / X-induced / X toxicity
+    ("Pancreatitis induced by valproate was confirmed on imaging.",
+     [("ADVERSE_EVENT", "Pancreatitis"), ("DRUG", "valproate")], {("Pancreatitis", "valproate")}),
+    ("She was admitted with clozapine-induced myocarditis.",
+     [("DRUG", "clozapine"), ("ADVERSE_EVENT", "myocarditis")], {("myocarditis", "clozapine")}),
+    ("Lithium toxicity was diagnosed on the third day.",
+     [("DRUG", "Lithium"), ("ADVERSE_EVENT", "toxicity")], {("toxicity", "Lithium")}),
+    # after / following, drug first or effect first
+    ("Two weeks after starting lamotrigine, he developed a rash.",
+     [("DRUG", "lamotrigine"), ("ADVERSE_EVENT", "rash")], {("rash", "lamotrigine")}),
+    ("A widespread rash appeared following the second dose of cefuroxime.",
+     [("ADVERSE_EVENT", "rash"), ("DRUG", "cefuroxime")], {("rash", "cefuroxime")}),
+    # secondary to / attributed to / associated with
+    ("The boy had hyponatremia secondary to carbamazepine.",
+     [("ADVERSE_EVENT", "hyponatremia"), ("DRUG", "carbamazepine")],
+     {("hyponatremia", "carbamazepine")}),
+    ("Her tremor was attributed to valproate.",
+     [("ADVERSE_EVENT", "tremor"), ("DRUG", "valproate")], {("tremor", "valproate")}),
+    # a cue before a coordinated pair of drugs names both; coordinated effects share it
+    ("Hives and wheezing were caused by penicillin and cefaclor.",
+     [("ADVERSE_EVENT", "Hives"), ("ADVERSE_EVENT", "wheezing"), ("DRUG", "penicillin"),
+      ("DRUG", "cefaclor")],
+     {("Hives", "penicillin"), ("Hives", "cefaclor"), ("wheezing", "penicillin"),
+      ("wheezing", "cefaclor")}),
+    ("Amiodarone-induced hypothyroidism and alopecia were noted.",
+     [("DRUG", "Amiodarone"), ("ADVERSE_EVENT", "hypothyroidism"), ("ADVERSE_EVENT", "alopecia")],
+     {("hypothyroidism", "Amiodarone"), ("alopecia", "Amiodarone")}),
+])
+def test_cause_cues(nlp: Language, text: str, ents: list[Ent],
+                    expected: set[tuple[str, str]]) -> None:
+    assert ae_pairs(annotate(nlp, text, ents)) == expected
+
+
+def test_the_patient_of_a_compound_cue_is_not_an_effect(nlp: Language) -> None:
+    doc = annotate(nlp, "Colchicine-induced neuropathy in chronic kidney disease.",
+                   [("DRUG", "Colchicine"), ("ADVERSE_EVENT", "neuropathy"),
+                    ("ADVERSE_EVENT", "chronic kidney disease")])
+    assert ae_pairs(doc) == {("neuropathy", "Colchicine")}
+
+
+@pytest.mark.parametrize(("text", "ents"), [
+    ("On rechallenge with allopurinol, the rash recurred within days.",
+     [("DRUG", "allopurinol"), ("ADVERSE_EVENT", "rash")]),
+    ("The rash recurred on rechallenge with allopurinol.",
+     [("ADVERSE_EVENT", "rash"), ("DRUG", "allopurinol")]),
+    ("The rash resolved after withdrawal of allopurinol.",
+     [("ADVERSE_EVENT", "rash"), ("DRUG", "allopurinol")]),
+    ("The rash disappeared after allopurinol was stopped.",
+     [("ADVERSE_EVENT", "rash"), ("DRUG", "allopurinol")]),
+    ("Allopurinol was discontinued and the rash resolved.",
+     [("DRUG", "Allopurinol"), ("ADVERSE_EVENT", "rash")]),
+])
+def test_rechallenge_and_dechallenge_attribute(nlp: Language, text: str, ents: list[Ent]) -> None:
+    doc = annotate(nlp, text, ents)
+    assert {r for r, _h, _t in triples(doc)} == {"adverse_event_of"}
+    assert {h.lower() for h, _t in ae_pairs(doc)} == {"rash"}
+
+
+@pytest.mark.parametrize(("text", "ents", "expected"), [
+    ("Her psoriasis was treated with methotrexate.",
+     [("CONDITION", "psoriasis"), ("DRUG", "methotrexate")], ("psoriasis", "methotrexate")),
+    ("The rash responded to topical betamethasone within a week.",
+     [("ADVERSE_EVENT", "rash"), ("DRUG", "betamethasone")], ("rash", "betamethasone")),
+    ("He took ibuprofen for a migraine.",
+     [("DRUG", "ibuprofen"), ("CONDITION", "migraine")], ("migraine", "ibuprofen")),
+    ("Prednisone was started for the rash after it developed.",
+     [("DRUG", "Prednisone"), ("ADVERSE_EVENT", "rash")], ("rash", "Prednisone")),
+    ("We describe the treatment of severe pruritus with naltrexone.",
+     [("ADVERSE_EVENT", "pruritus"), ("DRUG", "naltrexone")], ("pruritus", "naltrexone")),
+])
+def test_treats_is_never_an_adverse_event(nlp: Language, text: str, ents: list[Ent],
+                                          expected: tuple[str, str]) -> None:
+    doc = annotate(nlp, text, ents)
+    assert triples(doc) == {("treats", *expected)}
+
+
+def test_treated_problem_and_caused_problem_in_one_sentence(nlp: Language) -> None:
+    doc = annotate(nlp, "A man taking naproxen for back pain developed gastritis.",
+                   [("DRUG", "naproxen"), ("CONDITION", "back pain"),
+                    ("ADVERSE_EVENT", "gastritis")])
+    assert triples(doc) == {("treats", "back pain", "naproxen"),
+                            ("adverse_event_of", "gastritis", "naproxen")}
+
+
+@pytest.mark.parametrize(("text", "ents"), [
+    ("Infliximab was withheld because of pneumonia that developed in March.",
+     [("DRUG", "Infliximab"), ("ADVERSE_EVENT", "pneumonia")]),
+    ("The second cycle of cisplatin was postponed due to an infection he developed.",
+     [("DRUG", "cisplatin"), ("ADVERSE_EVENT", "infection")]),
+    ("A wound infection developed and led to the discontinuation of tacrolimus.",
+     [("ADVERSE_EVENT", "wound infection"), ("DRUG", "tacrolimus")]),
+])
+def test_a_complication_that_delayed_or_stopped_a_drug_is_not_its_effect(
+        nlp: Language, text: str, ents: list[Ent]) -> None:
+    assert ae_pairs(annotate(nlp, text, ents)) == set()
+
+
+def test_a_drug_stopped_for_its_own_effect_is_still_the_cause(nlp: Language) -> None:
+    text = "Isoniazid was withheld because of isoniazid-induced hepatitis."
+    doc = annotate(nlp, text, [("DRUG", "Isoniazid"), ("DRUG", "isoniazid"),
+                               ("ADVERSE_EVENT", "hepatitis")])
+    ae = [(h.text, t.start_char) for r, h, t in doc._.relations if r == "adverse_event_of"]
+    assert ae == [("hepatitis", text.index("isoniazid-"))]
+
+
+@pytest.mark.parametrize("status", ["not_given", "planned", "background", "excluded"])
+def test_only_a_given_drug_can_be_a_cause(nlp: Language, status: str) -> None:
+    doc = annotate(nlp, "Rituximab and azathioprine were both considered; she developed "
+                   "neutropenia after azathioprine.",
+                   [("DRUG", "Rituximab", {"status": status}),
+                    ("DRUG", "azathioprine", {"status": status}),
+                    ("ADVERSE_EVENT", "neutropenia"),
+                    ("DRUG", "azathioprine", {"status": "given"})])
+    ae = [(h.text, t.start_char) for r, h, t in doc._.relations if r == "adverse_event_of"]
+    assert ae == [("neutropenia", doc.text.rindex("azathioprine"))]
+    doc = annotate(nlp, "Nausea developed after ondansetron.",
+                   [("ADVERSE_EVENT", "Nausea"), ("DRUG", "ondansetron", {"status": status})])
+    assert ae_pairs(doc) == set()
+
+
+def test_ade_sentence_verdict_gates_the_fallback(nlp: Language) -> None:
+    text = "Acne and abrocitinib are discussed in this review."
+    doc = nlp(text)
+    doc.ents = [doc.char_span(0, 4, "ADVERSE_EVENT"),
+                doc.char_span(text.index("abrocitinib"), text.index(" are"), "DRUG")]
+    assert extract_relations(doc) == []  # no AE cue, no classifier: nothing
+    doc.spans[ADE_SENTENCES] = [doc[0:len(doc)]]  # the classifier says it reports one
+    assert [(r, h.text, t.text) for r, h, t in extract_relations(doc)] == [
+        ("adverse_event_of", "Acne", "abrocitinib")]
+    doc = annotate(nlp, "Acne was reported with abrocitinib.",
+                   [("ADVERSE_EVENT", "Acne"), ("DRUG", "abrocitinib")])
+    assert ae_pairs(doc) == {("Acne", "abrocitinib")}  # by the sentence's AE cue
+    doc.spans[ADE_SENTENCES] = []  # the classifier ran and says no: the fallback is off
+    assert extract_relations(doc) == []
+
+
+def test_a_long_document_without_sentences_stays_linear() -> None:
+    bare = partial_nlp()  # no sentence component: the whole Doc is one "sentence"
+
+    def seconds(n: int) -> float:
+        text = "Rash after methotrexate 15mg weekly; " * n
+        doc = bare(text)
+        spans, pos = [], 0
+        for label, word in [("ADVERSE_EVENT", "Rash"), ("DRUG", "methotrexate"),
+                            ("DOSE", "15mg"), ("FREQUENCY", "weekly")] * n:
+            start = text.index(word, pos)
+            spans.append(doc.char_span(start, start + len(word), label))
+            pos = start + len(word)
+        doc.ents = spans
+        best = float("inf")
+        for _ in range(3):  # the best of three: the machine is shared
+            t0 = time.perf_counter()
+            assert len(extract_relations(doc)) == 3 * n
+            best = min(best, time.perf_counter() - t0)
+        return best
+
+    small, large = seconds(1000), seconds(4000)
+    assert large < 8 * small  # quadratic would be about 16 times
 
 
 # --- outcomes ---------------------------------------------------------------------------------

@@ -236,6 +236,14 @@ _CONSEQUENCE = re.compile(
     r"managed with)",
     re.IGNORECASE,
 )
+# Right before a problem: it is the patients' condition ("X-induced Y in chronic kidney
+# disease", "in patients with Z"), not an effect waiting for a drug.
+_POPULATION_LEAD = re.compile(
+    r"\b(?:in|among)\s+(?:(?:a|an|the|\d+|two|three|several|many|all)\s+)?"
+    r"(?:(?:patients?|subjects?|children|adults?|wom[ae]n|m[ae]n|individuals?|cases?)\s+"
+    r"(?:with|having)\s+)?$",
+    re.IGNORECASE,
+)
 _MAX_CUE_GAP = 80  # characters between an AE and its drug for a cue to count
 _MAX_TREAT_GAP = 60  # characters between a problem and the drug that treats it
 _MAX_PAREN_GAP = 100  # characters between an AE and the "(drug)" that attributes it
@@ -503,10 +511,20 @@ def _cause_before(text: str, sent: _Sentence, ae: _Ent, drug: _Ent) -> bool:
     gap = sent.gap(text, drug.end_char, ae.start_char)
     if _full(_DRUG_THEN_AE_ADJ, gap) or _full(_ADJACENT, gap):
         return True
+    if _population(text, sent, ae):
+        return False
     if _DRUG_THEN_AE_VERB.search(raw) or _DRUG_DECHALLENGE.search(raw):
         return True
-    return (_RECURRED.search(raw) is not None
-            and _RECHALLENGE.search(text, sent.start, drug.end_char) is not None)
+    # "on rechallenge with X, Y recurred": the recurrence may follow the AE's span
+    lead_start = max(sent.start, drug.start_char - _MAX_CUE_GAP)
+    return (_RECURRED.search(text, drug.end_char, min(sent.end, ae.end_char + 40)) is not None
+            and _RECHALLENGE.search(text, lead_start, drug.start_char) is not None)
+
+
+def _population(text: str, sent: _Sentence, problem: _Ent) -> bool:
+    """The problem is the patients' condition ("... in patients with Y")."""
+    lead = text[max(sent.start, problem.start_char - 60):problem.start_char]
+    return _POPULATION_LEAD.search(lead) is not None
 
 
 def _cause_after(text: str, ae: _Ent, drug: _Ent) -> bool:
@@ -598,7 +616,7 @@ def _adverse_events(
     gate: bool | None = None
     for i, ae in enumerate(aes):
         if i not in links:
-            if ae.historical:
+            if ae.historical or _population(text, sent, ae):
                 continue
             if gate is None:
                 gate = _reports_ae(text, sent)
