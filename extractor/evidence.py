@@ -176,7 +176,7 @@ class Outcome(_Model):
     stat: str | None = Field(
         default=None, description="What the value is, as the cell states it (numbers.Stat "
         "kinds): count_percent, count_total, mean_sd, mean_se, median_iqr, median_range, "
-        "estimate_ci, interval, number, percent, range.")
+        "mean_range, estimate_ci, interval, number, percent, range.")
     count: int | None = Field(default=None, description="Patients with the outcome (n of n (%)).")
     percent: float | None = None
     total: int | None = Field(default=None, description="Denominator of an x/y cell.")

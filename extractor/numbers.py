@@ -45,7 +45,7 @@ _MARKS = re.compile(r"[\s*†‡§¶#]+$|(?<=[\d)\]%])\s*[a-e]$")
 
 StatKind = Literal[
     "number", "percent", "range", "count_percent", "count_total", "mean_sd", "mean_se",
-    "median_iqr", "median_range", "estimate_ci", "interval",
+    "median_iqr", "median_range", "mean_range", "estimate_ci", "interval",
 ]
 
 
@@ -128,6 +128,8 @@ _HINT_SE = re.compile(r"\bs\.?e\.?(?:m\.?)?\b|standard error", re.I)
 _HINT_IQR = re.compile(r"\biqr\b|interquartile|\bq1\s*[,–-]\s*q3\b", re.I)
 _HINT_RANGE = re.compile(r"\brange\b|\bmin\s*[,–-]\s*max\b", re.I)
 _HINT_CI = re.compile(r"\bci\b|confidence", re.I)
+_HINT_MEAN = re.compile(r"\bmean\b|\baverage\b", re.I)
+_HINT_MEDIAN = re.compile(r"\bmedian\b", re.I)
 _HINT_PERCENT = re.compile(r"\bn\s*\(\s*%\s*\)|\(%\)|%|\bno\.\s*\(|\bnumber\b", re.I)
 
 
@@ -179,7 +181,9 @@ def _paren(m: re.Match[str], hint: str) -> Stat | None:
         if _HINT_IQR.search(hint):
             return Stat("median_iqr", a, low=b, high=c)
         if _HINT_RANGE.search(hint):
-            return Stat("median_range", a, low=b, high=c)
+            kind: StatKind = "mean_range" if _HINT_MEAN.search(hint) and \
+                not _HINT_MEDIAN.search(hint) else "median_range"
+            return Stat(kind, a, low=b, high=c)
         if _HINT_CI.search(hint):
             return Stat("estimate_ci", a, low=b, high=c)
         return Stat("interval", a, low=b, high=c)

@@ -64,6 +64,7 @@ def test_fold_leaves_a_separator_dot_alone() -> None:
     ("5.1 \u00b1 1.2", "", Stat("mean_sd", 5.1, sd=1.2)),
     (f"12 [8{EN_DASH}15]", "median [IQR]", Stat("median_iqr", 12, low=8, high=15)),
     ("12 (8-15)", "Median (range)", Stat("median_range", 12, low=8, high=15)),
+    ("6.1 (4\u20138)", "Mean and range", Stat("mean_range", 6.1, low=4, high=8)),
     (f"3.3 ({MINUS}5.3 to 12.0)", "RD (95% CI)", Stat("estimate_ci", 3.3, low=-5.3, high=12)),
     ("12 (8-15)", "", Stat("interval", 12, low=8, high=15)),
     ("8/112 (7.1)", "", Stat("count_total", 8, percent=7.1, total=112)),
