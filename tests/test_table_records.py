@@ -451,6 +451,9 @@ def test_patient_table_fields_carry_their_cell(invented: EvidenceDocument) -> No
     assert all(o.evidence is not None for o in record.outcomes)
     assert all(e.evidence is not None and e.text in e.evidence.text
                for e in record.adverse_events)
+    cited = {name: ev.text for name, ev in record.population.evidence.items()}
+    assert cited == {"n": "1", "male": "Female", "female": "Female", "age_mean": "48",
+                     "condition": "Prurigo nodularis"}
 
 
 def _fragment(pipeline: Pipeline, name: str) -> EvidenceDocument:

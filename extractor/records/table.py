@@ -373,29 +373,42 @@ def _population(lay: Layout, row: int, cells: dict[tuple[int, int], Cell], index
                 text_at: Callable[[int], str]) -> Population:
     sex: str | None = None
     age: float | None = None
+    condition: str | None = None
+    evidence: dict[str, Evidence] = {}
+
+    def cite(name: str, col: int) -> None:
+        cell = cells.get((row, col))
+        if cell is not None and name not in evidence:
+            evidence[name] = index.evidence(lay.table, cell)
+
     for col in lay.columns("sex", "age_sex"):
         for word in re.findall(r"[A-Za-z]+", text_at(col)):
-            sex = sex or _SEX.get(word.lower())
+            if sex is None and word.lower() in _SEX:
+                sex = _SEX[word.lower()]
+                cite("male", col)
+                cite("female", col)
     for col in lay.columns("age", "age_sex"):
         number = _LEADING_NUMBER.match(text_at(col))
         if number and age is None:
             age = float(number.group(1).replace(",", "."))
-    condition: str | None = None
+            cite("age_mean", col)
     for col in lay.columns("condition"):
         found = [m for m in index.cell(lay.table, cells.get((row, col)))
                  if m.label == "CONDITION" and not m.negated]
         text = text_at(col)
-        if found:
-            condition = condition or _name(found[0])
-        elif text and not is_empty_value(text):
-            condition = condition or text  # an abbreviation ("AT") stays as written
+        if condition is None and (found or (text and not is_empty_value(text))):
+            # an abbreviation without a mention ("AT") stays as written
+            condition = _name(found[0]) if found else text
+            cite("condition", col)
+    for col in lay.columns("case_id"):
+        cite("n", col)  # one patient: the row, named by its case number
     described = [f"{lay.headers[c]}: {text_at(c)}"
                  for c in lay.columns("case_id", "sex", "age", "age_sex", "condition",
                                       "comorbidity")
                  if text_at(c)]
     return Population(n=1, age_mean=age, male=int(sex == "male") if sex else None,
                       female=int(sex == "female") if sex else None, condition=condition,
-                      text="; ".join(described) or None)
+                      text="; ".join(described) or None, evidence=evidence)
 
 
 def _patient_records(lay: Layout, index: _Index) -> list[Record]:
