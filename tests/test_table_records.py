@@ -382,6 +382,13 @@ AE_TABLE = """<!DOCTYPE html><html><head><title>Invented trial</title></head><bo
 <td>\u22121.5 \u00b1 0.5</td></tr>
 <tr><td>Clear skin, n/N (%)</td><td>4/30 (13.3)</td><td>11/31 (35.5)</td></tr>
 </tbody></table>
+<table><caption>Table 4. Invented efficacy and safety at week 12</caption>
+<thead><tr><th></th><th>Placebo (n = 30)</th><th>Tacrolimus (n = 31)</th></tr></thead>
+<tbody>
+<tr><td>Responders, n (%)</td><td>5 (16.7)</td><td>12 (38.7)</td></tr>
+<tr><td>Adverse events, n (%)</td><td></td><td></td></tr>
+<tr><td>Pruritus</td><td>1 (3.3)</td><td>4 (12.9)</td></tr>
+</tbody></table>
 </body></html>"""
 
 
@@ -440,6 +447,14 @@ def test_result_cells_parse_into_numbers(ae_trial: EvidenceDocument) -> None:
     assert (clear.count, clear.total, clear.percent) == (11, 31, 35.5)
     assert {o.measure: o.value for o in tacro.outcomes}["Lesion area, mean ± SD"] == -1.5
     assert all(o.evidence is not None for o in placebo.outcomes + tacro.outcomes)
+
+
+def test_mixed_table_events_only_under_their_section(ae_trial: EvidenceDocument) -> None:
+    placebo, tacro = _arms_of(ae_trial, ae_trial.tables[2].id)
+    assert [(o.measure, o.count) for o in tacro.outcomes] == [("Responders, n (%)", 12)]
+    assert [(e.term, e.count, e.percent, e.arm_n) for e in tacro.adverse_events] == [
+        ("pruritus", 4, 12.9, 31)]
+    assert [e.count for e in placebo.adverse_events] == [1]
 
 
 def test_patient_table_fields_carry_their_cell(invented: EvidenceDocument) -> None:

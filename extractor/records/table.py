@@ -66,6 +66,7 @@ from extractor.records.table_roles import (
     is_adverse_event_table,
     is_empty_value,
     layout,
+    names_adverse_events,
     split_timepoint,
 )
 
@@ -560,7 +561,7 @@ def _arm_records(lay: Layout, index: _Index) -> list[Record]:
         if label:
             arms.setdefault(label, []).append(col)
     baseline = bool(re.search(r"baseline|characteristic|demograph", table.caption or "", re.I))
-    adverse = is_adverse_event_table(lay)
+    ae_table = is_adverse_event_table(lay)
     rows = _labelled_rows(lay, cells)
     records: list[Record] = []
     for k, (label, cols) in enumerate(arms.items(), start=1):
@@ -570,6 +571,8 @@ def _arm_records(lay: Layout, index: _Index) -> list[Record]:
         outcomes: list[Outcome] = []
         events: list[AdverseEvent] = []
         for body in rows:
+            # a whole AE table, or the rows under an AE section of a mixed results table
+            adverse = ae_table or names_adverse_events(body.section)
             for col in cols:
                 cell = cells.get((body.row, col))
                 if cell is None or cell.row != body.row:

@@ -82,6 +82,7 @@ _AE_TABLE = re.compile(
     r"adverse|side[- ]effects?|\bteaes?\b|\bs?aes?\b|toxicit|tolerab|undesirable effects?|"
     r"\bsafety\b(?!\s+(?:population|set|analysis))", re.I)
 _BASELINE_CAPTION = re.compile(r"baseline|characteristic|demograph", re.I)
+_EFFICACY_CAPTION = re.compile(r"efficacy|effectiveness|\bresponses?\b|endpoints?", re.I)
 # Columns that compare arms, or pool them, are not arms of their own.
 _COMPARISON = re.compile(
     r"\bvs\.?\b|\bversus\b|\bdifference\b|\bratio\b|p[- ]?value|\btotal\b|overall|"
@@ -252,21 +253,18 @@ def _own_headers(table: Table, header_rows: int) -> list[str]:
 
 
 def is_adverse_event_table(lay: Layout) -> bool:
-    """Whether an arms table counts adverse events: its caption, the header of its first
-    column or one of its section rows (a label with no values) says so."""
-    table = lay.table
-    if _BASELINE_CAPTION.search(table.caption or ""):
-        return False
-    if _AE_TABLE.search(table.caption or "") or _AE_TABLE.search(lay.headers[0]):
-        return True
-    cells = grid(table)
-    for row in lay.body_rows():
-        first = cells.get((row, 0))
-        values = [cells.get((row, c)) for c in range(1, table.n_cols)]
-        if first is not None and all(v is None or v is first or not v.text.strip()
-                                     for v in values) and _AE_TABLE.search(first.text):
-            return True
-    return False
+    """Whether an arms table as a whole counts adverse events: its caption or the header of
+    its first column says so (a baseline table does not, whatever its population is, and
+    an efficacy-and-safety table holds events only under its AE section rows)."""
+    caption = lay.table.caption or ""
+    if _BASELINE_CAPTION.search(caption) or _EFFICACY_CAPTION.search(caption):
+        return False  # an "efficacy and safety" table: its AE section rows say which
+    return bool(_AE_TABLE.search(caption) or _AE_TABLE.search(lay.headers[0]))
+
+
+def names_adverse_events(text: str) -> bool:
+    """Whether a section row's label ("Adverse events", "Serious AEs") heads event rows."""
+    return bool(_AE_TABLE.search(text))
 
 
 def split_timepoint(header: str) -> tuple[str, str | None]:
