@@ -331,3 +331,58 @@ def _assert_population(document: Any, got: Any, want: dict[str, Any]) -> None:
     for key in want:
         proof = got.evidence[key]
         assert document.text[proof.start:proof.end] == proof.text
+
+
+# --- facts about this study's own patients (status, roles, evidence) ---------------------------
+
+
+def test_only_given_drugs_are_interventions_and_only_given_drugs_cause_events() -> None:
+    text = ("Zorbamycin is known to cause rash. The patient received quellomab 5 mg daily. "
+            "No zorbamycin was given. She developed neutropenia after quellomab.")
+    b = Builder(text)
+    z1 = b.add("DRUG", "Zorbamycin", name="zorbamycin", status="background")
+    rash = b.add("ADVERSE_EVENT", "rash", status="background")
+    b.rel("adverse_event_of", rash, z1)
+    q = b.add("DRUG", "quellomab", name="quellomab", status="given")
+    b.rel("dose_of", b.add("DOSE", "5 mg", value={"value": 5.0, "unit": "mg"}), q)
+    z2 = b.add("DRUG", "zorbamycin", name="zorbamycin", status="not_given", negated=True)
+    neut = b.add("ADVERSE_EVENT", "neutropenia", status="present")
+    b.rel("adverse_event_of", neut, b.add("DRUG", "quellomab", name="quellomab",
+                                          status="given"))
+    b.rel("adverse_event_of", neut, z2)  # a wrong link to a drug never given
+    record = study(b)
+    assert [i.drug.name for i in record.interventions] == ["quellomab"]
+    dose = record.interventions[0].dose
+    assert dose is not None and dose.evidence is not None
+    assert dose.evidence.text == "The patient received quellomab 5 mg daily."
+    assert text[dose.evidence.start:dose.evidence.end] == dose.evidence.text
+    assert [(e.term, e.drug) for e in record.adverse_events] == [("neutropenia", "quellomab")]
+    assert record.adverse_events[0].evidence is not None
+
+
+def test_background_sections_are_not_this_study() -> None:
+    text = ("Introduction\nEarlier trials enrolled 500 patients given zorbamycin.\n"
+            "Methods\nWe enrolled 40 patients.")
+    b = Builder(text)
+    b.add("DRUG", "zorbamycin", status="given")  # wrongly given: the section still excludes it
+    intro_end = text.index("Methods")
+    b.sections = [Section(title="Introduction", start=0, end=intro_end, role="introduction"),
+                  Section(title="Methods", start=intro_end, end=len(text), role="methods")]
+    record = study(b)
+    assert record.interventions == []
+    assert (record.population.n, record.population.n_enrolled) == (40, 40)
+    assert record.population.evidence["n"].text == "We enrolled 40 patients."
+
+
+def test_evidence_column_quotes_each_sentence_once() -> None:
+    from extractor.records.export import columns, evidence_rows
+
+    text = "We enrolled 12 patients. All received quellomab 5 mg daily."
+    b = Builder(text)
+    q = b.add("DRUG", "quellomab", name="quellomab", status="given")
+    b.rel("dose_of", b.add("DOSE", "5 mg", value={"value": 5.0, "unit": "mg"}), q)
+    doc = b.build()
+    doc.records = build_records(doc)
+    rows = evidence_rows([doc], provenance=True)
+    assert columns(True)[-1] == "evidence" and "evidence" not in columns(False)
+    assert rows[0]["evidence"] == "We enrolled 12 patients. | All received quellomab 5 mg daily."

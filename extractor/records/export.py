@@ -4,8 +4,9 @@
 or events of one record are joined with "; " in the same order in every column (the n-th
 dose belongs to the n-th drug). With ``provenance`` each field gets a "<field> source" column
 beside it: the table cell ("T1 r3 c9": table id, row, column) or the running text's offsets
-("text 120-131") the value was read from. ``to_csv``, ``to_markdown`` and ``to_xlsx`` write
-the same rows and columns.
+("text 120-131") the value was read from, and a last "evidence" column quotes the sentences
+and cells that state the record's fields (each once, in order). ``to_csv``, ``to_markdown``
+and ``to_xlsx`` write the same rows and columns.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import io
 from collections.abc import Iterable
 from pathlib import Path
 
-from extractor.evidence import Duration, EvidenceDocument, Mention, Record
+from extractor.evidence import Duration, Evidence, EvidenceDocument, Mention, Record
 from extractor.records.table_roles import Layout, Role, layout
 
 FIELDS = ("document", "record", "level", "n", "age", "sex", "condition", "drug", "dose",
@@ -113,6 +114,18 @@ def _sources(record: Record, mentions: dict[str, Mention],
     return out
 
 
+def _evidence(record: Record) -> str:
+    """The sentences and cells stating the record's fields, each once, in text order."""
+    found: list[Evidence | None] = [*record.population.evidence.values()]
+    for iv in record.interventions:
+        found += [iv.drug.evidence, *(f.evidence for f in (iv.dose, iv.frequency, iv.route,
+                                                           iv.duration) if f is not None)]
+    found += [o.evidence for o in record.outcomes]
+    found += [e.evidence for e in record.adverse_events]
+    spans = {(e.start, e.end): e.text for e in found if e is not None}
+    return " | ".join(" ".join(spans[k].split()) for k in sorted(spans))
+
+
 def evidence_rows(documents: Iterable[EvidenceDocument],
                   provenance: bool = False) -> list[dict[str, str]]:
     """One dict per record of ``documents``: FIELDS (and "<field> source" with provenance)."""
@@ -127,14 +140,16 @@ def evidence_rows(documents: Iterable[EvidenceDocument],
                 row = {k: v for f in FIELDS for k, v in
                        ((f, row[f]), *(((f"{f} source", sources[f"{f} source"]),)
                                        if f in SOURCED else ()))}
+                row["evidence"] = _evidence(record)
             rows.append(row)
     return rows
 
 
 def columns(provenance: bool) -> list[str]:
     """The header of the evidence table."""
-    return [c for f in FIELDS for c in ((f, f"{f} source") if provenance and f in SOURCED
-                                        else (f,))]
+    header = [c for f in FIELDS for c in ((f, f"{f} source") if provenance and f in SOURCED
+                                          else (f,))]
+    return [*header, "evidence"] if provenance else header
 
 
 def to_csv(rows: list[dict[str, str]], header: list[str]) -> str:

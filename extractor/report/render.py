@@ -36,6 +36,12 @@ def tooltip(m: Mention) -> str:
     flags = [f for f, on in (("negated", m.negated), ("uncertain", m.uncertain),
                              ("historical", m.historical)) if on]
     lines = [" · ".join([m.label, *flags])]
+    if m.status:
+        why = m.status_evidence
+        lines.append(f"status: {m.status}" + (f" ({why.rule}" + (f": {why.text!r}" if why.text
+                                                                  else "") + ")" if why else ""))
+    if m.section:
+        lines.append(f"section: {m.section}")
     if m.normalized.name:
         score = m.normalized.score
         lines.append(f"normalized: {m.normalized.name}"
