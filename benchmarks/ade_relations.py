@@ -1,7 +1,7 @@
 """Adverse-event attribution on ADE-Corpus-V2: drug-to-effect pairs and ADE sentences.
 
-Run:  .venv/bin/python benchmarks/ade_relations.py [--split dev|train] [--ner] [--limit N]
-          [--errors N]
+Run:  .venv/bin/python benchmarks/ade_relations.py [--split dev|train] [--ner] [--classifier]
+          [--gold-entities] [--limit N] [--errors N]
 
 The corpus part (``extractor.train.corpora.read_split("ade", split)``) is its sentences with
 a DRUG-AE or DRUG-DOSE relation plus the ADE-NEG sentences of the same abstracts, each run
@@ -9,11 +9,13 @@ through the default pipeline (``extractor.pipeline.Pipeline``, rules only; ``--n
 NER model) as its own text, as ``benchmarks/extraction.py`` does. It prints:
 
 * pairs: a predicted pair is an ``adverse_event_of`` relation (head ADVERSE_EVENT, tail DRUG)
-  of a sentence whose effect is not negated (the corpus pairs are asserted effects); it matches a gold DRUG-AE pair of that sentence when both spans match
-  exactly, or, in the overlap variant, when each span overlaps its gold span (one-to-one).
+  of a sentence whose effect is not negated (the corpus pairs are asserted effects); it
+  matches a gold DRUG-AE pair of that sentence when both spans match exactly, or, in the
+  overlap variant, when each span overlaps its gold span (one-to-one).
   Also the ceiling the entity spans allow: gold pairs whose two spans are both entities.
 * sentences: predicted positive when the sentence has a non-negated ``adverse_event_of``
-  relation; gold positive when it has a DRUG-AE pair.
+  relation or the ADE sentence classifier (``--classifier``, or in the pipeline config;
+  extractor/nlp/ade_sentence.py) flags it; gold positive when it has a DRUG-AE pair.
 
 ``--gold-entities`` scores the attribution alone: the sentence's gold drug and effect spans
 replace the pipeline's entities before the context component (statuses, negation and
@@ -41,6 +43,8 @@ from spacy.tokens import Doc  # noqa: E402
 from spacy.util import filter_spans  # noqa: E402
 
 from extractor.formats import GoldDocument  # noqa: E402
+from extractor.nlp.ade_sentence import ADE_SENTENCES  # noqa: E402
+from extractor.nlp.ade_sentence import FACTORY as ADE_FACTORY  # noqa: E402
 from extractor.train.corpora import read_split  # noqa: E402
 
 CharSpan = tuple[int, int]
@@ -108,13 +112,16 @@ def overlap_matches(pred: Iterable[Pair], gold: set[Pair]) -> int:
     return matched
 
 
-def predict(docs: list[GoldDocument], ner: bool,
-            gold_entities: bool) -> tuple[list[Prediction], float, float]:
+def predict(docs: list[GoldDocument], ner: bool, gold_entities: bool,
+            classifier: bool) -> tuple[list[Prediction], float, float]:
     """Run the pipeline over the sentences: predictions, load seconds, run seconds."""
     t0 = time.perf_counter()
     from extractor.pipeline import Pipeline
 
     nlp = Pipeline(ner=ner).nlp
+    factories = {nlp.get_pipe_meta(n).factory for n in nlp.pipe_names}
+    if classifier and ADE_FACTORY not in factories:
+        nlp.add_pipe(ADE_FACTORY, before="relations")
     load_s = time.perf_counter() - t0
     t0 = time.perf_counter()
     sdocs = (_with_gold_entities(nlp, docs) if gold_entities
@@ -128,6 +135,7 @@ def predict(docs: list[GoldDocument], ner: bool,
                 continue
             pred.pairs.add(((head.start_char, head.end_char), (tail.start_char, tail.end_char)))
             pred.positive = True
+        pred.positive = pred.positive or bool(sdoc.spans.get(ADE_SENTENCES))
         out.append(pred)
     return out, load_s, time.perf_counter() - t0
 
@@ -199,6 +207,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--split", choices=("dev", "train"), default="dev")
     ap.add_argument("--ner", action="store_true", help="also run the NER model (models/ner)")
+    ap.add_argument("--classifier", action="store_true",
+                    help="add the ADE sentence classifier before the relations if the "
+                    "pipeline config lacks it")
     ap.add_argument("--gold-entities", action="store_true",
                     help="attribution alone: the gold drug and effect spans as the entities")
     ap.add_argument("--limit", type=int, default=None, help="only the first N sentences")
@@ -206,9 +217,10 @@ def main(argv: list[str] | None = None) -> int:
                     help="print N examples of each error kind (tune on --split train only)")
     args = ap.parse_args(argv)
     docs = read_split("ade", args.split, shared_dir())[:args.limit]
-    preds, load_s, run_s = predict(docs, args.ner, args.gold_entities)
+    preds, load_s, run_s = predict(docs, args.ner, args.gold_entities, args.classifier)
     print(f"ADE-Corpus-V2 {args.split} with ADE-NEG; pipeline "
           f"{'rules + NER model' if args.ner else 'rules only'}"
+          f"{', ADE sentence classifier' if args.classifier else ''}"
           f"{', gold entities' if args.gold_entities else ''} "
           f"(loaded in {load_s:.1f} s, ran in {run_s:.1f} s)")
     report(docs, preds, args.errors)

@@ -65,6 +65,9 @@ from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+# ADE_SENTENCES: the doc.spans key of the sentences the ADE sentence classifier flags (absent
+# when it did not run); importing the module also registers its factory
+from extractor.nlp.ade_sentence import ADE_SENTENCES
 from extractor.nlp.extensions import doc_text  # (also registers Doc._.relations)
 
 Relation = tuple[str, Span, Span]
@@ -79,9 +82,6 @@ PROBLEM_LABELS = ("CONDITION", "ADVERSE_EVENT")
 # Drug statuses (Span._.status) that allow a drug to cause an adverse event: given to these
 # patients, or not decided (no context component ran).
 CAUSAL_STATUSES = frozenset({"given", None})
-# doc.spans key of the sentences the ADE sentence classifier says report an adverse drug
-# effect (extractor/nlp/ade_sentence.py); absent when the classifier did not run.
-ADE_SENTENCES = "ade_sentences"
 
 # Gap (entity texts removed) between a drug and a modifier after it that still reads as
 # "the drug's own dose": "at a dose of", "(", "," ...

@@ -1,0 +1,144 @@
+"""Does a sentence report an adverse drug effect? (factory ``extractor_ade_sentences_v1``)
+
+A linear model (logistic regression, trained by ``extractor.train.ade_sentence`` on the
+ADE-Corpus-V2 training sentences, its ADE-NEG sentences as negatives) over hashed features
+of each sentence: lower-case words and word pairs, with every DRUG, ADVERSE_EVENT and
+CONDITION entity replaced by its label (and its negation), so that what is learnt is how
+sentences that report a drug's effect are worded, not which drugs they name.
+
+The component runs after the context component (it reads the entities' labels and negation)
+and before the relations component: it puts the sentences it says report an adverse drug
+effect in ``doc.spans["ade_sentences"]`` (``ADE_SENTENCES``), which the relations
+use instead of their word cues to decide whether an effect no explicit cue ties to a drug is
+attributed to the nearest drug given (relations, rule 5).
+
+The model is two files in a folder: ``weights.npy`` (float16, one weight per hashed feature)
+and ``model.json`` (bias, threshold, feature bits, what it was trained on). By default the
+folder shipped in the package (``extractor/nlp/data/ade_sentence``, read through
+``importlib.resources``); the factory's ``path`` names another.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import numpy
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+FACTORY = "extractor_ade_sentences_v1"
+# doc.spans key of the sentences the classifier says report an adverse drug effect
+ADE_SENTENCES = "ade_sentences"
+WEIGHTS, META = "weights.npy", "model.json"
+MASKS = {"DRUG": "xdrugx", "ADVERSE_EVENT": "xaex", "CONDITION": "xcondx"}
+_WORD = re.compile(r"[a-z]+(?:[-'][a-z]+)*|\d+|[^\sa-z\d]")
+_DIGIT = re.compile(r"\d")
+
+# (start, end, label, negated) of an entity, character offsets into the sentence's text
+Entity = tuple[int, int, str, bool]
+
+
+def sentence_features(text: str, entities: Iterable[Entity], bits: int) -> list[int]:
+    """Hashed feature indexes of one sentence (module docstring), each once."""
+    parts: list[str] = []
+    pos = 0
+    labels: set[str] = set()
+    for start, end, label, negated in entities:
+        token = MASKS.get(label)
+        if token is None or start < pos:
+            continue
+        parts += [text[pos:start], f" {token}{' xnegx' if negated else ''} "]
+        labels.add(f"label={label}{'/neg' if negated else ''}")
+        pos = end
+    parts.append(text[pos:])
+    words = [_DIGIT.sub("0", w) for w in _WORD.findall("".join(parts).lower())]
+    feats = set(words) | {f"{a} {b}" for a, b in zip(words, words[1:], strict=False)} | labels
+    mask = (1 << bits) - 1
+    return sorted({zlib.crc32(f.encode("utf-8")) & mask for f in feats})
+
+
+@dataclass
+class AdeSentenceModel:
+    """The weights and decision threshold of the classifier."""
+
+    weights: numpy.ndarray
+    bias: float
+    threshold: float
+    bits: int
+    info: dict[str, object] = field(default_factory=dict)
+
+    def probability(self, features: list[int]) -> float:
+        """P(the sentence reports an adverse drug effect) from its feature indexes."""
+        # features are binary and the rows L2-normalized, as in training
+        if not features:
+            return 1.0 / (1.0 + math.exp(-self.bias))
+        z = float(self.weights[features].astype(numpy.float64).sum()) / math.sqrt(len(features))
+        return 1.0 / (1.0 + math.exp(-(z + self.bias)))
+
+    def to_disk(self, path: str | Path) -> None:
+        """Write ``weights.npy`` and ``model.json`` into the folder ``path``."""
+        folder = Path(path)
+        folder.mkdir(parents=True, exist_ok=True)
+        numpy.save(folder / WEIGHTS, self.weights.astype(numpy.float16))
+        meta = {"bias": self.bias, "threshold": self.threshold, "bits": self.bits, **self.info}
+        (folder / META).write_text(json.dumps(meta, indent=1, sort_keys=True) + "\n",
+                                   encoding="utf-8")
+
+    @classmethod
+    def from_disk(cls, path: str | Path | None = None) -> AdeSentenceModel:
+        """Read a model folder (default: the one shipped in the package)."""
+        folder = resources.files("extractor.nlp") / "data" / "ade_sentence" if not path \
+            else Path(path)
+        meta = json.loads(folder.joinpath(META).read_text(encoding="utf-8"))
+        with folder.joinpath(WEIGHTS).open("rb") as fh:
+            weights = numpy.load(fh)
+        bias, threshold, bits = meta.pop("bias"), meta.pop("threshold"), meta.pop("bits")
+        if weights.shape != (1 << bits,):
+            raise ValueError(f"{folder}: {WEIGHTS} has shape {weights.shape}, "
+                             f"expected ({1 << bits},)")
+        return cls(weights, float(bias), float(threshold), int(bits), meta)
+
+
+def doc_sentences(doc: Doc) -> Iterator[Span]:
+    """The Doc's sentences (the whole Doc when no sentence boundaries are set)."""
+    if doc.has_annotation("SENT_START"):
+        yield from doc.sents
+    elif len(doc):
+        yield doc[0:len(doc)]
+
+
+def span_entities(sent: Span) -> list[Entity]:
+    """The entities of a sentence as offsets into the sentence's text."""
+    base = sent.start_char
+    return [(e.start_char - base, e.end_char - base, e.label_, bool(e._.negated))
+            for e in sent.ents]
+
+
+class AdeSentences:
+    """spaCy component: flags the sentences the model says report an adverse drug effect."""
+
+    def __init__(self, model: AdeSentenceModel) -> None:
+        self.model = model
+
+    def score(self, sent: Span) -> float:
+        """The model's probability for one sentence."""
+        return self.model.probability(
+            sentence_features(sent.text, span_entities(sent), self.model.bits))
+
+    def __call__(self, doc: Doc) -> Doc:
+        threshold = self.model.threshold
+        doc.spans[ADE_SENTENCES] = [s for s in doc_sentences(doc) if self.score(s) >= threshold]
+        return doc
+
+
+@Language.factory(FACTORY, default_config={"path": ""})
+def make_ade_sentences(nlp: Language, name: str, path: str) -> AdeSentences:
+    """Factory for the pipeline config; ``path`` empty reads the model shipped in the package."""
+    return AdeSentences(AdeSentenceModel.from_disk(path or None))
