@@ -33,6 +33,9 @@ def arrow_type(annotation: Any) -> pa.DataType:
         return pa.string()
     if origin is list:
         return pa.list_(arrow_type(get_args(annotation)[0]))
+    if origin is dict:  # Population.evidence: field name -> Evidence
+        key, value = get_args(annotation)
+        return pa.map_(arrow_type(key), arrow_type(value))
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return pa.struct([(name, arrow_type(f.annotation))
                           for name, f in annotation.model_fields.items()])
@@ -53,7 +56,8 @@ DOCUMENTS = _schema([
 MENTIONS = _schema([
     ("id", pa.string()), ("label", pa.string()), ("text", pa.string()), ("start", pa.int64()),
     ("end", pa.int64()), ("negated", pa.bool_()), ("uncertain", pa.bool_()),
-    ("historical", pa.bool_()), ("name", pa.string()), ("ids", pa.string()),
+    ("historical", pa.bool_()), ("status", pa.string()), ("section", pa.string()),
+    ("name", pa.string()), ("ids", pa.string()),
     ("value", pa.string()), ("source_kind", pa.string()), ("source_table", pa.string()),
     ("source_row", pa.int64()), ("source_col", pa.int64()), ("found_by", pa.list_(pa.string())),
 ])
@@ -84,7 +88,8 @@ class Tables:
             self.rows["mentions"].append({
                 **key, "id": x.id, "label": x.label, "text": x.text, "start": x.start,
                 "end": x.end, "negated": x.negated, "uncertain": x.uncertain,
-                "historical": x.historical, "name": x.normalized.name,
+                "historical": x.historical, "status": x.status, "section": x.section,
+                "name": x.normalized.name,
                 "ids": json.dumps(x.normalized.ids, sort_keys=True),
                 "value": json.dumps(x.value, sort_keys=True), "source_kind": x.source.kind,
                 "source_table": x.source.table, "source_row": x.source.row,
