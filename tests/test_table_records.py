@@ -389,6 +389,15 @@ AE_TABLE = """<!DOCTYPE html><html><head><title>Invented trial</title></head><bo
 <tr><td>Adverse events, n (%)</td><td></td><td></td></tr>
 <tr><td>Pruritus</td><td>1 (3.3)</td><td>4 (12.9)</td></tr>
 </tbody></table>
+<table><caption>Table 5. Invented scores, arms as rows</caption>
+<thead><tr><th>Itch score</th><th>n</th><th>Mean change (SD)</th><th>p</th></tr></thead>
+<tbody>
+<tr><td>Placebo</td><td>30</td><td>−1.2 (0.8)</td><td>—</td></tr>
+<tr><td>Tacrolimus</td><td>31</td><td>−3.4 (1.1)</td><td>0.01</td></tr>
+<tr><td>Clear skin a</td><td>Responders</td><td>%</td><td>p</td></tr>
+<tr><td>Placebo</td><td>4/30</td><td>13.3</td><td>—</td></tr>
+<tr><td>Tacrolimus</td><td>11/31</td><td>35.5</td><td>0.04</td></tr>
+</tbody></table>
 </body></html>"""
 
 
@@ -455,6 +464,26 @@ def test_mixed_table_events_only_under_their_section(ae_trial: EvidenceDocument)
     assert [(e.term, e.count, e.percent, e.arm_n) for e in tacro.adverse_events] == [
         ("pruritus", 4, 12.9, 31)]
     assert [e.count for e in placebo.adverse_events] == [1]
+
+
+def test_arms_as_rows_in_blocks(ae_trial: EvidenceDocument) -> None:
+    """One record per arm across the blocks; n from the "n" column; p-values are no
+    outcome; each block's header row names its measures."""
+    table = ae_trial.tables[3]
+    assert layout(table).orientation == "arm_rows"
+    placebo, tacro = _arms_of(ae_trial, table.id)
+    assert placebo.interventions[0].drug.name == "placebo"
+    assert tacro.interventions[0].drug.name == "tacrolimus"
+    assert (placebo.population.n, tacro.population.n) == (30, 31)
+    n_cell = tacro.population.evidence["n"]
+    assert (n_cell.text, n_cell.source.row, n_cell.source.col) == ("31", 2, 1)
+    by_measure = {o.measure: o for o in tacro.outcomes}
+    assert set(by_measure) == {"Itch score: Mean change (SD)", "Clear skin: Responders",
+                               "Clear skin: %"}
+    change = by_measure["Itch score: Mean change (SD)"]
+    assert (change.stat, change.value, change.sd) == ("mean_sd", -3.4, 1.1)
+    responders = by_measure["Clear skin: Responders"]
+    assert (responders.count, responders.total) == (11, 31)
 
 
 def test_patient_table_fields_carry_their_cell(invented: EvidenceDocument) -> None:

@@ -61,7 +61,10 @@ from extractor.records.study import (
     canonical_timepoint,
 )
 from extractor.records.table_roles import (
+    COMPARISON,
+    ArmRow,
     Layout,
+    arm_row_blocks,
     grid,
     is_adverse_event_table,
     is_empty_value,
@@ -605,6 +608,74 @@ def _arm_records(lay: Layout, index: _Index) -> list[Record]:
     return records
 
 
+# Columns of an arm-rows table that hold the arm's size, or compare arms (not its values).
+_N_HEADER = re.compile(r"^(?:n|no\.?|number(?: of (?:patients|participants|subjects))?)$", re.I)
+_TEST_HEADER = re.compile(r"^p\b|p[- ]?value|\btest\b", re.I)
+
+
+def _clean_label(text: str) -> str:
+    """A header or label without footnote marks and letters ("CGI-I response d")."""
+    return _FOOTNOTE_LETTER.sub("", strip_marks(text))
+
+
+def _arm_row_records(lay: Layout, index: _Index) -> list[Record]:
+    """One arm record per distinct row label of an ``arm_rows`` table ("Placebo" in every
+    block is one arm): its n from an "n" column, each other cell an outcome (or, in an AE
+    table, an event) named by the block title and the column header."""
+    table = lay.table
+    adverse = is_adverse_event_table(lay)
+    arms: dict[str, list[ArmRow]] = {}
+    for arm_row in arm_row_blocks(table, lay.header_rows, lay.headers):
+        arms.setdefault(strip_marks(arm_row.label).lower(), []).append(arm_row)
+    records: list[Record] = []
+    for k, rows in enumerate(arms.values(), start=1):
+        population = Population(text=rows[0].label)
+        outcomes: list[Outcome] = []
+        events: list[AdverseEvent] = []
+        label_cells: list[Cell] = []
+        for arm_row in rows:
+            label_cell = index.cells.get((table.id, arm_row.row, 0))
+            if label_cell is not None:
+                label_cells.append(label_cell)
+            for col in range(1, table.n_cols):
+                cell = index.cells.get((table.id, arm_row.row, col))
+                header = _clean_label(arm_row.headers[col]) if col < len(arm_row.headers) \
+                    else ""
+                if cell is None or not cell.text.strip() or not header:
+                    continue
+                if _N_HEADER.match(header):
+                    n = parse_number(strip_marks(cell.text))
+                    if population.n is None and n is not None and n.is_integer():
+                        population.n = int(n)
+                        population.evidence["n"] = index.evidence(table, cell)
+                    continue
+                if COMPARISON.search(header) or _TEST_HEADER.search(header):
+                    continue
+                column = _BodyRow(arm_row.row, header, _clean_label(arm_row.block))
+                hint = f"{'n (%) ' if adverse else ''}{column.measure}"
+                if adverse and not _NOT_AN_EVENT.search(column.measure):
+                    event = _arm_event(column, cell, hint, population.n, index, table)
+                    if event is not None:
+                        event.term = header.lower()
+                        events.append(event)
+                    continue
+                outcome = _cell_outcome(column, cell, hint, None, index, table)
+                if outcome is not None:
+                    outcomes.append(outcome)
+        if population.n is None:
+            population.n, n_cell = _shared_denominator(outcomes, index)
+            if population.n is not None and n_cell is not None:
+                population.evidence["n"] = index.evidence(table, n_cell)
+        records.append(Record(
+            id=f"{table.id}-A{k}", level="arm",
+            source=Provenance(kind="table", table=table.id, row=rows[0].row),
+            population=population,
+            interventions=_arm_interventions(rows[0].label, label_cells, table, index),
+            outcomes=outcomes, adverse_events=events,
+        ))
+    return records
+
+
 def table_records(evidence: EvidenceDocument) -> list[Record]:
     """Patient records of case tables and arm records of trial tables, table by table."""
     index = _Index(evidence)
@@ -615,4 +686,6 @@ def table_records(evidence: EvidenceDocument) -> list[Record]:
             records += _patient_records(lay, index)
         elif lay.orientation == "arms":
             records += _arm_records(lay, index)
+        elif lay.orientation == "arm_rows":
+            records += _arm_row_records(lay, index)
     return records

@@ -12,7 +12,10 @@ Orientation:
 - ``arms``: trial tables whose column headers are arms ("Placebo (n = 40)", "Etoricoxib
   90 mg") and whose rows are outcomes or baseline characteristics; columns that compare arms
   ("A vs B") are not arms.
-- ``other``: neither (a table of study characteristics, a list of references, ...).
+- ``arm_rows``: the same turned round: one body row per arm ("Placebo", "Fluoxetine"),
+  columns of measures, often in blocks that each open with a row of their own headers
+  ("CGI-I | n | Much improved (%)"); see :func:`arm_row_blocks`.
+- ``other``: none of these (a table of study characteristics, a list of references, ...).
 
 Pure functions of the Document's table: the CLI uses them again to show which cell a value of
 a stored record came from.
@@ -26,13 +29,14 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from extractor.document import Cell, Table
+from extractor.numbers import parse_stat
 
 Role = Literal[
     "case_id", "sex", "age", "age_sex", "comorbidity", "condition", "history", "drug",
     "combination_drug", "duration", "efficacy", "prior_efficacy", "reason", "adverse_event",
     "outcome_value", "other",
 ]
-Orientation = Literal["patients", "arms", "other"]
+Orientation = Literal["patients", "arms", "arm_rows", "other"]
 
 # First matching rule wins: the order matters ("Combination therapy duration" is a duration,
 # "Previous failed systemic therapies" is history, "Reason for combination therapy" a reason).
@@ -84,7 +88,7 @@ _AE_TABLE = re.compile(
 _BASELINE_CAPTION = re.compile(r"baseline|characteristic|demograph", re.I)
 _EFFICACY_CAPTION = re.compile(r"efficacy|effectiveness|\bresponses?\b|endpoints?", re.I)
 # Columns that compare arms, or pool them, are not arms of their own.
-_COMPARISON = re.compile(
+COMPARISON = re.compile(
     r"\bvs\.?\b|\bversus\b|\bdifference\b|\bratio\b|p[- ]?value|\btotal\b|overall|"
     r"(?-i:\b(?:RD|RR|OR|HR|CI)\b)|\bodds\b|\bhazard\b|\brisk\s+(?:difference|reduction)|"
     r"\ball (?:subjects|patients|participants)\b", re.I)
@@ -290,7 +294,7 @@ def _arm_layout(table: Table, header_rows: int, headers: list[str]) -> Layout | 
         label, timepoint = split_timepoint(header)
         filled = [v for v in values[col] if not is_empty_value(v)]
         numeric = _share(filled, re.compile(r"\d")) >= 0.6 if filled else False
-        is_arm = bool(header) and not _COMPARISON.search(own[col] or header) and numeric and \
+        is_arm = bool(header) and not COMPARISON.search(own[col] or header) and numeric and \
             header_role(label) not in ("adverse_event", "history") and \
             (bool(_ARM_CUE.search(label)) or len(label.split()) <= 4)
         labels.append(label if is_arm else None)
@@ -304,6 +308,62 @@ def _arm_layout(table: Table, header_rows: int, headers: list[str]) -> Layout | 
         roles += ["outcome_value" if lbl else "other" for lbl in labels[1:]]
         return Layout(table, "arms", header_rows, headers, roles, labels, timepoints)
     return None
+
+
+# Row labels that name a trial arm (a drug name alone does not: a table of a case's drugs
+# is not a trial table).
+_ARM_ROW_CUE = re.compile(
+    r"placebo|\bcontrol\b|\bvehicle\b|\bsham\b|\b(?:standard|usual|best supportive)\s+"
+    r"(?:of\s+)?care\b|\bgroup\b|\barm\b|\([nN]\s*=\s*\d+\)", re.I)
+
+
+@dataclass
+class ArmRow:
+    """One body row of an ``arm_rows`` table: its arm label and the headers it sits under
+    (those of the header rows, or of the block header row above it)."""
+
+    row: int
+    label: str
+    block: str  # the block's title (first cell of its header row), "" when none
+    headers: list[str]
+
+
+def _stat_cell(text: str) -> bool:
+    return parse_stat(text) is not None or bool(re.fullmatch(r"\s*\d+\s*/\s*\d+.*", text))
+
+
+def arm_row_blocks(table: Table, header_rows: int, headers: list[str]) -> list[ArmRow]:
+    """The arm rows of a table read as ``arm_rows``, each with its headers: a body row
+    whose cells after the first hold no statistic is the header row of the block below."""
+    cells = grid(table)
+    block, current = headers[0] if headers else "", list(headers)
+    out: list[ArmRow] = []
+    for row in sorted({c.row for c in table.cells if c.row >= header_rows and c.text.strip()}):
+        texts = [" ".join(cells[(row, c)].text.split()) if (row, c) in cells else ""
+                 for c in range(table.n_cols)]
+        if not texts[0] or not any(texts[1:]):
+            continue  # a continuation line, or a section row ("Control group:")
+        if not any(_stat_cell(t) for t in texts[1:]):
+            block, current = texts[0], texts
+            continue
+        out.append(ArmRow(row, texts[0], block, current))
+    return out
+
+
+def _arm_row_layout(table: Table, header_rows: int, headers: list[str],
+                    roles: list[Role]) -> Layout | None:
+    """The ``arm_rows`` reading of a table, or None when its rows are not arms."""
+    if header_rows == 0 or table.n_cols < 2:
+        return None
+    if any(_ARM_CUE.search(h) and not COMPARISON.search(h) for h in headers[1:]):
+        return None  # arms are the columns (a column comparing arms names them too)
+    rows = arm_row_blocks(table, header_rows, headers)
+    labels = [r.label for r in rows]
+    if len(rows) < 2 or not any(_ARM_ROW_CUE.search(lbl) for lbl in labels):
+        return None
+    if any(len(lbl.split()) > 6 for lbl in labels):
+        return None
+    return Layout(table, "arm_rows", header_rows, headers, roles)
 
 
 def layout(table: Table) -> Layout:
@@ -321,4 +381,5 @@ def layout(table: Table) -> Layout:
     arms = _arm_layout(table, header_rows, headers)
     if arms is not None:
         return arms
-    return Layout(table, "other", header_rows, headers, roles)
+    return _arm_row_layout(table, header_rows, headers, roles) or \
+        Layout(table, "other", header_rows, headers, roles)
