@@ -157,3 +157,16 @@ def test_section_index_lookup() -> None:
     assert [index.role_at(i) for i in (0, 9, 10, 19, 20, 29, 30)] == [
         "introduction", "introduction", "methods", "methods", "results", "results", None]
     assert SectionIndex(None).role_at(5) is None
+
+
+def test_text_of_no_role_in_an_article_with_a_body_is_front_matter(nlp: Language) -> None:
+    text = "Leif Saha, Zorbamycin Institute. She received zorbamycin."
+    cut = text.index("She")
+    got = run(nlp, text, [("Zorbamycin", D), ("zorbamycin", D)],
+              sections=[(0, cut, "other"), (cut, len(text), "case")])
+    assert got["Zorbamycin"][0] == "background" and got["Zorbamycin"][4] == "other"
+    assert got["Zorbamycin"][2] == "section:front_matter"
+    assert got["zorbamycin"][0] == "given"
+    # without a body (a bare text), "other" is all there is: drugs there are given
+    got = run(nlp, text, [("zorbamycin", D)], sections=[(0, len(text), "other")])
+    assert got["zorbamycin"][0] == "given"

@@ -66,6 +66,7 @@ from spacy.util import filter_spans
 from extractor.nlp.extensions import doc_text  # (also registers the Span attributes)
 from extractor.nlp.status import (
     CITATION,
+    FRONT_MATTER,
     Cue,
     Findings,
     SectionIndex,
@@ -614,7 +615,7 @@ class ContextComponent:
                                    ae_cue, reported, negated, label)
             section = sections.role_at(e.start_char)
             if section is not None:
-                e._.section = section
+                e._.section = "other" if section == FRONT_MATTER else section
             findings = Findings(*(_cue(doc, found[k]) for found in (
                 negated, uncertain, historical, planned, hypothetical, excluded, measured,
                 family)))

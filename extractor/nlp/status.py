@@ -41,6 +41,9 @@ BACKGROUND_SECTIONS = frozenset({
     "introduction", "discussion", "conclusion", "references", "acknowledgements",
 })
 ELIGIBILITY_SECTIONS = frozenset({"eligibility"})
+BODY_SECTIONS = frozenset({"methods", "case", "results"})
+# The role ``SectionIndex.role_at`` gives text of no role in an article with a body.
+FRONT_MATTER = "front_matter"
 # A citation marker in the sentence: "[12]", "[3, 4]", "[5-7]", "(Smith et al., 2010)".
 CITATION = re.compile(r"\[\d+(?:\s*[,–-]\s*\d+)*\]|\bet al\b")
 
@@ -90,17 +93,24 @@ class SectionIndex:
     def __init__(self, sections: list[tuple[int, int, str]] | None) -> None:
         self._ranges = sorted(sections or [])
         self._starts = [s[0] for s in self._ranges]
+        # with a recognised body, text of no role is front or back matter (authors,
+        # affiliations, correspondence, running heads), not a statement about the study
+        self.has_body = any(r[2] in BODY_SECTIONS for r in self._ranges)
 
     def role_at(self, offset: int) -> str | None:
-        """The role at ``offset``, or None outside every range (or without sections)."""
+        """The role at ``offset``, or None outside every range (or without sections);
+        "front_matter" for text of role "other" in an article with a body."""
         i = bisect.bisect_right(self._starts, offset) - 1
         if i >= 0 and offset < self._ranges[i][1]:
-            return self._ranges[i][2]
+            role = self._ranges[i][2]
+            return FRONT_MATTER if role == "other" and self.has_body else role
         return None
 
 
 def _background(section: str | None, sentence: SentenceCues) -> Cue | None:
     """Why a sentence is about something other than this study's patients, or None."""
+    if section == FRONT_MATTER:
+        return Cue("section:front_matter")
     if sentence.patient is not None:
         return None
     if sentence.background is not None:
