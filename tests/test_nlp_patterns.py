@@ -460,6 +460,8 @@ def test_seed_004_doses_frequencies_and_typo(nlp: Language) -> None:
     ("heparin 18 units/kg/h", "18 units/kg/h", 18.0, None, "units/kg/h"),
     ("fentanyl 1 mcg/kg", "1 mcg/kg", 1.0, None, "µg/kg"),
     ("saline 20 mL/kg", "20 mL/kg", 20.0, None, "mL/kg"),
+    ("prednisone between 10 and 20 mg daily", "10 and 20 mg", 10.0, 20.0, "mg"),
+    ("ketamine 3 mg per kg", "3 mg per kg", 3.0, None, "mg/kg"),
 ])
 def test_dose_journal_numerals_ranges_and_units(nlp: Language, text: str, span: str,
                                                 value: float, value_max: float | None,

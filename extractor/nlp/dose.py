@@ -1,7 +1,8 @@
 """DOSE rules: an amount with a dosing unit, parsed to ``{value, value_max, unit}``.
 
 The span covers the number (or range) and the unit: "15mg", "10-20 mg", "10 to 20 mg",
-"2.5 mg", "0.5 mg/kg", "100 mg/m²", "0.1%" (topical). A frequency glued to the dose
+"2.5 mg", "0.5 mg/kg", "100 mg/m²", "0.1%" (topical); "between 10 and 20 mg" gives
+"10 and 20 mg" (10 to 20). A frequency glued to the dose
 ("4mg/day", "0.5 mg/kg/day") is *not* part of the dose: "/day" is a FREQUENCY of its own.
 
 Units are normalized: mg (also the typos "smg", "mgs"), g, µg (mcg, ug, μg), ng, mL, IU,
@@ -42,7 +43,7 @@ _UNITS = {
 }
 _AMOUNT = r"(?:mg|g|µg|μg|mcg|ug|ng|mL|ml|IU|units?|mmol|mEq)"
 # per body weight or surface, then for an infusion a rate: "ng/kg/min", "mg/m2/h"
-_PER_BODY = (rf"{_AMOUNT}\s*/\s*(?:kg|m[²2])"
+_PER_BODY = (rf"{_AMOUNT}\s*(?:/|\s+per\s+)\s*(?:kg|m[²2])"
              r"(?:\s*/\s*(?:min|minute|h|hr|hour)(?![a-z]))?")
 _SIMPLE = (
     r"milligrams?|micrograms?|grams?|international\s+units|units?|smg|mgs|mg|mcg|µg|μg|ug"
@@ -58,9 +59,10 @@ _FORMULATION = ci(
 _OF_AFTER = ci(r"\s*of\b")
 
 DOSE_RE = ci(
+    r"(?P<between>between\s+)?"  # "between 10 and 20 mg": both ends, not the last alone
     rf"(?P<v1>{NUM})"
     rf"(?:\s*(?:mg|µg|mcg|g|IU|units?|%))?"  # "10 mg to 20 mg": the first unit repeated
-    rf"(?:{RANGE_SEP}(?P<v2>{NUM}))?"
+    rf"(?:(?(between)\s+and\s+|{RANGE_SEP})(?P<v2>{NUM}))?"
     rf"\s*-?\s*(?P<unit>{_UNIT})(?![a-z0-9²µμ])"
 )
 
@@ -72,10 +74,11 @@ _PER_PART = {"kg": "kg", "m2": "m²", "m²": "m²", "min": "min", "minute": "min
 def normalize_unit(text: str) -> str:
     """Canonical dose unit ("mcg" -> "µg", "mg/m2" -> "mg/m²", "smg" -> "mg",
     "mcg/kg/min" -> "µg/kg/min")."""
+    text = re.sub(r"\s+per\s+", "/", text.lower())  # "mg per kg"
     if "/" not in text:
-        key = re.sub(r"\s+", " ", text.lower())
+        key = re.sub(r"\s+", " ", text)
         return _UNITS.get(key, key)
-    amount, *per = re.sub(r"\s+", "", text.lower()).split("/")
+    amount, *per = re.sub(r"\s+", "", text).split("/")
     head = _UNITS.get(amount, amount)
     return "/".join([head, *(_PER_PART.get(p, p) for p in per)])
 
@@ -106,7 +109,7 @@ def find_doses(text: str, drug_ends: Collection[int] = (), low: str | None = Non
             "value_max": parse_num(v2) if v2 else None,
             "unit": unit,
         }
-        hits.append(Hit(m.start(), end, value))
+        hits.append(Hit(m.start("v1"), end, value))
     return non_overlapping(hits)
 
 
