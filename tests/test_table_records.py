@@ -521,6 +521,9 @@ def test_real_ae_table_by_arm(pipeline: Pipeline) -> None:
             cell = evidence.text[event.evidence.start:event.evidence.end]
             assert cell.split()[0] == str(event.count)
         assert not any(o.measure and "headache" in o.measure.lower() for o in arm.outcomes)
+        # an event listed under two headings with the same counts is kept once
+        keys = [(e.term, e.count, e.percent) for e in arm.adverse_events]
+        assert len(keys) == len(set(keys))
 
 
 def test_real_teae_table_with_subgroups(pipeline: Pipeline) -> None:

@@ -523,6 +523,11 @@ def _arm_event(body: _BodyRow, cell: Cell, hint: str, arm_n: int | None, index: 
         arm_n=stat.total or arm_n, evidence=index.evidence(table, cell))
 
 
+def _same_event(a: AdverseEvent, b: AdverseEvent) -> bool:
+    """The same event and counts again (a table listing an event under two headings)."""
+    return (a.term, a.count, a.percent, a.arm_n) == (b.term, b.count, b.percent, b.arm_n)
+
+
 def _cell_outcome(body: _BodyRow, cell: Cell, hint: str, timepoint: str | None,
                   index: _Index, table: Table) -> Outcome | None:
     """One outcome cell of an arm: its statistic read with the row label and header."""
@@ -584,7 +589,7 @@ def _arm_records(lay: Layout, index: _Index) -> list[Record]:
                 hint = f"{'n (%) ' if adverse else ''}{body.measure} | {lay.headers[col]}"
                 if adverse and not _NOT_AN_EVENT.search(body.measure):
                     event = _arm_event(body, cell, hint, arm_n, index, table)
-                    if event is not None:
+                    if event is not None and not any(_same_event(event, e) for e in events):
                         events.append(event)
                     continue
                 tp = lay.timepoints[col]
