@@ -69,6 +69,9 @@ def run(nlp: Language, text: str, ents: list[tuple[str, str]],
     ("Urine screen was positive for zorbamycin.", "zorbamycin", "measured"),
     ("Sodium was normal and zorbamycin was 4.1 mg/L at noon.", "zorbamycin", "measured"),
     ("Ferritin, zorbamycin and folate were normal.", "zorbamycin", "measured"),
+    ("The drug screen was negative except for zorbamycin.", "zorbamycin", "measured"),
+    ("He had no prior exposure to oral or intravenous zorbamycin.", "zorbamycin",
+     "not_given"),
     ("Zorbamycin has been reported to cause rash [4].", "Zorbamycin", "background"),
 ])
 def test_drug_statuses(nlp: Language, text: str, drug: str, status: str) -> None:

@@ -77,7 +77,7 @@ from extractor.nlp.status import (
 RULES_PATH = Path(__file__).resolve().parents[2] / "models" / "context_rules.tsv"
 
 # Kinds that describe a whole sentence (extractor/nlp/status.py), not a scope.
-SENTENCE_KINDS = ("patient_cue", "background_cue", "eligibility_cue")
+SENTENCE_KINDS = ("patient_cue", "background_cue", "eligibility_cue", "measurement_cue")
 
 KINDS = (
     "neg_pre", "neg_post", "neg_pseudo", "neg_outcome", "term",
@@ -434,7 +434,8 @@ class _SentenceCueIndex:
                     start = sentence.start_char + m.start()
                     background = Cue("citation", m.group(0), start, start + len(m.group(0)))
             self._cache[i] = SentenceCues(_cue(self.doc, kinds.get("patient_cue")), background,
-                                          _cue(self.doc, kinds.get("eligibility_cue")))
+                                          _cue(self.doc, kinds.get("eligibility_cue")),
+                                          _cue(self.doc, kinds.get("measurement_cue")))
         return self._cache[i]
 
 
@@ -517,8 +518,11 @@ class ContextComponent:
         for t in triggers:
             kind = t.kind
             if kind == "neg_pre":
+                # a drug is negated only right after the trigger ("no X", not "no response
+                # to X"), unless the trigger itself names the exposure ("no exposure to")
+                near = 5 if t.end - t.start >= 3 else 2
                 mark(negated, (k for k, free, prep in w.forward(t.end, 8, 5, negation=True)
-                               if labels[k] in CLINICAL or (free <= 2 and not prep)), t)
+                               if labels[k] in CLINICAL or (free <= near and not prep)), t)
             elif kind == "neg_outcome":
                 mark(negated, (k for k, _f, _p in w.forward(t.end, 6, 4, negation=True)
                                if labels[k] == OUTCOME), t)

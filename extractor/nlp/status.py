@@ -9,7 +9,8 @@ that applies wins (ConText's idea, Harkema et al. 2009, J Biomed Inform 42:839, 
 article's own structure as one more context):
 
 Drugs (``DRUG``):
-  1. measured      a level or assay right next to the drug ("serum X", "X concentrations")
+  1. measured      a level or assay right next to the drug ("serum X", "X concentrations"),
+                   a laboratory value after it, or a sentence about a drug screen
   2. excluded      an eligibility criterion: an exclusion/inclusion trigger's scope, the
                    eligibility section, or a sentence that states a criterion
   3. not_given     negated ("no X was given")
@@ -79,11 +80,13 @@ class Findings:
 
 @dataclass(frozen=True)
 class SentenceCues:
-    """Sentence-level cues: the first patient, background and eligibility cue (or None)."""
+    """Sentence-level cues: the first patient, background, eligibility and measurement cue
+    (or None)."""
 
     patient: Cue | None = None
     background: Cue | None = None
     eligibility: Cue | None = None
+    measurement: Cue | None = None
 
 
 class SectionIndex:
@@ -133,6 +136,8 @@ def drug_status(findings: Findings, section: str | None,
     """Status of a DRUG mention and the cue that decided it (module docstring, rules 1-8)."""
     if findings.measured is not None:
         return "measured", findings.measured
+    if sentence.measurement is not None:
+        return "measured", sentence.measurement
     excluded = _eligibility(findings, section, sentence)
     if excluded is not None:
         return "excluded", excluded
