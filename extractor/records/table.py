@@ -1,4 +1,4 @@
-"""Patient and arm records from tables (issue 4).
+"""Patient and arm records from tables (issues 4 and 13).
 
 Each table is read by ``table_roles.layout``. Then:
 
@@ -22,11 +22,11 @@ Each table is read by ``table_roles.layout``. Then:
   * population: n = 1, sex, age, condition (the disease column), and the row's descriptive
     cells as text.
 
-- an *arms* table gives one ``Record(level="arm")`` per arm, id "T2-A1": columns with the
-  same arm label under different timepoints are one arm. Its interventions are the drugs of
-  its header ("CZP 200 mg + MTX (n = 393)"; the label itself for "Placebo"), n comes from
-  "(n = 393)", and each body row is an outcome (measure from the row label, under its section
-  row if any; value the first number of the cell, its text kept whole).
+- an *arms* or *arm_rows* table (a trial's arms as columns or as rows) gives one
+  ``Record(level="arm")`` per arm: see records/table_arms.py.
+
+Every filled field carries the cell it comes from as its ``evidence``; the pieces the
+builders share are in records/table_cells.py.
 """
 
 from __future__ import annotations
@@ -34,12 +34,10 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 
-from extractor.document import Cell, Table
+from extractor.document import Cell
 from extractor.evidence import (
     AdverseEvent,
-    DrugRef,
     Duration,
     Evidence,
     EvidenceDocument,
@@ -50,143 +48,34 @@ from extractor.evidence import (
     Provenance,
     Record,
 )
-from extractor.numbers import Stat, fold, parse_number, parse_stat, strip_marks
+from extractor.numbers import parse_stat
 from extractor.records.study import (
-    _dose,
     _duration,
-    _frequency,
     _name,
-    _route,
     canonical_measure,
     canonical_timepoint,
 )
+from extractor.records.table_arms import arm_records, arm_row_records
+from extractor.records.table_cells import CellIndex, interventions_of_cell, with_stat
 from extractor.records.table_roles import (
-    COMPARISON,
-    ArmRow,
     Layout,
-    arm_row_blocks,
     grid,
-    is_adverse_event_table,
     is_empty_value,
     layout,
-    names_adverse_events,
     split_timepoint,
 )
 
 _DAYS_PER = {"day": 1.0, "week": 7.0, "month": 365.25 / 12, "year": 365.25}
 _UNIT_WORD = re.compile(r"\b(day|week|month|year)s?\b", re.I)
 _LEADING_NUMBER = re.compile(r"^\s*[<>≤≥~]?\s*(-?\d+(?:[.,]\d+)?)")
-_NUMBER = re.compile(r"[-–]?\d+(?:\.\d+)?")  # on numbers.fold text (unicode minus folded)
-_N_IN_HEADER = re.compile(r"\b[nN]\s*=\s*(\d{1,3}(?:,\d{3})+|\d+)")
-# An arm header's count and the statistic its cells hold: not part of the arm's name.
-_ARM_NOISE = re.compile(
-    r"\(?\s*\b[nN]\s*=\s*[\d,]+\s*\)?|\b(?:n|no\.)\s*(?:/\s*N\s*)?\(\s*%\s*\)|"
-    r"\bn\s*/\s*N\b|\bmean\s*\(\s*SD\s*\)|\bmedian\s*[(\[]\s*(?:IQR|range)\s*[)\]]|[,;:]\s*$",
-    re.I)
-# A footnote letter after a row label ("Worsening SIB c"); capitals are names ("hepatitis B").
-_FOOTNOTE_LETTER = re.compile(r"\s+[a-h]$")
-# Rows of an AE table that count something else than patients with an event.
-_NOT_AN_EVENT = re.compile(
-    r"discontinu|withdr[ae]w|dose\s+(?:reduc|modif|interrupt|delay)|interrupt", re.I)
-# Row labels that say "how many" rather than which event: they keep their section row.
-_GENERIC_ROW = re.compile(
-    r"(?:all|any|total|overall|treatment[- ]related|drug[- ]related|serious|severe|grade\s*\S+|"
-    r"(?:(?:probably|possibly|definitely|likely|un|not)\s*)?related)\W*$", re.I)
-_PLACEBO = re.compile(r"\b(?:placebo|pbo)\b", re.I)
 _ATTRIBUTION = re.compile(r"\(([^()]*)\)\s*$")
 _SEX = {"m": "male", "male": "male", "man": "male", "boy": "male", "men": "male",
         "f": "female", "female": "female", "woman": "female", "girl": "female",
         "women": "female"}
 _NO_RESPONSE = {"none", "no", "nil", "-"}
 
-Key = tuple[str, int, int]  # (table id, row, col) of a cell
-
-
-class _Index:
-    """The document's mentions by cell, and the relations between them."""
-
-    def __init__(self, evidence: EvidenceDocument) -> None:
-        self.by_cell: dict[Key, list[Mention]] = defaultdict(list)
-        for m in evidence.mentions:
-            s = m.source
-            if s.kind == "table" and s.table is not None and s.row is not None \
-                    and s.col is not None:
-                self.by_cell[(s.table, s.row, s.col)].append(m)
-        self.cells: dict[Key, Cell] = {
-            (t.id, c.row, c.col): c for t in evidence.tables for c in t.cells}
-        self.by_id = {m.id: m for m in evidence.mentions}
-        self.modifiers: dict[str, list[Mention]] = defaultdict(list)
-        self.ae_drugs: dict[str, list[Mention]] = defaultdict(list)
-        for r in evidence.relations:
-            head, tail = self.by_id.get(r.head), self.by_id.get(r.tail)
-            if head is None or tail is None:
-                continue
-            if r.type == "adverse_event_of":
-                self.ae_drugs[head.id].append(tail)
-            elif r.type in ("dose_of", "frequency_of", "route_of"):
-                self.modifiers[tail.id].append(head)
-
-    @staticmethod
-    def evidence(table: Table, cell: Cell) -> Evidence:
-        """The cell as the evidence of a field."""
-        return Evidence(start=cell.start, end=cell.end, text=cell.text,
-                        source=Provenance(kind="table", table=table.id, row=cell.row,
-                                          col=cell.col))
-
-    def mention_evidence(self, m: Mention) -> Evidence:
-        """A mention's cell (its own characters when it is not in a known cell)."""
-        s = m.source
-        cell = self.cells.get((s.table or "", s.row or 0, s.col or 0)) \
-            if s.kind == "table" else None
-        if cell is None:
-            return Evidence(start=m.start, end=m.end, text=m.text, source=s)
-        return Evidence(start=cell.start, end=cell.end, text=cell.text, source=s)
-
-    def cell(self, table: Table, cell: Cell | None) -> list[Mention]:
-        if cell is None:
-            return []
-        return sorted(self.by_cell.get((table.id, cell.row, cell.col), []),
-                      key=lambda m: m.start)
-
 
 # --- patient rows ----------------------------------------------------------------------------
-
-
-def _interventions_of_cell(mentions: list[Mention], index: _Index,
-                           header_mentions: list[Mention]) -> list[Intervention]:
-    """One Intervention per current drug of a drug cell, with its cell's dose/frequency/route."""
-    drugs = [m for m in mentions if m.label == "DRUG" and not m.historical and not m.negated]
-    mods = [m for m in mentions if m.label in ("DOSE", "FREQUENCY", "ROUTE")]
-    if not drugs:
-        # "4 mg once daily" under "Baricitinib dose": the header names the drug
-        header_drugs = [m for m in header_mentions if m.label == "DRUG"]
-        if not mods or not header_drugs:
-            return []
-        drugs = header_drugs[:1]
-    owned: dict[str, list[Mention]] = {d.id: [] for d in drugs}
-    related = {h.id: d.id for d in drugs for h in index.modifiers.get(d.id, [])}
-    for mod in mods:
-        owner = related.get(mod.id)
-        if owner is None:
-            # no relation: the modifier belongs to the last drug before it (else the first)
-            before = [d for d in drugs if d.start <= mod.start]
-            owner = (before[-1] if before else drugs[0]).id
-        owned[owner].append(mod)
-    out: list[Intervention] = []
-    for d in drugs:
-        by_label = {m.label: m for m in reversed(owned[d.id])}  # the first of each label
-        dose, freq, route = by_label.get("DOSE"), by_label.get("FREQUENCY"), by_label.get("ROUTE")
-        iv = Intervention(
-            drug=DrugRef(name=_name(d), mention=d.id, evidence=index.mention_evidence(d)),
-            dose=_dose(dose) if dose else None,
-            frequency=_frequency(freq) if freq else None,
-            route=_route(route) if route else None,
-        )
-        for fld, m in ((iv.dose, dose), (iv.frequency, freq), (iv.route, route)):
-            if fld is not None and m is not None:
-                fld.evidence = index.mention_evidence(m)
-        out.append(iv)
-    return out
 
 
 def _duration_of_cell(text: str, header: str, mentions: list[Mention]) -> Duration | None:
@@ -239,19 +128,7 @@ def _value_outcome(text: str, header: str) -> Outcome | None:
     unit = "%" if "%" in text or "%" in header else None
     outcome = Outcome(measure=measure, value=float(number.group(1).replace(",", ".")),
                       unit=unit, timepoint=tp, text=" ".join(text.split()))
-    return _with_stat(outcome, parse_stat(text, header))
-
-
-def _with_stat(outcome: Outcome, stat: Stat | None) -> Outcome:
-    """``outcome`` with the numbers its cell states ("12 (30.0)", "5.1 (1.2)", "6 [4-8]")."""
-    if stat is None:
-        return outcome
-    outcome.value = stat.value
-    outcome.stat = stat.kind
-    outcome.count = stat.count if stat.kind in ("count_percent", "count_total") else None
-    outcome.percent, outcome.total = stat.percent, stat.total
-    outcome.sd, outcome.se, outcome.low, outcome.high = stat.sd, stat.se, stat.low, stat.high
-    return outcome
+    return with_stat(outcome, parse_stat(text, header))
 
 
 def _split_top(text: str, separators: str) -> list[tuple[int, int]]:
@@ -268,7 +145,7 @@ def _split_top(text: str, separators: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e in parts if text[s:e].strip()]
 
 
-def _adverse_events(cell: Cell, mentions: list[Mention], index: _Index) -> list[AdverseEvent]:
+def _adverse_events(cell: Cell, mentions: list[Mention], index: CellIndex) -> list[AdverseEvent]:
     """The events of an AE cell, each with the drug it is attributed to."""
     if is_empty_value(cell.text):
         return []
@@ -318,7 +195,7 @@ def _terms(text: str, start: int, end: int, mentions: list[Mention],
 
 
 def _patient_record(lay: Layout, row: int, cells: dict[tuple[int, int], Cell],
-                    index: _Index, header_mentions: dict[int, list[Mention]]) -> Record | None:
+                    index: CellIndex, header_mentions: dict[int, list[Mention]]) -> Record | None:
     table = lay.table
 
     def cell_at(col: int) -> Cell | None:
@@ -330,7 +207,7 @@ def _patient_record(lay: Layout, row: int, cells: dict[tuple[int, int], Cell],
 
     interventions: list[Intervention] = []
     for col in lay.columns("drug", "combination_drug"):
-        interventions += _interventions_of_cell(index.cell(table, cell_at(col)), index,
+        interventions += interventions_of_cell(index.cell(table, cell_at(col)), index,
                                                 header_mentions.get(col, []))
     def evidence_at(col: int) -> Evidence | None:
         cell = cell_at(col)
@@ -373,7 +250,7 @@ def _patient_record(lay: Layout, row: int, cells: dict[tuple[int, int], Cell],
     )
 
 
-def _population(lay: Layout, row: int, cells: dict[tuple[int, int], Cell], index: _Index,
+def _population(lay: Layout, row: int, cells: dict[tuple[int, int], Cell], index: CellIndex,
                 text_at: Callable[[int], str]) -> Population:
     sex: str | None = None
     age: float | None = None
@@ -415,7 +292,7 @@ def _population(lay: Layout, row: int, cells: dict[tuple[int, int], Cell], index
                       text="; ".join(described) or None, evidence=evidence)
 
 
-def _patient_records(lay: Layout, index: _Index) -> list[Record]:
+def _patient_records(lay: Layout, index: CellIndex) -> list[Record]:
     table = lay.table
     cells = grid(table)
     header_mentions: dict[int, list[Mention]] = defaultdict(list)
@@ -430,267 +307,16 @@ def _patient_records(lay: Layout, index: _Index) -> list[Record]:
     return records
 
 
-# --- arm columns -----------------------------------------------------------------------------
-
-
-def _arm_interventions(label: str, header_cells: list[Cell], table: Table,
-                       index: _Index) -> list[Intervention]:
-    out: list[Intervention] = []
-    seen: set[str] = set()
-    for cell in header_cells:
-        for iv in _interventions_of_cell(index.cell(table, cell), index, []):
-            if iv.drug.name not in seen:
-                seen.add(iv.drug.name)
-                out.append(iv)
-    evidence = index.evidence(table, header_cells[-1]) if header_cells else None
-    placebo = _PLACEBO.search(label)
-    if placebo and "placebo" not in seen:
-        # "PBO + MTX": placebo is the arm's first "drug"
-        out.insert(0, Intervention(drug=DrugRef(name="placebo", evidence=evidence)))
-    if not out:
-        # no drug found in the header: its words name the arm ("Vehicle", "Standard care"),
-        # a combination one name per part ("BTH1677/Bevacizumab")
-        name = " ".join(_ARM_NOISE.sub(" ", label).split()).strip(" ,;:").lower()
-        for part in dict.fromkeys(p.strip(" ,;:") for p in re.split(r"\s*[/+]\s*", name)):
-            if part:
-                out.append(Intervention(drug=DrugRef(name=part, evidence=evidence)))
-    return out
-
-
-@dataclass
-class _BodyRow:
-    """One labelled body row of an arms table: its label, the section row above it."""
-
-    row: int
-    label: str
-    section: str
-
-    @property
-    def measure(self) -> str:
-        return f"{self.section}: {self.label}" if self.section else self.label
-
-
-def _labelled_rows(lay: Layout, cells: dict[tuple[int, int], Cell]) -> list[_BodyRow]:
-    """The body rows with a label, each with the section row it falls under."""
-    table = lay.table
-    out: list[_BodyRow] = []
-    section = ""
-    for row in lay.body_rows():
-        first = cells.get((row, 0))
-        label = " ".join(first.text.split()) if first else ""
-        values = [cells.get((row, c)) for c in range(1, table.n_cols)]
-        if label and all(v is None or v is first or not v.text.strip() for v in values):
-            section = label.rstrip(":")
-            continue
-        if label:  # (no label: a continuation line of the row above)
-            out.append(_BodyRow(row, label, section))
-    return out
-
-
-def _arm_n(label: str) -> int | None:
-    m = _N_IN_HEADER.search(label)
-    value = parse_number(m.group(1)) if m else None
-    return int(value) if value is not None else None
-
-
-def _n_cell(header_cells: list[Cell]) -> Cell | None:
-    """The header cell that states the arm's n ("(n = 47)"), if one does."""
-    return next((c for c in header_cells if _N_IN_HEADER.search(c.text)), None)
-
-
-def _term(body: _BodyRow, mentions: list[Mention]) -> str:
-    """The event a row of an AE table names: the normalized name of the event mention of its
-    label, else the label; a generic or graded label ("All", ">2 times ULN") keeps its section."""
-    events = [m for m in mentions if m.label in ("ADVERSE_EVENT", "CONDITION")]
-    label = _FOOTNOTE_LETTER.sub("", strip_marks(body.label))
-    if events and " ".join(events[0].text.split()) == label:
-        return _name(events[0])
-    if body.section and (_GENERIC_ROW.match(label) or not label[:1].isalpha()):
-        return f"{strip_marks(body.section)}: {label}".lower()
-    return label.lower()
-
-
-def _arm_event(body: _BodyRow, cell: Cell, hint: str, arm_n: int | None, index: _Index,
-               table: Table) -> AdverseEvent | None:
-    """The count and percentage of one AE-table cell ("12 (25.5)", "3/47 (6.4)", "0")."""
-    stat = parse_stat(cell.text, hint)
-    if stat is None or stat.count is None:
-        return None
-    label_cell = index.cells.get((table.id, body.row, 0))
-    return AdverseEvent(
-        term=_term(body, index.cell(table, label_cell)), negated=False,
-        text=" ".join(cell.text.split()), count=stat.count, percent=stat.percent,
-        arm_n=stat.total or arm_n, evidence=index.evidence(table, cell))
-
-
-def _same_event(a: AdverseEvent, b: AdverseEvent) -> bool:
-    """The same event and counts again (a table listing an event under two headings)."""
-    return (a.term, a.count, a.percent, a.arm_n) == (b.term, b.count, b.percent, b.arm_n)
-
-
-def _cell_outcome(body: _BodyRow, cell: Cell, hint: str, timepoint: str | None,
-                  index: _Index, table: Table) -> Outcome | None:
-    """One outcome cell of an arm: its statistic read with the row label and header."""
-    text = " ".join(cell.text.split())
-    number = _NUMBER.search(fold(text))
-    if not number:
-        return None
-    stat = parse_stat(text, hint)
-    percent_row = body.label.startswith("%") or "(%)" in body.label
-    unit = "%" if "%" in text or (percent_row and stat is not None
-                                  and stat.kind in ("number", "percent")) else None
-    outcome = Outcome(measure=body.measure, value=float(number.group(0).replace("–", "-")),
-                      unit=unit, timepoint=timepoint, text=text,
-                      evidence=index.evidence(table, cell))
-    return _with_stat(outcome, stat)
-
-
-def _shared_denominator(outcomes: list[Outcome], index: _Index) -> tuple[int | None,
-                                                                          Cell | None]:
-    """An arm's n from its "x/y" cells when most of them share the largest denominator
-    (a header without "(n = 94)" over cells "86/94", "83/94", ...), with the first such cell."""
-    totals = [o.total for o in outcomes if o.total is not None]
-    if not totals:
-        return None, None
-    top = max(totals)
-    if totals.count(top) * 2 < len(totals):
-        return None, None
-    first = next(o for o in outcomes if o.total == top)
-    src = first.evidence.source if first.evidence else None
-    cell = index.cells.get((src.table or "", src.row or 0, src.col or 0)) if src else None
-    return top, cell
-
-
-def _arm_records(lay: Layout, index: _Index) -> list[Record]:
-    table = lay.table
-    cells = grid(table)
-    arms: dict[str, list[int]] = {}
-    for col, label in enumerate(lay.arm_labels):
-        if label:
-            arms.setdefault(label, []).append(col)
-    baseline = bool(re.search(r"baseline|characteristic|demograph", table.caption or "", re.I))
-    ae_table = is_adverse_event_table(lay)
-    rows = _labelled_rows(lay, cells)
-    records: list[Record] = []
-    for k, (label, cols) in enumerate(arms.items(), start=1):
-        spanned = [cells[(r, c)] for c in cols for r in range(lay.header_rows) if (r, c) in cells]
-        header_cells = list({(x.row, x.col): x for x in spanned}.values())
-        arm_n = _arm_n(label)
-        outcomes: list[Outcome] = []
-        events: list[AdverseEvent] = []
-        for body in rows:
-            # a whole AE table, or the rows under an AE section of a mixed results table
-            adverse = ae_table or names_adverse_events(body.section)
-            for col in cols:
-                cell = cells.get((body.row, col))
-                if cell is None or cell.row != body.row:
-                    continue
-                # the cells of an AE table count patients: "12 (25.5)" is n (%)
-                hint = f"{'n (%) ' if adverse else ''}{body.measure} | {lay.headers[col]}"
-                if adverse and not _NOT_AN_EVENT.search(body.measure):
-                    event = _arm_event(body, cell, hint, arm_n, index, table)
-                    if event is not None and not any(_same_event(event, e) for e in events):
-                        events.append(event)
-                    continue
-                tp = lay.timepoints[col]
-                timepoint = canonical_timepoint(tp) if tp else ("baseline" if baseline else None)
-                outcome = _cell_outcome(body, cell, hint, timepoint, index, table)
-                if outcome is not None:
-                    outcomes.append(outcome)
-        n_cell = _n_cell(header_cells)
-        if arm_n is None:
-            arm_n, n_cell = _shared_denominator(outcomes, index)
-        population = Population(n=arm_n, text=label)
-        if arm_n is not None and n_cell is not None:
-            population.evidence["n"] = index.evidence(table, n_cell)
-        records.append(Record(
-            id=f"{table.id}-A{k}", level="arm",
-            source=Provenance(kind="table", table=table.id, col=cols[0]),
-            population=population,
-            interventions=_arm_interventions(label, header_cells, table, index),
-            outcomes=outcomes, adverse_events=events,
-        ))
-    return records
-
-
-# Columns of an arm-rows table that hold the arm's size, or compare arms (not its values).
-_N_HEADER = re.compile(r"^(?:n|no\.?|number(?: of (?:patients|participants|subjects))?)$", re.I)
-_TEST_HEADER = re.compile(r"^p\b|p[- ]?value|\btest\b", re.I)
-
-
-def _clean_label(text: str) -> str:
-    """A header or label without footnote marks and letters ("CGI-I response d")."""
-    return _FOOTNOTE_LETTER.sub("", strip_marks(text))
-
-
-def _arm_row_records(lay: Layout, index: _Index) -> list[Record]:
-    """One arm record per distinct row label of an ``arm_rows`` table ("Placebo" in every
-    block is one arm): its n from an "n" column, each other cell an outcome (or, in an AE
-    table, an event) named by the block title and the column header."""
-    table = lay.table
-    adverse = is_adverse_event_table(lay)
-    arms: dict[str, list[ArmRow]] = {}
-    for arm_row in arm_row_blocks(table, lay.header_rows, lay.headers):
-        arms.setdefault(strip_marks(arm_row.label).lower(), []).append(arm_row)
-    records: list[Record] = []
-    for k, rows in enumerate(arms.values(), start=1):
-        population = Population(text=rows[0].label)
-        outcomes: list[Outcome] = []
-        events: list[AdverseEvent] = []
-        label_cells: list[Cell] = []
-        for arm_row in rows:
-            label_cell = index.cells.get((table.id, arm_row.row, 0))
-            if label_cell is not None:
-                label_cells.append(label_cell)
-            for col in range(1, table.n_cols):
-                cell = index.cells.get((table.id, arm_row.row, col))
-                header = _clean_label(arm_row.headers[col]) if col < len(arm_row.headers) \
-                    else ""
-                if cell is None or not cell.text.strip() or not header:
-                    continue
-                if _N_HEADER.match(header):
-                    n = parse_number(strip_marks(cell.text))
-                    if population.n is None and n is not None and n.is_integer():
-                        population.n = int(n)
-                        population.evidence["n"] = index.evidence(table, cell)
-                    continue
-                if COMPARISON.search(header) or _TEST_HEADER.search(header):
-                    continue
-                column = _BodyRow(arm_row.row, header, _clean_label(arm_row.block))
-                hint = f"{'n (%) ' if adverse else ''}{column.measure}"
-                if adverse and not _NOT_AN_EVENT.search(column.measure):
-                    event = _arm_event(column, cell, hint, population.n, index, table)
-                    if event is not None:
-                        event.term = header.lower()
-                        events.append(event)
-                    continue
-                outcome = _cell_outcome(column, cell, hint, None, index, table)
-                if outcome is not None:
-                    outcomes.append(outcome)
-        if population.n is None:
-            population.n, n_cell = _shared_denominator(outcomes, index)
-            if population.n is not None and n_cell is not None:
-                population.evidence["n"] = index.evidence(table, n_cell)
-        records.append(Record(
-            id=f"{table.id}-A{k}", level="arm",
-            source=Provenance(kind="table", table=table.id, row=rows[0].row),
-            population=population,
-            interventions=_arm_interventions(rows[0].label, label_cells, table, index),
-            outcomes=outcomes, adverse_events=events,
-        ))
-    return records
-
-
 def table_records(evidence: EvidenceDocument) -> list[Record]:
     """Patient records of case tables and arm records of trial tables, table by table."""
-    index = _Index(evidence)
+    index = CellIndex(evidence)
     records: list[Record] = []
     for table in evidence.tables:
         lay = layout(table)
         if lay.orientation == "patients":
             records += _patient_records(lay, index)
         elif lay.orientation == "arms":
-            records += _arm_records(lay, index)
+            records += arm_records(lay, index)
         elif lay.orientation == "arm_rows":
-            records += _arm_row_records(lay, index)
+            records += arm_row_records(lay, index)
     return records
