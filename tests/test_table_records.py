@@ -20,6 +20,7 @@ from extractor.document import Cell, Table
 from extractor.evidence import EvidenceDocument, Record
 from extractor.parsers import parse, parse_bytes
 from extractor.pipeline import Pipeline, default_pipeline
+from extractor.records.table import _leading_number
 from extractor.records.table_roles import content_role, header_role, layout
 from tests.conftest import EXAMPLES, shared_path
 
@@ -536,3 +537,11 @@ def test_real_teae_table_with_subgroups(pipeline: Pipeline) -> None:
     assert sum(a.interventions[0].drug.name == "placebo" for a in arms) == 3
     baseline = evidence.tables[0]
     assert all(not a.adverse_events for a in _arms_of(evidence, baseline.id))
+
+
+@pytest.mark.parametrize("text, value", [
+    ("8 (ongoing)", 8.0), ("0,5", 0.5), ("2,75", 2.75), ("1,234 IU", 1234.0),
+    ("\u22123\u00b75", -3.5), ("< 5", 5.0), ("1.2.3", None), ("none", None),
+])
+def test_leading_number_of_a_cell(text: str, value: float | None) -> None:
+    assert _leading_number(text) == value

@@ -48,7 +48,7 @@ from extractor.evidence import (
     Provenance,
     Record,
 )
-from extractor.numbers import parse_stat
+from extractor.numbers import fold, parse_number, parse_stat
 from extractor.records.study import (
     _duration,
     _name,
@@ -67,7 +67,7 @@ from extractor.records.table_roles import (
 
 _DAYS_PER = {"day": 1.0, "week": 7.0, "month": 365.25 / 12, "year": 365.25}
 _UNIT_WORD = re.compile(r"\b(day|week|month|year)s?\b", re.I)
-_LEADING_NUMBER = re.compile(r"^\s*[<>≤≥~]?\s*(-?\d+(?:[.,]\d+)?)")
+_LEADING_NUMBER = re.compile(r"^\s*[<>≤≥~]?\s*(-?\d+(?:[.,]\d+)*)")
 _ATTRIBUTION = re.compile(r"\(([^()]*)\)\s*$")
 _SEX = {"m": "male", "male": "male", "man": "male", "boy": "male", "men": "male",
         "f": "female", "female": "female", "woman": "female", "girl": "female",
@@ -85,10 +85,9 @@ def _duration_of_cell(text: str, header: str, mentions: list[Mention]) -> Durati
             return _duration(m)
     if is_empty_value(text):
         return None
-    number = _LEADING_NUMBER.match(text)
-    if not number:
+    value = _leading_number(text)
+    if value is None:
         return None
-    value = float(number.group(1).replace(",", "."))
     unit_match = _UNIT_WORD.search(text) or _UNIT_WORD.search(header)
     unit = unit_match.group(1).lower() if unit_match else None
     days = round(value * _DAYS_PER[unit], 2) if unit else None
@@ -116,18 +115,33 @@ def _num(x: object) -> float | None:
     return float(x) if isinstance(x, int | float) and not isinstance(x, bool) else None
 
 
+def _leading_number(text: str) -> float | None:
+    """The number a cell opens with ("8 (ongoing)", "< 5", "1,234 IU"): a comma before
+    three digits groups thousands, before others it is a decimal comma ("0,5", "2,75")."""
+    m = _LEADING_NUMBER.match(fold(text))
+    if not m:
+        return None
+    number = parse_number(m.group(1))
+    if number is None:
+        try:
+            number = float(m.group(1).replace(",", "."))
+        except ValueError:  # "1.2.3": no number a reader could trust
+            return None
+    return number
+
+
 def _value_outcome(text: str, header: str) -> Outcome | None:
     """A number under a measure header: "31.2" under "EASI" / "Baseline"."""
-    number = _LEADING_NUMBER.match(text)
-    if not number:
+    value = _leading_number(text)
+    if value is None:
         return None
     measure, timepoint = split_timepoint(header)
     tp = canonical_timepoint(timepoint) if timepoint else None
     if tp is None and timepoint:
         tp = " ".join(timepoint.lower().split())
     unit = "%" if "%" in text or "%" in header else None
-    outcome = Outcome(measure=measure, value=float(number.group(1).replace(",", ".")),
-                      unit=unit, timepoint=tp, text=" ".join(text.split()))
+    outcome = Outcome(measure=measure, value=value, unit=unit, timepoint=tp,
+                      text=" ".join(text.split()))
     return with_stat(outcome, parse_stat(text, header))
 
 
@@ -269,9 +283,9 @@ def _population(lay: Layout, row: int, cells: dict[tuple[int, int], Cell], index
                 cite("male", col)
                 cite("female", col)
     for col in lay.columns("age", "age_sex"):
-        number = _LEADING_NUMBER.match(text_at(col))
-        if number and age is None:
-            age = float(number.group(1).replace(",", "."))
+        number = _leading_number(text_at(col))
+        if number is not None and age is None:
+            age = number
             cite("age_mean", col)
     for col in lay.columns("condition"):
         found = [m for m in index.cell(lay.table, cells.get((row, col)))
