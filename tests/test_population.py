@@ -54,3 +54,8 @@ def test_n_prefers_randomised_then_enrolled_never_screened() -> None:
 def test_digit_counts_round_trip(n: int) -> None:
     assert to_int(f"{n:,}") == n
     assert find_counts(f"A total of {n:,} patients were enrolled.")["enrolled"].value == n
+
+
+def test_thresholds_are_not_counts() -> None:
+    assert "randomised" not in find_counts("Those with a total score > 40 were randomized.")
+    assert "randomised" not in find_counts("Children with scores above 40 were randomized.")

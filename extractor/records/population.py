@@ -37,6 +37,10 @@ PEOPLE = (r"(?:patients?|participants?|subjects?|individuals|cases|children|adul
 _WORDS = r"(?:[a-z-]+\s+){0,3}?"
 _WERE = r"(?:were|was|had\s+been|have\s+been|are)\s+(?:subsequently\s+|then\s+|finally\s+)?"
 _FLAGS = re.IGNORECASE
+# Words before a number that make it a threshold or a score, not a head count
+# ("a total score > 40 were randomized", "scores of 12").
+_NOT_A_COUNT = re.compile(r"(?:[<>≤≥=]|\b(?:score|scores|than|over|under|above|below|least|"
+                          r"most|aged?|level|value))\s*$", re.IGNORECASE)
 # "7 patients were assigned to group A, 8 to group B": the count of one arm, not the study
 _NOT_ONE_ARM = r"(?![^.;]{0,60}?,\s*(?:and\s+)?(?:\d+|[a-z]+)\s+(?:to|in)\b)"
 
@@ -124,7 +128,7 @@ def find_counts(text: str) -> dict[str, Count]:
         for pattern in patterns:
             for m in pattern.finditer(text):
                 value = to_int(m.group(1))
-                if not 0 < value < _MAX_COUNT:
+                if not 0 < value < _MAX_COUNT or _NOT_A_COUNT.search(text, 0, m.start(1)):
                     continue
                 if best is None or m.start() < best.start:
                     best = Count(value, m.start(), m.end())

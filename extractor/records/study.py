@@ -52,6 +52,7 @@ from extractor.evidence import (
     Route,
 )
 from extractor.records.population import NUM, PEOPLE, best_n, find_counts, to_int
+from extractor.roles import RoleIndex
 
 STUDY_ID = "S1"
 # Section roles whose text is about other studies or general knowledge, not this study.
@@ -186,6 +187,17 @@ def _name(m: Mention) -> str:
     return (m.normalized.name or m.text).strip().lower()
 
 
+def _merge_ranges(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted, non-overlapping union of character ranges."""
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(ranges):
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
+
+
 class _Body:
     """The document text with everything that is not about this study blanked out (offsets
     kept): back matter, and sections whose role says they are about other studies or general
@@ -194,10 +206,13 @@ class _Body:
 
     def __init__(self, evidence: EvidenceDocument) -> None:
         text = evidence.text
-        self.excluded = sorted(
-            (s.start, s.end) for s in evidence.sections
-            if _BACK_MATTER.match(s.title) or s.role in _NOT_THIS_STUDY_ROLES
-        )
+        # every character's role (tables and captions carved out of their sections), plus
+        # back matter named by its title in a document whose sections carry no roles
+        roles = RoleIndex(evidence).spans() if evidence.sections else []
+        self.excluded = _merge_ranges(
+            [(a, b) for a, b, role in roles if role in _NOT_THIS_STUDY_ROLES]
+            + [(s.start, s.end) for s in evidence.sections
+               if s.role == "other" and _BACK_MATTER.match(s.title)])
         chars = list(text)
         for start, end in self.excluded:
             chars[start:end] = " " * (end - start)
@@ -210,8 +225,7 @@ class _Body:
     def excludes(self, start: int) -> bool:
         """Whether an offset lies in back matter or a background section."""
         i = bisect.bisect_right(self._excluded_starts, start) - 1
-        # sections nest: any earlier excluded range may still hold the offset
-        return any(s <= start < e for s, e in self.excluded[:i + 1])
+        return i >= 0 and start < self.excluded[i][1]
 
     def sentence(self, pos: int) -> tuple[int, int]:
         """(start, end) of the sentence holding ``pos``."""
