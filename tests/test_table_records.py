@@ -424,11 +424,12 @@ def test_ae_table_gives_arm_level_events(ae_trial: EvidenceDocument) -> None:
     headache = {e.term: e for e in vehicle.adverse_events}["headache"]
     assert (headache.count, headache.percent, headache.arm_n) == (3, 10.0, 30)
     zero = {e.term: e for e in care.adverse_events}["headache"]
-    assert (zero.count, zero.percent, zero.arm_n) == (0, None, 29)
-    # events are not outcomes; a discontinuation row is an outcome, not an event
-    assert [o.measure for o in tacro.outcomes] == ["Discontinued because of an event"]
-    assert tacro.outcomes[0].count == 2 and tacro.outcomes[0].percent == 6.5
-    assert "discontinued because of an event" not in {e.term for e in tacro.adverse_events}
+    # no patient of the arm had it: absent there
+    assert (zero.count, zero.percent, zero.arm_n, zero.negated) == (0, None, 29, True)
+    # events are not outcomes; the "any event" count and a discontinuation row are outcomes
+    assert [(o.measure, o.count, o.percent) for o in tacro.outcomes] == [
+        ("Any adverse event", 14, 45.2), ("Discontinued because of an event", 2, 6.5)]
+    assert {e.term for e in tacro.adverse_events} == {"skin burning", "headache"}
 
 
 def test_ae_table_fields_carry_their_cell(ae_trial: EvidenceDocument) -> None:
@@ -517,6 +518,7 @@ def test_real_ae_table_by_arm(pipeline: Pipeline) -> None:
         assert arm.population.n is not None and arm.adverse_events
         for event in arm.adverse_events:
             assert event.arm_n == arm.population.n and event.count is not None
+            assert event.negated == (event.count == 0)
             assert event.evidence is not None
             # the count is the first number of the cell the evidence names
             cell = evidence.text[event.evidence.start:event.evidence.end]
@@ -533,7 +535,9 @@ def test_real_teae_table_with_subgroups(pipeline: Pipeline) -> None:
     teae = [t for t in evidence.tables if "adverse" in (t.caption or "").lower()][0]
     arms = _arms_of(evidence, teae.id)
     assert len(arms) == teae.n_cols - 1
-    assert all(not a.outcomes and a.adverse_events for a in arms)
+    # every event row is an event; "Any TEAE" is the one outcome (a count of any event)
+    assert all([o.measure for o in a.outcomes] == ["Any TEAE"] and a.adverse_events
+               for a in arms)
     assert sum(a.interventions[0].drug.name == "placebo" for a in arms) == 3
     baseline = evidence.tables[0]
     assert all(not a.adverse_events for a in _arms_of(evidence, baseline.id))
@@ -545,3 +549,16 @@ def test_real_teae_table_with_subgroups(pipeline: Pipeline) -> None:
 ])
 def test_leading_number_of_a_cell(text: str, value: float | None) -> None:
     assert _leading_number(text) == value
+
+
+def test_graded_rows_and_aggregates_of_a_real_ae_table(pipeline: Pipeline) -> None:
+    """Grades under an event row are not events of their own; "Serious AEs: All" is a
+    count of any event (an outcome); an event no patient had is absent."""
+    evidence = _fragment(pipeline, "PMC4486927.xml")
+    ae_table = [t for t in evidence.tables if (t.caption or "").startswith("Table 4")][0]
+    for arm in _arms_of(evidence, ae_table.id):
+        terms = {e.term for e in arm.adverse_events if not e.negated}
+        assert {"fatigue", "neutropenia", "thrombocytopenia"} <= terms
+        assert not any("hemoglobin" in t or "platelet count" in t for t in terms)
+        assert "death" not in terms
+        assert any(o.measure and o.measure.startswith("Serious AEs: All") for o in arm.outcomes)

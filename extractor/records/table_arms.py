@@ -66,6 +66,16 @@ _GENERIC_ROW = re.compile(
     r"(?:all|any|total|overall|treatment[- ]related|drug[- ]related|serious|severe|grade\s*\S+|"
     r"(?:(?:probably|possibly|definitely|likely|un|not)\s*)?related)\W*$", re.I)
 _PLACEBO = re.compile(r"\b(?:placebo|pbo)\b", re.I)
+# A row label about events in general, not one event ("Any TEAE", "Patients with any
+# serious adverse event", "Grade 3 or 4 AEs"): no event is called by these words.
+_AGGREGATE_ROW = re.compile(
+    r"^(?:any|all|total|overall|at least one|number of)\b|\b(?:t?e?aes?|saes?|adverse\s+"
+    r"(?:events?|reactions?|experiences?|effects?)|side[- ]effects?)\b", re.I)
+# A grade of the event in the row above: a threshold or a range of a value
+# ("Hemoglobin level: <8.5 g/dL", "Platelet count: 25–49 × 10^9/L", ">2 times ULN").
+_GRADE_ROW = re.compile(
+    r"[<>≤≥]\s*\d|\d\s*[-–]\s*[\d.]+\s*(?:[munµ]?g\s*/|[×x]\s*10|cells|%|/|times)|"
+    r"\btimes\s+uln\b|\bgrade\s*\d", re.I)  # not "(week 1–6)": a time, not a grade
 # Columns of an arm-rows table that hold the arm's size, or compare arms (not its values).
 _N_HEADER = re.compile(r"^(?:n|no\.?|number(?: of (?:patients|participants|subjects))?)$", re.I)
 _TEST_HEADER = re.compile(r"^p\b|p[- ]?value|\btest\b", re.I)
@@ -105,6 +115,7 @@ class _BodyRow:
     row: int
     label: str
     section: str
+    grade_of: str | None = None  # the row above, when this row is a grade of it
 
     @property
     def measure(self) -> str:
@@ -123,8 +134,15 @@ def _labelled_rows(lay: Layout, cells: dict[tuple[int, int], Cell]) -> list[_Bod
         if label and all(v is None or v is first or not v.text.strip() for v in values):
             section = label.rstrip(":")
             continue
-        if label:  # (no label: a continuation line of the row above)
-            out.append(_BodyRow(row, label, section))
+        if not label:
+            continue  # a continuation line of the row above
+        above = out[-1] if out and out[-1].section == section else None
+        grade_of = None
+        if _GRADE_ROW.search(label) and above is not None and not _GRADE_ROW.search(above.label):
+            grade_of = above.label  # "Hemoglobin <8.5 g/dL" under "Anemia"
+        elif above is not None and above.grade_of is not None and _GRADE_ROW.search(label):
+            grade_of = above.grade_of
+        out.append(_BodyRow(row, label, section, grade_of))
     return out
 
 
@@ -158,10 +176,18 @@ def _arm_event(body: _BodyRow, cell: Cell, hint: str, arm_n: int | None, index: 
     if stat is None or stat.count is None:
         return None
     label_cell = index.cells.get((table.id, body.row, 0))
+    # no patient of the arm had it: absent in this arm (``negated`` means absent)
     return AdverseEvent(
-        term=_term(body, index.cell(table, label_cell)), negated=False,
+        term=_term(body, index.cell(table, label_cell)), negated=stat.count == 0,
         text=" ".join(cell.text.split()), count=stat.count, percent=stat.percent,
         arm_n=stat.total or arm_n, evidence=index.evidence(table, cell))
+
+
+def _is_aggregate(body: _BodyRow) -> bool:
+    """Whether an AE-table row counts patients with any event of a kind ("Any TEAE",
+    "Serious AEs: All", "Drug-related") rather than naming one event: an outcome."""
+    label = _clean_label(body.label)
+    return bool(_AGGREGATE_ROW.search(label) or _GENERIC_ROW.match(label))
 
 
 def _same_event(a: AdverseEvent, b: AdverseEvent) -> bool:
@@ -228,7 +254,10 @@ def arm_records(lay: Layout, index: CellIndex) -> list[Record]:
                     continue
                 # the cells of an AE table count patients: "12 (25.5)" is n (%)
                 hint = f"{'n (%) ' if adverse else ''}{body.measure} | {lay.headers[col]}"
-                if adverse and not _NOT_AN_EVENT.search(body.measure):
+                if adverse and body.grade_of is not None:
+                    continue  # its event's row above counts these patients already
+                if adverse and not _NOT_AN_EVENT.search(body.measure) \
+                        and not _is_aggregate(body):
                     event = _arm_event(body, cell, hint, arm_n, index, table)
                     if event is not None and not any(_same_event(event, e) for e in events):
                         events.append(event)
