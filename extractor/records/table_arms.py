@@ -3,8 +3,9 @@
 - an *arms* table (``table_roles.layout`` orientation "arms") gives one
   ``Record(level="arm")`` per arm, id "T2-A1": columns with the same arm label under
   different timepoints or subgroups are one arm. Its interventions are the drugs of its
-  header ("CZP 200 mg + MTX (n = 393)"; "placebo" for a placebo column, the header's words
-  for "Vehicle", "Standard care", one name per part of "A/B"), n comes from "(n = 393)" or
+  header ("CZP 200 mg + MTX (n = 393)"; "placebo" for a placebo column, "vehicle",
+  "control", "standard care", ... for such a column; none for an arm code such as "SD48W"),
+  n comes from "(n = 393)" or
   "N=47" (else from the denominator most of its "x/y" cells share), and each body row is an
   outcome: measure from the row label under its section row if any, value and statistic
   from the cell (numbers.parse_stat with the row label, section and header as the hint:
@@ -66,6 +67,9 @@ _GENERIC_ROW = re.compile(
     r"(?:all|any|total|overall|treatment[- ]related|drug[- ]related|serious|severe|grade\s*\S+|"
     r"(?:(?:probably|possibly|definitely|likely|un|not)\s*)?related)\W*$", re.I)
 _PLACEBO = re.compile(r"\b(?:placebo|pbo)\b", re.I)
+_CONTROL_ARM = re.compile(
+    r"\b(?:vehicle|sham|control|(?:standard|usual)\s+(?:of\s+)?care|best\s+supportive\s+care|"
+    r"no\s+treatment|observation)\b", re.I)
 # A row label about events in general, not one event ("Any TEAE", "Patients with any
 # serious adverse event", "Grade 3 or 4 AEs"): no event is called by these words.
 _AGGREGATE_ROW = re.compile(
@@ -98,13 +102,12 @@ def _arm_interventions(label: str, header_cells: list[Cell], table: Table,
     if placebo and "placebo" not in seen:
         # "PBO + MTX": placebo is the arm's first "drug"
         out.insert(0, Intervention(drug=DrugRef(name="placebo", evidence=evidence)))
-    if not out:
-        # no drug found in the header: its words name the arm ("Vehicle", "Standard care"),
-        # a combination one name per part ("BTH1677/Bevacizumab")
-        name = " ".join(_ARM_NOISE.sub(" ", label).split()).strip(" ,;:").lower()
-        for part in dict.fromkeys(p.strip(" ,;:") for p in re.split(r"\s*[/+]\s*", name)):
-            if part:
-                out.append(Intervention(drug=DrugRef(name=part, evidence=evidence)))
+    control = _CONTROL_ARM.search(label)
+    if not out and control:
+        # no drug in the header, but it names a control arm ("Vehicle", "Standard care");
+        # any other label ("SD48W", a compound code) names no drug: no intervention
+        out.append(Intervention(drug=DrugRef(name=" ".join(control.group(0).lower().split()),
+                                             evidence=evidence)))
     return out
 
 
