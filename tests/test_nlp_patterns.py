@@ -411,6 +411,12 @@ def test_lower_same_length_keeps_offsets() -> None:
     assert len(low) == len(text) and low.endswith("mg ß")
 
 
+def test_lower_same_length_folds_journal_numerals() -> None:
+    text = "İ p<0\u00b70001, \u22122 MG"
+    low = units.lower_same_length(text)
+    assert len(low) == len(text) and low.endswith("p<0.0001, -2 mg")
+
+
 # --- the seeds ---------------------------------------------------------------------------
 
 def _seed(name: str) -> str:
