@@ -13,7 +13,7 @@ import re
 from bisect import bisect_right
 from typing import cast
 
-from extractor.document import Block, Document, Role, Section
+from extractor.document import Block, Document, Role, Section, Table
 
 # Leading section numbers: "2.", "2.1", "2.1.", "II.", "A)", "(1)".
 _NUMBERING = re.compile(
@@ -390,8 +390,33 @@ def _layers(document: Document) -> list[tuple[int, int, Role]]:
             if block.start - _BLOCK_GAP in table_ends or prev_end in note_ends:
                 layers.append((block.start, block.end, "table"))
                 note_ends.add(block.end)
-    layers.extend((t.start, t.end, "table") for t in document.tables)
+    # a table of published cases ("Author, year, ... treatment") reviews the literature: its
+    # drugs and events are other patients', as in the discussion it belongs to
+    layers.extend((t.start, t.end, "discussion" if literature_table(t) else "table")
+                  for t in document.tables)
     return layers
+
+
+_LITERATURE_HEADER = re.compile(r"\b(?:authors?|references?|first author|study|studies|"
+                                r"publication|year of publication|case reports?)\b", re.I)
+_CITED = re.compile(r"\bet al\b|\[\d+(?:[,\u2013-]\d+)*\]|\(\d{4}\)")
+_CITED_SHARE = 0.5  # share of body rows that cite a publication
+
+
+def literature_table(table: Table) -> bool:
+    """A table whose rows are published cases or studies: an author/reference/study column
+    in the header and a citation ("et al", "[12]", "(2010)") in most body rows."""
+    # the caption too: a PDF grid may lose its first header line to the caption
+    top = max(2, table.header_rows)
+    header = " ".join([table.caption or "", *(c.text for c in table.cells if c.row < top)])
+    if not _LITERATURE_HEADER.search(header):
+        return False
+    rows: dict[int, str] = {}
+    for c in table.cells:
+        if c.row >= max(1, table.header_rows):
+            rows[c.row] = rows.get(c.row, "") + " " + c.text
+    cited = sum(1 for text in rows.values() if _CITED.search(text))
+    return bool(rows) and cited >= _CITED_SHARE * len(rows)
 
 
 def _paint(text: str, layers: list[tuple[int, int, Role]]) -> list[tuple[int, int, Role]]:

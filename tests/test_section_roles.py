@@ -9,13 +9,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractor.document import ROLES, Document
+from extractor.document import ROLES, Cell, Document, Table
 from extractor.parsers import parse, parse_all, parse_bytes
 from extractor.parsers.builder import DocumentBuilder, PlacedCell
 from extractor.parsers.source import from_bytes_input
 from extractor.roles import (
     RoleIndex,
     classify_heading,
+    literature_table,
     names_article_part,
     role_from_sec_type,
     section_role,
@@ -508,3 +509,24 @@ def test_shared_jats_and_pdf_articles_leave_little_text_without_a_role() -> None
         for doc in parse_all(path):
             assert_covering(doc)
             assert _other_share(doc) < limit, (path.name, doc.id, _other_share(doc))
+
+
+def _table(header: list[str], rows: list[list[str]], caption: str | None = None) -> Table:
+    cells, pos = [], 0
+    for r, values in enumerate([header, *rows]):
+        for c, text in enumerate(values):
+            cells.append(Cell(row=r, col=c, text=text, start=pos, end=pos + len(text)))
+            pos += len(text) + 1
+    return Table(id="T1", caption=caption, n_rows=len(rows) + 1, n_cols=len(header),
+                 header_rows=1, cells=cells, start=0, end=pos)
+
+
+def test_a_table_of_published_cases_is_literature_not_this_study() -> None:
+    lit = _table(["Author", "Age", "Treatment"],
+                 [["Smith et al [4]", "40", "zorbamycin"], ["Jones et al [7]", "51", "none"]])
+    assert literature_table(lit)
+    own = _table(["Patient", "Age", "Treatment"],
+                 [["Case 1", "40", "zorbamycin"], ["Case 2", "51", "none"]])
+    assert not literature_table(own)
+    uncited = _table(["Study", "n", "Drug"], [["A", "40", "zorbamycin"], ["B", "51", "x"]])
+    assert not literature_table(uncited)
