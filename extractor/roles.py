@@ -392,7 +392,10 @@ def _layers(document: Document) -> list[tuple[int, int, Role]]:
                 note_ends.add(block.end)
     # a table of published cases ("Author, year, ... treatment") reviews the literature: its
     # drugs and events are other patients', as in the discussion it belongs to
-    layers.extend((t.start, t.end, "discussion" if literature_table(t) else "table")
+    # (in a meta-analysis or systematic review those rows are the study's own data)
+    review = _REVIEW.search(document.metadata.title or document.text[:_REVIEW_WINDOW])
+    layers.extend((t.start, t.end,
+                   "discussion" if not review and literature_table(t) else "table")
                   for t in document.tables)
     return layers
 
@@ -401,6 +404,8 @@ _LITERATURE_HEADER = re.compile(r"\b(?:authors?|references?|first author|study|s
                                 r"publication|year of publication|case reports?)\b", re.I)
 _CITED = re.compile(r"\bet al\b|\[\d+(?:[,\u2013-]\d+)*\]|\(\d{4}\)")
 _CITED_SHARE = 0.5  # share of body rows that cite a publication
+_REVIEW = re.compile(r"meta-?analys[ie]s|systematic review|pooled analysis", re.I)
+_REVIEW_WINDOW = 3000  # characters where a review says what it is (without a title)
 
 
 def literature_table(table: Table) -> bool:
