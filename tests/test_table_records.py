@@ -390,6 +390,13 @@ AE_TABLE = """<!DOCTYPE html><html><head><title>Invented trial</title></head><bo
 <tr><td>Adverse events, n (%)</td><td></td><td></td></tr>
 <tr><td>Pruritus</td><td>1 (3.3)</td><td>4 (12.9)</td></tr>
 </tbody></table>
+<table><caption>Table 6. Invented adverse events by grade</caption>
+<thead><tr><th rowspan="2">Event, n (%)</th><th colspan="2">Placebo (n = 30)</th>
+<th colspan="2">Tacrolimus (n = 31)</th></tr>
+<tr><th>All grades</th><th>Grade 3 or 4</th><th>All grades</th><th>Grade 3 or 4</th></tr>
+</thead><tbody>
+<tr><td>Neutropenia</td><td>2 (6.7)</td><td>0</td><td>8 (25.8)</td><td>3 (9.7)</td></tr>
+</tbody></table>
 <table><caption>Table 5. Invented scores, arms as rows</caption>
 <thead><tr><th>Itch score</th><th>n</th><th>Mean change (SD)</th><th>p</th></tr></thead>
 <tbody>
@@ -468,10 +475,19 @@ def test_mixed_table_events_only_under_their_section(ae_trial: EvidenceDocument)
     assert [e.count for e in placebo.adverse_events] == [1]
 
 
+def test_ae_columns_by_grade_are_one_arm(ae_trial: EvidenceDocument) -> None:
+    placebo, tacro = _arms_of(ae_trial, ae_trial.tables[3].id)
+    assert (placebo.population.n, tacro.population.n) == (30, 31)
+    assert [(e.term, e.count, e.percent) for e in tacro.adverse_events] == [
+        ("neutropenia", 8, 25.8), ("neutropenia (grade 3 or 4)", 3, 9.7)]
+    assert [(e.term, e.negated) for e in placebo.adverse_events] == [
+        ("neutropenia", False), ("neutropenia (grade 3 or 4)", True)]
+
+
 def test_arms_as_rows_in_blocks(ae_trial: EvidenceDocument) -> None:
     """One record per arm across the blocks; n from the "n" column; p-values are no
     outcome; each block's header row names its measures."""
-    table = ae_trial.tables[3]
+    table = ae_trial.tables[4]
     assert layout(table).orientation == "arm_rows"
     placebo, tacro = _arms_of(ae_trial, table.id)
     assert placebo.interventions[0].drug.name == "placebo"

@@ -255,6 +255,7 @@ def arm_records(lay: Layout, index: CellIndex) -> list[Record]:
                 cell = cells.get((body.row, col))
                 if cell is None or cell.row != body.row:
                     continue
+                grade = lay.grades[col] if col < len(lay.grades) else None
                 # the cells of an AE table count patients: "12 (25.5)" is n (%)
                 hint = f"{'n (%) ' if adverse else ''}{body.measure} | {lay.headers[col]}"
                 if adverse and body.grade_of is not None:
@@ -262,12 +263,16 @@ def arm_records(lay: Layout, index: CellIndex) -> list[Record]:
                 if adverse and not _NOT_AN_EVENT.search(body.measure) \
                         and not _is_aggregate(body):
                     event = _arm_event(body, cell, hint, arm_n, index, table)
+                    if event is not None and grade:
+                        event.term = f"{event.term} ({grade})"  # "neutropenia (grade 3-4)"
                     if event is not None and not any(_same_event(event, e) for e in events):
                         events.append(event)
                     continue
                 tp = lay.timepoints[col]
                 timepoint = canonical_timepoint(tp) if tp else ("baseline" if baseline else None)
                 outcome = _cell_outcome(body, cell, hint, timepoint, index, table)
+                if outcome is not None and grade:
+                    outcome.measure = f"{outcome.measure} ({grade})"
                 if outcome is not None:
                     outcomes.append(outcome)
         n_cell = _n_cell(header_cells)

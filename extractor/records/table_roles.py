@@ -92,6 +92,11 @@ COMPARISON = re.compile(
     r"\bvs\.?\b|\bversus\b|\bdifference\b|\bratio\b|p[- ]?value|\btotal\b|overall|"
     r"(?-i:\b(?:RD|RR|OR|HR|CI)\b)|\bodds\b|\bhazard\b|\brisk\s+(?:difference|reduction)|"
     r"\ball (?:subjects|patients|participants)\b", re.I)
+# The AE grade a column counts: "Grade 3 or Grade 4 AEs", "Grade ≥3", "All AEs", "Any grade".
+_GRADE_HEAD = re.compile(
+    r"\b(?:all\s+(?:grades?|aes?|adverse\s+events?|events?)|any\s+grade)\b|"
+    r"\b(?P<grade>grades?\s*(?:≥\s*)?[1-5](?:\s*(?:-|–|or|and|/|,)\s*(?:grade\s*)?[1-5])*)"
+    r"(?:\s+(?:aes?|adverse\s+events?|events?))?\b", re.I)
 _TIMEPOINT_HEAD = re.compile(
     r"\b(?:week|wk|month|day|year)s?\s*\d+|\d+\s*(?:weeks?|months?|days?)\b|baseline|"
     r"\bend of\b|final", re.I)
@@ -110,9 +115,11 @@ class Layout:
     header_rows: int
     headers: list[str]
     roles: list[Role]
-    # for arm tables: the column's arm label (header without its timepoint) and timepoint
+    # for arm tables: the column's arm label (header without its timepoint and grade), its
+    # timepoint, and the AE grade its counts are of ("Grade 3 or 4"; None for all grades)
     arm_labels: list[str | None] = field(default_factory=list)
     timepoints: list[str | None] = field(default_factory=list)
+    grades: list[str | None] = field(default_factory=list)
 
     def columns(self, *roles: Role) -> list[int]:
         """Columns whose role is one of ``roles``, left to right."""
@@ -271,6 +278,19 @@ def names_adverse_events(text: str) -> bool:
     return bool(_AE_TABLE.search(text))
 
 
+def split_grade(header: str) -> tuple[str, str | None]:
+    """("Drug (N = 59)", "grade 3 or 4") from "Drug (N = 59) Grade 3 or 4 AEs"; a column of
+    all grades ("All AEs", "Any grade") gives the label and None."""
+    m = _GRADE_HEAD.search(header)
+    if not m:
+        return header, None
+    rest = " ".join((header[:m.start()] + " " + header[m.end():]).split()).strip(" ,;:-")
+    if not rest:
+        return header, None
+    grade = " ".join(m.group("grade").lower().split()) if m.group("grade") else None
+    return rest, grade
+
+
 def split_timepoint(header: str) -> tuple[str, str | None]:
     """("Placebo (n = 40)", "Week 12") from "Week 12 Placebo (n = 40)"."""
     m = _TIMEPOINT_HEAD.search(header)
@@ -286,12 +306,14 @@ def _arm_layout(table: Table, header_rows: int, headers: list[str]) -> Layout | 
         return None
     labels: list[str | None] = [None]
     timepoints: list[str | None] = [None]
+    grades: list[str | None] = [None]
     n_arms = 0
     values = _column_values(table, header_rows)
     own = _own_headers(table, header_rows)
     for col in range(1, table.n_cols):
         header = headers[col]
         label, timepoint = split_timepoint(header)
+        label, grade = split_grade(label)
         filled = [v for v in values[col] if not is_empty_value(v)]
         numeric = _share(filled, re.compile(r"\d")) >= 0.6 if filled else False
         is_arm = bool(header) and not COMPARISON.search(own[col] or header) and numeric and \
@@ -299,6 +321,7 @@ def _arm_layout(table: Table, header_rows: int, headers: list[str]) -> Layout | 
             (bool(_ARM_CUE.search(label)) or len(label.split()) <= 4)
         labels.append(label if is_arm else None)
         timepoints.append(timepoint if is_arm else None)
+        grades.append(grade if is_arm else None)
         n_arms += is_arm
     cued = sum(bool(lbl and _ARM_CUE.search(lbl)) for lbl in labels)
     first_col = [v for v in values[0] if not is_empty_value(v)]
@@ -306,7 +329,7 @@ def _arm_layout(table: Table, header_rows: int, headers: list[str]) -> Layout | 
     if n_arms >= 2 and cued >= 1 and labelled_rows:
         roles: list[Role] = ["other"]
         roles += ["outcome_value" if lbl else "other" for lbl in labels[1:]]
-        return Layout(table, "arms", header_rows, headers, roles, labels, timepoints)
+        return Layout(table, "arms", header_rows, headers, roles, labels, timepoints, grades)
     return None
 
 
