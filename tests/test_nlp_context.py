@@ -316,3 +316,11 @@ def test_seed_004_context_with_placed_entities(nlp: Language) -> None:
     baricitinib = [e for e in in_table if e.text.lower() == "baricitinib"]
     assert len(steroids) >= 15 and all(e._.historical for e in steroids)
     assert len(baricitinib) >= 15 and not any(e._.historical for e in baricitinib)
+
+
+def test_an_adverse_event_list_runs_to_the_end_of_the_sentence(nlp: Language) -> None:
+    text = ("Reported adverse events were fever one to two days after the session (five "
+            "patients, 10%), rash on the treated skin one to two days later (two patients) "
+            "and cough (one patient).")
+    r = run(nlp, text, [("fever", C), ("rash", C), ("cough", C)])
+    assert {k for k, v in r.items() if v[0] == AE} == {"fever", "rash", "cough"}

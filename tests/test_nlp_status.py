@@ -94,6 +94,8 @@ def test_drug_statuses(nlp: Language, text: str, drug: str, status: str) -> None
     ("Patients with active hepatitis were excluded.", "hepatitis", "excluded"),
     ("Hepatitis was excluded by serology.", "Hepatitis", "absent"),
     ("Rash is a common adverse effect of this class.", "Rash", "background"),
+    ("In the absence of fever (despite anemia after zorbamycin) she was well.", "anemia",
+     "present"),
 ])
 def test_problem_statuses(nlp: Language, text: str, problem: str, status: str) -> None:
     ents = [(problem, C)] + ([("fever", C)] if "fever" in text and problem != "fever" else [])

@@ -85,7 +85,7 @@ KINDS = (
     "hist_pre", "hist_from", "hist_post", "hist_term",
     "ae_cue", "ae_verb", "ae_link", "ae_weak", "ae_lead", "ae_report", "cond_pre",
     "plan_pre", "plan_post", "hypo_pre", "hypo_post", "excl_pre", "excl_post",
-    "measure_pre", "measure_post", "measure_back", "family_pre", "spec_rest",
+    "measure_pre", "measure_post", "measure_back", "family_pre", "spec_rest", "ae_list",
     *SENTENCE_KINDS,
 )
 
@@ -285,7 +285,10 @@ class _Walker:
             if low == OPEN_H:
                 close = self._paren_end(i, self.n)
                 if close > 0:
-                    for j in range(i + 1, close):
+                    aside = range(i + 1, close)
+                    if any(j in self.terms for j in aside):
+                        break  # "(despite X ...)": a clause of its own ends the scope
+                    for j in aside:
                         kk = self.tok2ent.get(j)
                         if kk is not None and (not out or out[-1][0] != kk):
                             out.append((kk, total, prep))
@@ -573,6 +576,9 @@ class ContextComponent:
                 for k, _free, _prep in w.forward(t.end, 6, 5):
                     ae_cue[k] = True
                 for k in w.backward(t.start, 3, 2):
+                    ae_cue[k] = True
+            elif kind == "ae_list":
+                for k, _free, _prep in w.forward(t.end, 40, 40):
                     ae_cue[k] = True
             elif kind == "ae_verb":
                 for k, _free, _prep in w.forward(t.end, 4, 3):
