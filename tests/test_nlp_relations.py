@@ -201,8 +201,10 @@ def test_drug_apposition_in_parentheses_attributes_nothing(nlp: Language) -> Non
     doc = annotate(nlp, "Acne developed on a JAK inhibitor (baricitinib) and dupilumab.",
                    [("ADVERSE_EVENT", "Acne"), ("DRUG", "JAK inhibitor"), ("DRUG", "baricitinib"),
                     ("DRUG", "dupilumab")])
-    # not the parenthesized drug: the nearest drug of a sentence with an AE cue
-    assert triples(doc) == {("adverse_event_of", "Acne", "JAK inhibitor")}
+    # not as an attribution in parentheses (rule 1): the nearest drug of a sentence with an
+    # AE cue, with the drug that names it again in parentheses; never the next drug
+    assert triples(doc) == {("adverse_event_of", "Acne", "JAK inhibitor"),
+                            ("adverse_event_of", "Acne", "baricitinib")}
 
 
 def test_after_the_first_dose_of(nlp: Language) -> None:
@@ -308,6 +310,10 @@ def ae_pairs(doc: Doc) -> set[tuple[str, str]]:
       ("DRUG", "cefaclor")],
      {("Hives", "penicillin"), ("Hives", "cefaclor"), ("wheezing", "penicillin"),
       ("wheezing", "cefaclor")}),
+    # a drug named again in parentheses is the same drug
+    ("Hepatitis developed after all-trans retinoic acid (ATRA) was started.",
+     [("ADVERSE_EVENT", "Hepatitis"), ("DRUG", "all-trans retinoic acid"), ("DRUG", "ATRA")],
+     {("Hepatitis", "all-trans retinoic acid"), ("Hepatitis", "ATRA")}),
     ("Amiodarone-induced hypothyroidism and alopecia were noted.",
      [("DRUG", "Amiodarone"), ("ADVERSE_EVENT", "hypothyroidism"), ("ADVERSE_EVENT", "alopecia")],
      {("hypothyroidism", "Amiodarone"), ("alopecia", "Amiodarone")}),

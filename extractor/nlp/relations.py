@@ -41,6 +41,8 @@ the first rule that fires:
      attributed to / associated with / after / following / during / in patients treated
      with X", "Y resolved after withdrawal of X" (dechallenge), "Y on / from / of X".
   4. An AE coordinated with one linked by rules 2-3 ("X-induced A and B") shares its drugs.
+  Rules 2, 3 and 5 also link a drug that names the linked one again in parentheses
+  ("after all-trans retinoic acid (ATRA)" -> both mentions).
   5. Otherwise, when the sentence reads as reporting an adverse effect (an AE cue such as
      "developed", "experienced", "adverse", "side effect", or, where the ADE sentence
      classifier ran (``extractor.nlp.ade_sentence``), its verdict) and the AE is not
@@ -107,6 +109,9 @@ _COORDINATION = re.compile(
 # Adverse events joined only by a connector ("A, B and C", "A and/or B").
 _AE_COORDINATION = re.compile(
     r"[\s,/]*(?:(?:and|or|as well as|with|including|such as)\b[\s,/]*)*", re.IGNORECASE)
+# A drug right after another in parentheses names the same drug: "all-trans retinoic acid
+# (ATRA)", "disopyramide (Norpace)"; an attribution to one is an attribution to both.
+_APPOSITION = re.compile(r"\s*[(\[]\s*")
 _PAREN_CONNECTORS = re.compile(r"[\s,;/+&]*(?:(?:and|or|plus)\b[\s,;/+&]*)*", re.IGNORECASE)
 _PAREN_GROUP = re.compile(r"\(([^()]{1,120})\)")
 # Boundaries that end the run of AEs an attribution in parentheses can cover.
@@ -550,8 +555,20 @@ def _explicit_cause(
             continue
         if (_cause_before(text, sent, ae, drug) if step < 0 else _cause_after(text, ae, drug)):
             group = [drug, *_coordinated(text, sent, sent.drugs, k, step)]
-            return [d for d in group if _may_cause(ae, d, blocked)]
+            return [d for d in _with_appositions(text, sent, group)
+                    if _may_cause(ae, d, blocked)]
     return []
+
+
+def _with_appositions(text: str, sent: _Sentence, group: list[_Ent]) -> list[_Ent]:
+    """``group`` and, after each of its drugs, a drug that names it again in parentheses."""
+    out = list(group)
+    for drug in group:
+        k = bisect.bisect_left(sent.drug_chars, drug.end_char)
+        if k < len(sent.drugs) and sent.drugs[k] not in out and _full(
+                _APPOSITION, text[drug.end_char:sent.drugs[k].start_char]):
+            out.append(sent.drugs[k])
+    return out
 
 
 def _may_cause(ae: _Ent, drug: _Ent, blocked: set[tuple[int, int]]) -> bool:
@@ -574,7 +591,7 @@ def _fallback_drugs(text: str, sent: _Sentence, ae: _Ent,
         i -= 1
     if i >= 0:
         group = [drugs[i], *_coordinated(text, sent, drugs, i, -1)]
-        return [d for d in group if _may_cause(ae, d, blocked)]
+        return [d for d in _with_appositions(text, sent, group) if _may_cause(ae, d, blocked)]
     for d in drugs[k:]:
         if d.start_char < ae.end_char:
             continue
@@ -582,7 +599,7 @@ def _fallback_drugs(text: str, sent: _Sentence, ae: _Ent,
         if _CONSEQUENCE.search(gap) and not _AE_THEN_DRUG.search(gap):
             return []
         if _may_cause(ae, d, blocked):
-            return [d]
+            return [x for x in _with_appositions(text, sent, [d]) if _may_cause(ae, x, blocked)]
     return []
 
 
