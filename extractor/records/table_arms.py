@@ -3,9 +3,9 @@
 - an *arms* table (``table_roles.layout`` orientation "arms") gives one
   ``Record(level="arm")`` per arm, id "T2-A1": columns with the same arm label under
   different timepoints or subgroups are one arm. Its interventions are the drugs of its
-  header ("CZP 200 mg + MTX (n = 393)"; "placebo" for a placebo column, "vehicle",
-  "control", "standard care", ... for such a column; none for an arm code such as "SD48W"),
-  n comes from "(n = 393)" or
+  header ("CZP 200 mg + MTX (n = 393)"; "placebo" for a placebo column, "vehicle" for a
+  vehicle one; none for "Control", "Standard care" or an arm code such as "SD48W", whose
+  label stays in ``population.text``), n comes from "(n = 393)" or
   "N=47" (else from the denominator most of its "x/y" cells share), and each body row is an
   outcome: measure from the row label under its section row if any, value and statistic
   from the cell (numbers.parse_stat with the row label, section and header as the hint:
@@ -52,11 +52,10 @@ from extractor.records.table_roles import (
 
 _NUMBER = re.compile(r"[-–]?\d+(?:\.\d+)?")  # on numbers.fold text (unicode minus folded)
 _N_IN_HEADER = re.compile(r"\b[nN]\s*=\s*(\d{1,3}(?:,\d{3})+|\d+)")
-# An arm header's count and the statistic its cells hold: not part of the arm's name.
-_ARM_NOISE = re.compile(
-    r"\(?\s*\b[nN]\s*=\s*[\d,]+\s*\)?|\b(?:n|no\.)\s*(?:/\s*N\s*)?\(\s*%\s*\)|"
-    r"\bn\s*/\s*N\b|\bmean\s*\(\s*SD\s*\)|\bmedian\s*[(\[]\s*(?:IQR|range)\s*[)\]]|[,;:]\s*$",
-    re.I)
+# What an arm header says its cells hold ("n (%)", "n/N (%)", "mean (SD)"): not the arm.
+_STAT_NOTE = re.compile(
+    r"[,;]?\s*(?:\b(?:n|no\.)\s*(?:/\s*N\s*)?\(\s*%\s*\)|\bn\s*/\s*N\b|\bmean\s*\(\s*SD\s*\)|"
+    r"\bmedian\s*[(\[]\s*(?:IQR|range)\s*[)\]])", re.I)
 # A footnote letter after a row label ("Worsening SIB c"); capitals are names ("hepatitis B").
 _FOOTNOTE_LETTER = re.compile(r"\s+[a-h]$")
 # Rows of an AE table that count something else than patients with an event.
@@ -67,9 +66,7 @@ _GENERIC_ROW = re.compile(
     r"(?:all|any|total|overall|treatment[- ]related|drug[- ]related|serious|severe|grade\s*\S+|"
     r"(?:(?:probably|possibly|definitely|likely|un|not)\s*)?related)\W*$", re.I)
 _PLACEBO = re.compile(r"\b(?:placebo|pbo)\b", re.I)
-_CONTROL_ARM = re.compile(
-    r"\b(?:vehicle|sham|control|(?:standard|usual)\s+(?:of\s+)?care|best\s+supportive\s+care|"
-    r"no\s+treatment|observation)\b", re.I)
+_VEHICLE = re.compile(r"\bvehicle\b", re.I)
 # A row label about events in general, not one event ("Any TEAE", "Patients with any
 # serious adverse event", "Grade 3 or 4 AEs"): no event is called by these words.
 _AGGREGATE_ROW = re.compile(
@@ -102,12 +99,11 @@ def _arm_interventions(label: str, header_cells: list[Cell], table: Table,
     if placebo and "placebo" not in seen:
         # "PBO + MTX": placebo is the arm's first "drug"
         out.insert(0, Intervention(drug=DrugRef(name="placebo", evidence=evidence)))
-    control = _CONTROL_ARM.search(label)
-    if not out and control:
-        # no drug in the header, but it names a control arm ("Vehicle", "Standard care");
-        # any other label ("SD48W", a compound code) names no drug: no intervention
-        out.append(Intervention(drug=DrugRef(name=" ".join(control.group(0).lower().split()),
-                                             evidence=evidence)))
+    if not out and _VEHICLE.search(label):
+        # an inert product given like a drug, as placebo is; other arms without a drug in
+        # their header ("Control", "Standard care", an arm code such as "SD48W") get no
+        # intervention: their label stays in the record's population text
+        out.append(Intervention(drug=DrugRef(name="vehicle", evidence=evidence)))
     return out
 
 
@@ -278,7 +274,7 @@ def arm_records(lay: Layout, index: CellIndex) -> list[Record]:
         n_cell = _n_cell(header_cells)
         if arm_n is None:
             arm_n, n_cell = _shared_denominator(outcomes, index)
-        population = Population(n=arm_n, text=label)
+        population = Population(n=arm_n, text=_STAT_NOTE.sub("", label).strip() or label)
         if arm_n is not None and n_cell is not None:
             population.evidence["n"] = index.evidence(table, n_cell)
         records.append(Record(
