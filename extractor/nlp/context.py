@@ -80,7 +80,7 @@ RULES_PATH = Path(__file__).resolve().parents[2] / "models" / "context_rules.tsv
 SENTENCE_KINDS = ("patient_cue", "background_cue", "eligibility_cue", "measurement_cue")
 
 KINDS = (
-    "neg_pre", "neg_post", "neg_pseudo", "neg_outcome", "term",
+    "neg_pre", "neg_post", "neg_pseudo", "hist_pseudo", "neg_outcome", "term",
     "spec_pre", "spec_post",
     "hist_pre", "hist_from", "hist_post", "hist_term",
     "ae_cue", "ae_verb", "ae_link", "ae_weak", "ae_lead", "ae_report", "cond_pre",
@@ -463,6 +463,7 @@ class ContextComponent:
         spans: list[Span] = []
         cues: list[_Trigger] = []
         pseudo: set[int] = set()
+        hist_pseudo: set[int] = set()
         terms: set[int] = set()
         hist_terms: set[int] = set()
         for match_id, start, end in self.matcher(doc):
@@ -475,6 +476,8 @@ class ContextComponent:
                 hist_terms.add(start)
             elif kind == "neg_pseudo":
                 pseudo.update(range(start, end))
+            elif kind == "hist_pseudo":
+                hist_pseudo.update(range(start, end))
             elif kind in SENTENCE_KINDS:
                 cues.append(_Trigger(kind, start, end, doc[start:end].text.lower()))
             else:
@@ -484,6 +487,9 @@ class ContextComponent:
         # A pseudo-negation silences every negation trigger it overlaps ("is not only").
         spans = [sp for sp in spans if not (sp.label_.startswith("neg_")
                                             and any(i in pseudo for i in range(sp.start, sp.end)))]
+        # ... and a time anchor of the case silences history ("prior to admission")
+        spans = [sp for sp in spans if not (sp.label_.startswith("hist_") and any(
+            i in hist_pseudo for i in range(sp.start, sp.end)))]
         # Longest range wins; a phrase listed under several kinds keeps all of them
         # ("possibly related to" is both speculation and a drug link).
         kept = {(sp.start, sp.end) for sp in filter_spans(spans)}
