@@ -30,8 +30,8 @@ _OTHER_DIGIT = re.compile(r"(?![0-9])\d")  # a decimal digit of another script
 _MINUS_TO_HYPHEN = str.maketrans(dict.fromkeys(_MINUS, "-"))
 
 # A number in folded text: thousands groups of exactly three ("1,234,567"), a decimal part,
-# a leading-dot decimal (".05"), a "0,5" decimal comma. No sign: callers decide whether a
-# dash before a number is a minus or a range joiner.
+# a leading-dot decimal (".05"). No sign: callers decide whether a dash before a number is a
+# minus or a range joiner. The whole-string readers below also take a "0,5" decimal comma.
 NUMBER = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
 # Joiners of a range: hyphen, en/em/figure dash, a minus typeset as a dash, "to".
 RANGE_JOINER = r"\s*(?:-|–|—|‒|−|to)\s*"
