@@ -67,6 +67,8 @@ from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from extractor.nlp import relation_cues as cues
+
 # ADE_SENTENCES: the doc.spans key of the sentences the ADE sentence classifier flags (absent
 # when it did not run); importing the module also registers its factory
 from extractor.nlp.ade_sentence import ADE_SENTENCES
@@ -84,175 +86,6 @@ PROBLEM_LABELS = ("CONDITION", "ADVERSE_EVENT")
 # Drug statuses (Span._.status) that allow a drug to cause an adverse event: given to these
 # patients, or not decided (no context component ran).
 CAUSAL_STATUSES = frozenset({"given", None})
-
-# Gap (entity texts removed) between a drug and a modifier after it that still reads as
-# "the drug's own dose": "at a dose of", "(", "," ...
-_TIGHT_AFTER_DRUG = re.compile(
-    r"[\s,:;()\[\]/+-]*(?:(?:at|a|an|the|of|in|dose|doses|dosage|doses of|mean|median|starting|"
-    r"initial|total|was|were|given|administered|daily|usual|standard|reduced|increased|"
-    r"maintenance|then|up|to)\b[\s,:()\[\]/-]*)*",
-    re.IGNORECASE,
-)
-# Gap between a modifier and a drug after it: "of", "with", "of combination therapy with".
-_LEADS_TO_DRUG = re.compile(
-    r"[\s,(-]*(?:(?:of|with|the|combination|combined|therapy|treatment|regimen|course|"
-    r"monotherapy|add-on|oral|topical)\b[\s,(-]*)*",
-    re.IGNORECASE,
-)
-_ROUTE_BEFORE_DRUG = re.compile(r"[\s(-]*", re.IGNORECASE)
-# Drugs joined only by a connector form one coordinated group.
-_COORDINATION = re.compile(
-    r"[\s,;]*(?:(?:and|plus|or|with|together with|combined with|in combination with)\b|[+&/])?"
-    r"[\s,]*",
-    re.IGNORECASE,
-)
-# Adverse events joined only by a connector ("A, B and C", "A and/or B").
-_AE_COORDINATION = re.compile(
-    r"[\s,/]*(?:(?:and|or|as well as|with|including|such as)\b[\s,/]*)*", re.IGNORECASE)
-# A drug right after another in parentheses names the same drug: "all-trans retinoic acid
-# (ATRA)", "disopyramide (Norpace)"; an attribution to one is an attribution to both.
-_APPOSITION = re.compile(r"\s*[(\[]\s*")
-_PAREN_CONNECTORS = re.compile(r"[\s,;/+&]*(?:(?:and|or|plus)\b[\s,;/+&]*)*", re.IGNORECASE)
-_PAREN_GROUP = re.compile(r"\(([^()]{1,120})\)")
-# Boundaries that end the run of AEs an attribution in parentheses can cover.
-_SEGMENT_BREAK = re.compile(r"[\t;\n]|\.\s")
-
-# --- treatment cues (gaps with the entities blanked out) ---
-_TREAT_FILLER = (  # a few words before the problem's span: "for chronic low back pain"
-    r"(?:(?!(?:and|or|with|after|following|induced|due|which|who|that|developed|experienced|"
-    r"presented|had|has|was|were|showed|suffered|caused|led)\b)[\w'-]+[\s,()]+){0,3}"
-)
-_DRUG_FOR_PROBLEM = re.compile(  # drug ... problem: "naproxen for back pain"
-    r"[\s,()]*(?:(?:therapy|treatment|was|were|is|are|had been|has been|being|been|started|"
-    r"given|prescribed|added|used|initiated|administered|instituted|commenced|successfully|"
-    r"effectively|also|then|subsequently)\b[\s,()]*)*"
-    r"(?:for|to treat|to control|to manage|against|in the (?:treatment|management) of|"
-    r"for the (?:treatment|management) of)\b[\s,()]*" + _TREAT_FILLER,
-    re.IGNORECASE,
-)
-_PROBLEM_TREATED_WITH = re.compile(  # problem ... drug: "Y was successfully treated with X"
-    r"[\s,()]*(?:(?:was|were|is|are|had been|has been|being|been|then|subsequently|which|that|"
-    r"and|\w+ly)\b[\s,]*)*"
-    r"(?:treated|managed|controlled|relieved|reversed|responded|responding|improved|resolved|"
-    r"cured|corrected|abated|subsided|disappeared|treatment)\b[\s,]*(?:\w+ly\s+)?"
-    r"(?:with|by|to|using|on|upon|after|following)\b[\s,]*"
-    r"(?:(?:the|a|an|oral|intravenous|iv|topical|systemic|high-dose|low-dose|"
-    r"(?:(?:a )?(?:course|trial|dose|combination) of)|(?:treatment|therapy) with)\b[\s,]*)*",
-    re.IGNORECASE,
-)
-_TREATMENT_OF = re.compile(  # "treatment of Y with X": the words before Y, then the gap Y..X
-    r"\b(?:treat(?:ment|ed|ing)?|management|therapy|manag(?:ed|ing)|control)\s+(?:of|for)\s+"
-    r"(?:[\w'-]+\s+){0,2}$",
-    re.IGNORECASE,
-)
-# Right after a drug: it was stopped ("Y disappeared after X was stopped" is a dechallenge).
-_DRUG_STOPPED = re.compile(
-    r"\s*(?:therapy|treatment|use)?\s*(?:was|were|had been|has been|is|are)?\s*"
-    r"(?:discontinu\w*|withdr[ae]wn?|stopp?ed|ceased|tapered|interrupted|held|withheld)\b",
-    re.IGNORECASE,
-)
-_WITH_DRUG = re.compile(r"[\s,]*(?:with|by|using)\b[\s,]*(?:(?:the|a|an|oral|intravenous|iv)"
-                        r"\b[\s,]*)*", re.IGNORECASE)
-
-# --- adverse-event cues ---
-# Drug then AE, nothing but a hyphenated cause word between: "methotrexate-induced hepatitis".
-_DRUG_THEN_AE_ADJ = re.compile(
-    r"\s*-?\s*(?:induced|associated|related|mediated|attributed|caused|triggered|provoked|"
-    r"evoked|elicited|exacerbated|dependent)\s*"
-    r"(?:(?!(?:in|with|of|for|and|or|after|during|on|from|by)\b)[\w-]+\s+){0,3}",
-    re.IGNORECASE,
-)
-# Drug then AE with only blanks between ("lithium toxicity", "heparin thrombocytopenia").
-_ADJACENT = re.compile(r"[\s-]*")
-_DRUG_THEN_AE_VERB = re.compile(
-    r"\b(?:caus(?:ed|es|e|ing)|induc(?:ed|es|e|ing)|lead(?:s|ing)? to|led to|"
-    r"result(?:ed|s|ing)? in|produc(?:ed|es|e|ing)|triggered|provoked|precipitated|"
-    r"(?:was|were|is|are|been)\s+followed by|(?:is|are|was|were|been|be)\s+associated with|"
-    r"cause of|reproduced|elicited|evoked|exacerbated|worsened|aggravated|unmasked|"
-    r"promot\w*|responsible for|contribut\w* to|risk of|develop(?:ed|s|ing)?)\b",
-    re.IGNORECASE,
-)
-_RECHALLENGE = re.compile(r"\b(?:re-?challeng\w*|re-?administ\w*|re-?introduc\w*|"
-                          r"re-?exposure|re-?start\w*|re-?institut\w*)", re.IGNORECASE)
-_RECURRED = re.compile(r"\b(?:recurr?\w*|reappear\w*|relaps\w*|again)\b", re.IGNORECASE)
-# "after X was stopped, Y resolved": drug first, then its withdrawal, then the AE's course.
-_DRUG_DECHALLENGE = re.compile(
-    r"\b(?:discontinu\w*|withdr[ae]wn?|stopp?ed|ceased|cessation|tapered)\b.{0,60}?"
-    r"\b(?:resolv\w*|improv\w*|disappear\w*|subsid\w*|abat\w*|normali[sz]\w*|recover\w*|"
-    r"revers\w*|remitt?\w*|regress\w*)",
-    re.IGNORECASE,
-)
-# AE then drug, cue anywhere in the gap: "nausea after the first dose of dupilumab".
-_AE_THEN_DRUG = re.compile(
-    r"\b(?:due to|secondary to|caused by|induced by|produced by|provoked by|triggered by|"
-    r"precipitated by|attributed to|attributable to|ascribed to|associated with|related to|"
-    r"linked to|in association with|after|following|into|upon|on starting|while on|while taking|"
-    r"while receiving|during|with the use of|exposure to|overdose of|ingestion of|intake of|"
-    r"result(?:ing|ed)? from|result of|reactions? to|allerg\w* to|hypersensitivity to|"
-    r"intoleran\w* to|attribut\w* to|undergoing|treated with|receiving|taking|"
-    r"on (?:\w+ )?(?:therapy|treatment)|"
-    r"re-?challeng\w*|re-?administ\w*|re-?introduc\w*|re-?exposure|"
-    r"(?:patients?|persons?|subjects?|wom[ae]n|m[ae]n|child(?:ren)?|infants?|neonates?|boy|"
-    r"girl|cases?|users?|recipients?)\s+(?:\w+\s+){0,3}?"
-    r"(?:treated with|receiving|taking|given|on|using|exposed to|of))\b",
-    re.IGNORECASE,
-)
-# AE then drug, nothing but a preposition: "hepatotoxicity from X", "neutropenia on X".
-_AE_TIGHT_DRUG = re.compile(
-    r"[\s,]*(?:on|with|from|of|under|to)\s+(?:(?:the|a|an|his|her|their)\s+)?"
-    r"(?:(?:use|administration|intake|"
-    r"ingestion|treatment|therapy|exposure)\s+(?:of|with|to)\s+)?",
-    re.IGNORECASE,
-)
-# "Y resolved after withdrawal of X": the AE's course on stopping the drug.
-_AE_DECHALLENGE = re.compile(
-    r"\b(?:after|following|on|upon|with|within \w+ \w+ of)\s+(?:the\s+)?(?:\w+\s+)?"
-    r"(?:discontinu\w*|withdrawal|cessation|stopping|interruption|removal|tapering|"
-    r"dechalleng\w*)\b",
-    re.IGNORECASE,
-)
-# Between a drug and a problem after it: the problem delayed, stopped or changed the drug.
-_DRUG_STOPPED_BECAUSE = re.compile(
-    r"\b(?:delay\w*|postpon\w*|withh[eo]ld\w*|held|stopp?\w*|discontinu\w*|interrupt\w*|"
-    r"deferr?\w*|omitt?\w*|cancel\w*|suspend\w*|ceased|withdrawn|switched|changed|reduced|"
-    r"tapered|could not be|not be|unable to)\b[^;]{0,60}?"
-    r"\b(?:because of|due to|owing to|for|on account of|in view of|as a result of|given)\b",
-    re.IGNORECASE,
-)
-# Between a problem and a drug after it: the problem led to the drug's change or start.
-_AE_STOPPED_DRUG = re.compile(
-    r"\b(?:lead(?:ing|s)? to|led to|result(?:ed|ing|s)? in|requir\w*|necessitat\w*|prompt\w*|"
-    r"warrant\w*|forc\w*|caus\w*)\b[^;]{0,40}?"
-    r"\b(?:discontinu\w*|withdraw\w*|stop\w*|cessation|interrupt\w*|switch\w*|chang\w*|"
-    r"delay\w*|postpon\w*|withh[eo]ld\w*|reduc\w*|replac\w*|initiat\w*|start\w*|addition|"
-    r"add\w*|treat\w*|administ\w*|use|introduc\w*|hold\w*)",
-    re.IGNORECASE,
-)
-_AE_SENTENCE_CUE = re.compile(
-    r"\b(?:adverse|side[- ]effects?|toxicit\w*|develop\w*|experienced|presented with|suffered|"
-    r"induced|caused|due to|secondary to|attributed|after|following|into|intoleran\w*|"
-    r"reported|observed|occurred|complicat\w*|led to|leading to|discontinu\w*)",
-    re.IGNORECASE,
-)
-# Between an AE and a drug after it: the drug is the AE's consequence, not its cause.
-_CONSEQUENCE = re.compile(
-    r"\b(?:lead(?:ing)? to|led to|result(?:ed|ing)? in|switch\w*|replac\w*|initiat\w*|"
-    r"start\w*|discontinu\w*|stop\w*|withdr[ae]w\w*|interrupt\w*|changed to|treated with|"
-    r"managed with)",
-    re.IGNORECASE,
-)
-# Right before a problem: it is the patients' condition ("X-induced Y in chronic kidney
-# disease", "in patients with Z"), not an effect waiting for a drug.
-_POPULATION_LEAD = re.compile(
-    r"\b(?:in|among)\s+(?:(?:a|an|the|\d+|two|three|several|many|all)\s+)?"
-    r"(?:(?:patients?|subjects?|children|adults?|wom[ae]n|m[ae]n|individuals?|cases?)\s+"
-    r"(?:with|having)\s+)?$",
-    re.IGNORECASE,
-)
-_MAX_CUE_GAP = 80  # characters between an AE and its drug for a cue to count
-_MAX_TREAT_GAP = 60  # characters between a problem and the drug that treats it
-_MAX_PAREN_GAP = 100  # characters between an AE and the "(drug)" that attributes it
-
 
 class _Ent:
     """An entity with what the rules read, looked up once (Span attributes and ``span._``
@@ -386,7 +219,7 @@ def _coordinated(text: str, sent: _Sentence, drugs: list[_Ent], i: int, step: in
     j = i
     while 0 <= j + step < len(drugs):
         a, b = (drugs[j], drugs[j + step]) if step > 0 else (drugs[j + step], drugs[j])
-        if not _full(_COORDINATION, sent.gap(text, a.end_char, b.start_char)):
+        if not _full(cues.COORDINATION, sent.gap(text, a.end_char, b.start_char)):
             break
         j += step
         group.append(drugs[j])
@@ -401,11 +234,11 @@ def _modifier_targets(text: str, sent: _Sentence, mod: _Ent) -> list[_Ent]:
     gap_prev = sent.gap(text, drugs[prev].end_char, mod.start_char) if prev is not None else ""
     gap_next = sent.gap(text, mod.end_char, drugs[nxt].start_char) if nxt is not None else ""
 
-    if mod.label_ == "ROUTE" and nxt is not None and _full(_ROUTE_BEFORE_DRUG, gap_next):
+    if mod.label_ == "ROUTE" and nxt is not None and _full(cues.ROUTE_BEFORE_DRUG, gap_next):
         chosen = nxt
-    elif prev is not None and _full(_TIGHT_AFTER_DRUG, gap_prev):
+    elif prev is not None and _full(cues.TIGHT_AFTER_DRUG, gap_prev):
         chosen = prev
-    elif nxt is not None and _full(_LEADS_TO_DRUG, gap_next):
+    elif nxt is not None and _full(cues.LEADS_TO_DRUG, gap_next):
         chosen = nxt
     elif prev is not None:
         chosen = prev
@@ -440,15 +273,15 @@ def _treated_by(text: str, sent: _Sentence, problem: _Ent) -> list[_Ent]:
     if before is not None:
         drug = sent.drugs[before]
         gap = sent.gap(text, drug.end_char, problem.start_char)
-        if len(gap) <= _MAX_TREAT_GAP and _full(_DRUG_FOR_PROBLEM, gap):
+        if len(gap) <= cues.MAX_TREAT_GAP and _full(cues.DRUG_FOR_PROBLEM, gap):
             found.append(drug)
     if after is not None:
         drug = sent.drugs[after]
         gap = sent.gap(text, problem.end_char, drug.start_char)
         lead = text[max(sent.start, problem.start_char - 60):problem.start_char]
-        if len(gap) <= _MAX_TREAT_GAP and not _DRUG_STOPPED.match(text, drug.end_char) and (
-            _full(_PROBLEM_TREATED_WITH, gap)
-            or (_full(_WITH_DRUG, gap) and _TREATMENT_OF.search(lead))
+        if len(gap) <= cues.MAX_TREAT_GAP and not cues.DRUG_STOPPED.match(text, drug.end_char) and (
+            _full(cues.PROBLEM_TREATED_WITH, gap)
+            or (_full(cues.WITH_DRUG, gap) and cues.TREATMENT_OF.search(lead))
         ):
             found += [drug, *_coordinated(text, sent, sent.drugs, after, 1)]
     return found
@@ -457,9 +290,9 @@ def _treated_by(text: str, sent: _Sentence, problem: _Ent) -> list[_Ent]:
 def _blocked(text: str, sent: _Sentence, ae: _Ent, drug: _Ent) -> bool:
     """The text says the problem delayed, stopped or changed the drug (not caused by it)."""
     if drug.end_char <= ae.start_char:
-        return _DRUG_STOPPED_BECAUSE.search(text, drug.end_char, ae.start_char) is not None
+        return cues.DRUG_STOPPED_BECAUSE.search(text, drug.end_char, ae.start_char) is not None
     gap = text[ae.end_char:drug.start_char]
-    return _AE_STOPPED_DRUG.search(gap) is not None and not _AE_DECHALLENGE.search(gap)
+    return cues.AE_STOPPED_DRUG.search(gap) is not None and not cues.AE_DECHALLENGE.search(gap)
 
 
 def _paren_attributions(text: str, sent: _Sentence) -> list[tuple[int, int, list[_Ent]]]:
@@ -468,7 +301,7 @@ def _paren_attributions(text: str, sent: _Sentence) -> list[tuple[int, int, list
     An apposition ("a JAK inhibitor (baricitinib)") attributes nothing: the drug before the
     parentheses ends the run of AEs (see ``_ae_by_parentheses``)."""
     found: list[tuple[int, int, list[_Ent]]] = []
-    for m in _PAREN_GROUP.finditer(text, sent.start, sent.end):
+    for m in cues.PAREN_GROUP.finditer(text, sent.start, sent.end):
         lo = bisect.bisect_left(sent.drug_chars, m.start(1))
         inner = []
         for d in sent.drugs[lo:]:
@@ -476,7 +309,7 @@ def _paren_attributions(text: str, sent: _Sentence) -> list[tuple[int, int, list
                 break
             if d.end_char <= m.end(1):
                 inner.append(d)
-        if not inner or not _full(_PAREN_CONNECTORS, _gap(
+        if not inner or not _full(cues.PAREN_CONNECTORS, _gap(
                 text, inner, [d.end_char for d in inner], m.start(1), m.end(1))):
             continue
         found.append((m.start(), m.end(), inner))
@@ -490,7 +323,7 @@ def _ae_by_parentheses(text: str, sent: _Sentence, aes: list[_Ent]) -> dict[int,
     ae_chars = [ae.start_char for ae in aes]
     for open_at, close_at, inner in _paren_attributions(text, sent):
         start = seg_start
-        for brk in _SEGMENT_BREAK.finditer(text, seg_start, open_at):
+        for brk in cues.SEGMENT_BREAK.finditer(text, seg_start, open_at):
             start = brk.end()
         # another drug before the parentheses ends the run too
         k = bisect.bisect_left(sent.drug_chars, open_at) - 1
@@ -502,7 +335,7 @@ def _ae_by_parentheses(text: str, sent: _Sentence, aes: list[_Ent]) -> dict[int,
             ae = aes[i]
             if ae.end_char > open_at:
                 break
-            if i not in links and open_at - ae.end_char <= _MAX_PAREN_GAP:
+            if i not in links and open_at - ae.end_char <= cues.MAX_PAREN_GAP:
                 links[i] = [d for d in inner if d.can_cause]
         seg_start = close_at
     return links
@@ -511,34 +344,34 @@ def _ae_by_parentheses(text: str, sent: _Sentence, aes: list[_Ent]) -> dict[int,
 def _cause_before(text: str, sent: _Sentence, ae: _Ent, drug: _Ent) -> bool:
     """Rule 2: the gap from ``drug`` (before) to ``ae`` ties them."""
     raw = text[drug.end_char:ae.start_char]
-    if len(raw) > _MAX_CUE_GAP:
+    if len(raw) > cues.MAX_CUE_GAP:
         return False
     gap = sent.gap(text, drug.end_char, ae.start_char)
-    if _full(_DRUG_THEN_AE_ADJ, gap) or _full(_ADJACENT, gap):
+    if _full(cues.DRUG_THEN_AE_ADJ, gap) or _full(cues.ADJACENT, gap):
         return True
     if _population(text, sent, ae):
         return False
-    if _DRUG_THEN_AE_VERB.search(raw) or _DRUG_DECHALLENGE.search(raw):
+    if cues.DRUG_THEN_AE_VERB.search(raw) or cues.DRUG_DECHALLENGE.search(raw):
         return True
     # "on rechallenge with X, Y recurred": the recurrence may follow the AE's span
-    lead_start = max(sent.start, drug.start_char - _MAX_CUE_GAP)
-    return (_RECURRED.search(text, drug.end_char, min(sent.end, ae.end_char + 40)) is not None
-            and _RECHALLENGE.search(text, lead_start, drug.start_char) is not None)
+    lead_start = max(sent.start, drug.start_char - cues.MAX_CUE_GAP)
+    return (cues.RECURRED.search(text, drug.end_char, min(sent.end, ae.end_char + 40)) is not None
+            and cues.RECHALLENGE.search(text, lead_start, drug.start_char) is not None)
 
 
 def _population(text: str, sent: _Sentence, problem: _Ent) -> bool:
     """The problem is the patients' condition ("... in patients with Y")."""
     lead = text[max(sent.start, problem.start_char - 60):problem.start_char]
-    return _POPULATION_LEAD.search(lead) is not None
+    return cues.POPULATION_LEAD.search(lead) is not None
 
 
 def _cause_after(text: str, ae: _Ent, drug: _Ent) -> bool:
     """Rule 3: the gap from ``ae`` to ``drug`` (after) ties them."""
     gap = text[ae.end_char:drug.start_char]
-    if len(gap) > _MAX_CUE_GAP or "\t" in gap:
+    if len(gap) > cues.MAX_CUE_GAP or "\t" in gap:
         return False
-    return (_AE_DECHALLENGE.search(gap) is not None or _AE_THEN_DRUG.search(gap) is not None
-            or _full(_AE_TIGHT_DRUG, gap))
+    return (cues.AE_DECHALLENGE.search(gap) is not None or cues.AE_THEN_DRUG.search(gap) is not None
+            or _full(cues.AE_TIGHT_DRUG, gap))
 
 
 def _explicit_cause(
@@ -566,7 +399,7 @@ def _with_appositions(text: str, sent: _Sentence, group: list[_Ent]) -> list[_En
     for drug in group:
         k = bisect.bisect_left(sent.drug_chars, drug.end_char)
         if k < len(sent.drugs) and sent.drugs[k] not in out and _full(
-                _APPOSITION, text[drug.end_char:sent.drugs[k].start_char]):
+                cues.APPOSITION, text[drug.end_char:sent.drugs[k].start_char]):
             out.append(sent.drugs[k])
     return out
 
@@ -596,7 +429,7 @@ def _fallback_drugs(text: str, sent: _Sentence, ae: _Ent,
         if d.start_char < ae.end_char:
             continue
         gap = text[ae.end_char:d.start_char]
-        if _CONSEQUENCE.search(gap) and not _AE_THEN_DRUG.search(gap):
+        if cues.CONSEQUENCE.search(gap) and not cues.AE_THEN_DRUG.search(gap):
             return []
         if _may_cause(ae, d, blocked):
             return [x for x in _with_appositions(text, sent, [d]) if _may_cause(ae, x, blocked)]
@@ -607,7 +440,7 @@ def _reports_ae(text: str, sent: _Sentence) -> bool:
     """Whether the sentence reads as reporting an adverse effect (rule 5's gate)."""
     if sent.ade is not None:
         return sent.ade
-    return _AE_SENTENCE_CUE.search(text, sent.start, sent.end) is not None
+    return cues.AE_SENTENCE_CUE.search(text, sent.start, sent.end) is not None
 
 
 def _adverse_events(
@@ -627,7 +460,7 @@ def _adverse_events(
         if i in links or i in explicit or j not in explicit:
             continue
         a, b = sorted((aes[i], aes[j]), key=lambda e: e.start_char)
-        if _full(_AE_COORDINATION, text[a.end_char:b.start_char]):
+        if _full(cues.AE_COORDINATION, text[a.end_char:b.start_char]):
             explicit[i] = [d for d in explicit[j] if _may_cause(aes[i], d, blocked)]
     links.update(explicit)
     gate: bool | None = None
