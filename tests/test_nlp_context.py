@@ -324,3 +324,11 @@ def test_an_adverse_event_list_runs_to_the_end_of_the_sentence(nlp: Language) ->
             "and cough (one patient).")
     r = run(nlp, text, [("fever", C), ("rash", C), ("cough", C)])
     assert {k for k, v in r.items() if v[0] == AE} == {"fever", "rash", "cough"}
+
+
+def test_arm_shares_in_parentheses_are_no_attribution(nlp: Language) -> None:
+    r = run(nlp, "Conditions included insomnia (zorbamycin, 7.0%; placebo, 8.0%).",
+            [("insomnia", C), ("zorbamycin", D)])
+    assert r["insomnia"][0] == C
+    r = run(nlp, "Events were gout (zorbamycin) and rash.", [("gout", C), ("zorbamycin", D)])
+    assert r["gout"][0] == AE

@@ -156,6 +156,8 @@ REPORTING_H = _h(frozenset({
 PREDICATES_H = _h(PREDICATES)
 # Walking backward, these end a scope (a copula does not: "X and Y were the commonest AEs").
 BACK_STOPS_H = _h(CLAUSE_STARTS - {"was", "were", "is", "are"})
+# After a drug in parentheses, a number: the share of an arm ("(drug, 12.2%; placebo, 5%)").
+ARM_SHARE = re.compile(r"\s*[,:=]\s*[<>≤≥]?\s*\d")
 # A laboratory value right after a drug name: the drug is an analyte ("folate 4 ng/mL").
 LAB_VALUE = re.compile(
     r"\s*(?:level\s+)?(?:of|was|were|:|=)?\s*\(?\s*[<>≤≥]?\s*\d+(?:[.,·]\d+)?\s*"
@@ -708,8 +710,10 @@ class ContextComponent:
         for k, e in enumerate(ents):
             label = labels[k]
             if label == DRUG:
-                # "X and Y (baricitinib)" / "gout (methotrexate)"
-                if e.start > 0 and w.lower[e.start - 1] == OPEN_H:
+                # "X and Y (baricitinib)" / "gout (methotrexate)"; not "X (drug, 12%;
+                # placebo, 3%)", which gives the share of each arm, not a cause
+                if e.start > 0 and w.lower[e.start - 1] == OPEN_H and not ARM_SHARE.match(
+                        doc_text(doc), e.end_char):
                     for j in w.backward(e.start - 1, 2, 2):
                         direct_ae[j] = True
                 continue
