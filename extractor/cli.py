@@ -1,4 +1,11 @@
-"""The ``extractor`` command line."""
+"""The ``extractor`` command line.
+
+Every failure ends as one line on stderr and a documented exit status (README "Errors"):
+0 ok, 1 bad input (or a file that cannot be read or written), 2 internal error, 130
+interrupted. Bad inputs among several are reported one line each as they come (``_Errors``)
+and the run goes on; anything that stops a command is turned into its line in one place,
+``_Main.invoke``.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +14,25 @@ import traceback
 from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, NoReturn, cast
 
 import click
 from pydantic import BaseModel
 
 from extractor.document import Document, Format
-from extractor.errors import ExtractorError
+from extractor.errors import (
+    EXIT_BAD_INPUT,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    ExtractorError,
+    printable,
+)
 from extractor.evidence import EvidenceDocument, read_evidence_jsonl
+
+
+def _say(message: str) -> None:
+    """One line on stderr (a hostile file name cannot split or break it)."""
+    click.echo(printable(message), err=True)
 
 
 class _Errors:
@@ -28,13 +46,44 @@ class _Errors:
     def report(self, message: str, internal: bool = False) -> None:
         if self.debug:
             traceback.print_exc()
-        click.echo(f"error: {message}", err=True)
+        _say(f"error: {message}")
         self.count += 1
         self.internal |= internal
 
     def exit_if_any(self) -> None:
         if self.count:
-            sys.exit(2 if self.internal else 1)
+            sys.exit(EXIT_INTERNAL if self.internal else EXIT_BAD_INPUT)
+
+
+def _fail(ctx: click.Context, err: BaseException) -> NoReturn:
+    """The one line and exit status of an error that stops a command."""
+    if isinstance(err, KeyboardInterrupt):
+        _say("interrupted, rerun to resume")
+        ctx.exit(EXIT_INTERRUPTED)
+    if (ctx.obj or {}).get("debug"):
+        traceback.print_exception(err)
+    if isinstance(err, ExtractorError):
+        _say(f"error: {err}")
+        ctx.exit(err.exit_code)
+    if isinstance(err, OSError):  # a read-only folder, a full disk, no permission
+        where = f"{err.filename}: " if err.filename else ""
+        _say(f"error: {where}{err.strerror or err}")
+        ctx.exit(EXIT_BAD_INPUT)
+    first = str(err).splitlines()[0] if str(err) else ""
+    _say(f"error: internal error ({type(err).__name__}: {first}); rerun with --debug")
+    ctx.exit(EXIT_INTERNAL)
+
+
+class _Main(click.Group):
+    """The command group; turns whatever stops a command into one line and an exit status."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise  # click's own: usage errors, --help, --version
+        except (KeyboardInterrupt, Exception) as err:
+            _fail(ctx, err)
 
 
 def _guarded(path: str, errors: _Errors, fn: Callable[[], list[Document]]) -> list[Document]:
@@ -67,12 +116,23 @@ def _write(docs: list[BaseModel], output: str | None, pretty: bool) -> None:
     else:
         body = "".join(d.model_dump_json() + "\n" for d in docs)
     if output:
-        Path(output).write_text(body, encoding="utf-8")
+        _write_file(output, body)
     else:
         click.echo(body, nl=False)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _write_file(path: str | Path, text: str) -> None:
+    """Write ``text`` to ``path``; a failure (a full disk reports it only on write or close)
+    is an OSError that names the file, for its one error line."""
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as err:
+        if err.filename is not None:
+            raise
+        raise OSError(err.errno, err.strerror, str(path)) from err
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--debug", is_flag=True, help="Show tracebacks on errors.")
 @click.version_option(package_name="extractor")
 @click.pass_context
@@ -106,7 +166,7 @@ def parse(ctx: click.Context, paths: tuple[str, ...], output: str | None, fmt: s
         for doc in docs:
             # The same article often comes as HTML and PDF with one stem: keep both.
             path = out_dir / f"{doc.id}.{doc.source.format}.json"
-            path.write_text(doc.model_dump_json(indent=2) + "\n", encoding="utf-8")
+            _write_file(path, doc.model_dump_json(indent=2) + "\n")
         _print_summary(docs, out_dir)
     elif docs:
         _write(list(docs), output, pretty=not compact)
@@ -125,9 +185,12 @@ def parse(ctx: click.Context, paths: tuple[str, ...], output: str | None, fmt: s
 @click.option("--model", "model", default=None,
               help="An installed scispacy NER package (en_ner_bc5cdr_md) to run instead of "
                    "the shipped model (implies --ner).")
+@click.option("--max-seconds", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Seconds one document may take; past it the document is an error and the "
+                   "next one goes on (as batch --timeout). Default: no limit.")
 @click.pass_context
 def extract(ctx: click.Context, paths: tuple[str, ...], output: str | None,
-            fmt: str | None, ner: bool, model: str | None) -> None:
+            fmt: str | None, ner: bool, model: str | None, max_seconds: float | None) -> None:
     """Extract mentions, relations and evidence records from PATH(s): one EvidenceDocument
     per input document, one per line (JSON Lines). `-` reads plain text from stdin.
 
@@ -139,17 +202,46 @@ def extract(ctx: click.Context, paths: tuple[str, ...], output: str | None,
     errors = _Errors(ctx.obj["debug"])
     docs = list(_iter_docs(paths, cast(Format | None, fmt), errors))
     if docs:
-        try:
-            pipeline = Pipeline(model=model, ner=ner)
-        except ExtractorError as err:  # --model names a package that is not installed
-            errors.report(str(err))
-            errors.exit_if_any()
-            return
-        evidence = list(pipeline.pipe(docs))
+        pipeline = Pipeline(model=model, ner=ner)
+        if max_seconds is None:
+            evidence = list(pipeline.pipe(docs))
+        else:
+            evidence = list(_extract_each(pipeline, docs, max_seconds, errors))
         _write(list(evidence), output, pretty=False)
         if output:
             _print_evidence_summary(evidence, output)
     errors.exit_if_any()
+
+
+class _TimeLimit(Exception):
+    """Raised inside a document's extraction when its --max-seconds are up."""
+
+
+def _extract_each(pipeline: Any, docs: list[Document], seconds: float,
+                  errors: _Errors) -> Iterator[EvidenceDocument]:
+    """Each document alone under a time limit (a SIGALRM timer: the pipeline runs in this,
+    the main, thread); one past it is one error line and the next one goes on."""
+    import signal
+
+    def expire(_signum: int, _frame: Any) -> None:
+        raise _TimeLimit
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    try:
+        for doc in docs:
+            signal.setitimer(signal.ITIMER_REAL, seconds)
+            try:
+                try:
+                    evidence = pipeline.extract(doc)
+                finally:
+                    signal.setitimer(signal.ITIMER_REAL, 0)
+            except _TimeLimit:  # (also when the time ran out just as it finished)
+                errors.report(f"{doc.source.path}: no result after {seconds:g} s "
+                              "(--max-seconds)")
+                continue
+            yield evidence
+    finally:
+        signal.signal(signal.SIGALRM, previous)
 
 
 @main.command()
@@ -174,7 +266,7 @@ def table(ctx: click.Context, jsonl: str, fmt: str, output: str | None,
 
     errors = _Errors(ctx.obj["debug"])
     if Path(jsonl).is_dir() or jsonl.endswith(".duckdb"):
-        rows = _database_rows(jsonl, provenance, errors)
+        rows = _database_rows(jsonl, provenance)
     else:
         rows = evidence_rows(_read_evidence(jsonl, errors), provenance=provenance)
     header = columns(provenance)
@@ -183,7 +275,7 @@ def table(ctx: click.Context, jsonl: str, fmt: str, output: str | None,
     else:
         text = to_csv(rows, header) if fmt == "csv" else to_markdown(rows, header)
         if output:
-            Path(output).write_text(text, encoding="utf-8")
+            _write_file(output, text)
         else:
             click.echo(text, nl=False)
     errors.exit_if_any()
@@ -267,8 +359,7 @@ _GOLD_FORMATS = ["brat", "bioc", "pubtator", "ade", "phee", "json"]
 @click.option("--html", "html_out", type=click.Path(dir_okay=False), default=None,
               help="Write a self-contained HTML page: per-label P/R/F1 bars and every false "
                    "positive and negative in its sentence, gold beside predicted.")
-@click.pass_context
-def validate(ctx: click.Context, gold_path: str, pred_path: str, fmt: str | None,
+def validate(gold_path: str, pred_path: str, fmt: str | None,
              gold_format: str | None, pred_format: str | None, label_map: str | None,
              json_out: str | None, html_out: str | None) -> None:
     """Score predictions against gold: mentions (exact, overlap, untyped) per label with
@@ -281,18 +372,12 @@ def validate(ctx: click.Context, gold_path: str, pred_path: str, fmt: str | None
     from extractor.formats.gold import LabelMap
     from extractor.formats.registry import read_any
 
-    errors = _Errors(ctx.obj["debug"])
-    try:
-        gold = read_any(gold_path, gold_format or fmt)
-        pred = read_any(pred_path, pred_format or fmt)
-        lm = LabelMap.load(label_map) if label_map else None
-    except ExtractorError as err:
-        errors.report(str(err))
-        errors.exit_if_any()
-        return
+    gold = read_any(gold_path, gold_format or fmt)
+    pred = read_any(pred_path, pred_format or fmt)
+    lm = LabelMap.load(label_map) if label_map else None
     result = run_validate(gold, pred, lm)
     if json_out:
-        Path(json_out).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        _write_file(json_out, json.dumps(result, indent=2) + "\n")
     if html_out:
         from extractor.report.validation import write_validation_page
 
@@ -359,15 +444,11 @@ def schema(output: str) -> None:
 # ---- batch: `extractor batch`, `extractor query` (extractor/batch/) ----
 
 
-def _database_rows(path: str, provenance: bool, errors: _Errors) -> list[dict[str, str]]:
+def _database_rows(path: str, provenance: bool) -> list[dict[str, str]]:
     """The evidence table stored in a batch's evidence.duckdb (for `extractor table`)."""
     from extractor.batch.database import evidence_rows_from_database
 
-    try:
-        return evidence_rows_from_database(path, provenance)
-    except ExtractorError as err:
-        errors.report(str(err))
-        return []
+    return evidence_rows_from_database(path, provenance)
 
 
 class _BatchProgress:
@@ -445,43 +526,46 @@ def _print_batch_summary(summary: dict[str, Any], out_dir: str) -> None:
               help="Also run the trained NER model (off by default; see the README).")
 @click.option("--no-report", is_flag=True, help="Do not write the HTML review report.")
 @click.option("--quiet", is_flag=True, help="No progress bar and no summary.")
-@click.pass_context
-def batch(ctx: click.Context, in_dir: str, out_dir: str, workers: int | None, engine: str,
+@click.option("--wait", is_flag=True,
+              help="If another batch is writing to OUT_DIR, wait for it instead of stopping.")
+def batch(in_dir: str, out_dir: str, workers: int | None, engine: str,
           scheduler: str | None, pattern: str | None, timeout: float, retry_errors: bool,
-          ner: bool, no_report: bool, quiet: bool) -> None:
+          ner: bool, no_report: bool, quiet: bool, wait: bool) -> None:
     """Process every article under IN_DIR into OUT_DIR: documents.jsonl, records.csv,
     mentions.parquet, records.parquet, evidence.duckdb, errors.jsonl, summary.json, and the
     review report in OUT_DIR/report/ (unless --no-report).
 
     A rerun processes only new or changed files (all of them after a model change) and is
-    safe after a crash. A bad file becomes a line in errors.jsonl; the batch goes on.
+    safe after a crash. A bad file becomes a line in errors.jsonl; the batch goes on. One
+    batch at a time per OUT_DIR: a second one stops with the first one's pid (or --wait).
     """
-    from extractor.batch.local import EngineError
-    from extractor.batch.runner import BatchOptions, default_workers, run_batch
+    from extractor.batch.lock import FolderLock
 
-    errors = _Errors(ctx.obj["debug"])
-    options = BatchOptions(
-        in_dir=Path(in_dir), out_dir=Path(out_dir), workers=workers or default_workers(),
-        engine="dask" if scheduler else engine, scheduler=scheduler, glob=pattern,
-        timeout=timeout, retry_errors=retry_errors, ner=ner)
-    progress = None if quiet else _BatchProgress()
-    try:
-        summary = run_batch(options, progress)
-    except EngineError as err:
-        errors.report(str(err))
-        errors.exit_if_any()
-        return
-    finally:
-        if progress is not None:
-            progress.stop()
-    if not quiet:
-        _print_batch_summary(summary, out_dir)
-    if not no_report:
-        from extractor.report import write_report
+    # the lock first, so that a second batch stops at once; the report is an output of the
+    # run too, written under the same lock
+    with FolderLock(out_dir, wait=wait,
+                    on_wait=lambda holder: _say(f"waiting for the batch of {holder}")):
+        from extractor.batch.runner import BatchOptions, default_workers, run_batch
 
-        index = write_report(Path(out_dir))
+        options = BatchOptions(
+            in_dir=Path(in_dir), out_dir=Path(out_dir), workers=workers or default_workers(),
+            engine="dask" if scheduler else engine, scheduler=scheduler, glob=pattern,
+            timeout=timeout, retry_errors=retry_errors, ner=ner)
+        progress = None if quiet else _BatchProgress()
+        try:
+            summary = run_batch(options, progress, lock=False,
+                                warn=lambda message: _say(f"warning: {message}"))
+        finally:
+            if progress is not None:
+                progress.stop()
         if not quiet:
-            _console().print(f"report: {index}")
+            _print_batch_summary(summary, out_dir)
+        if not no_report:
+            from extractor.report import write_report
+
+            index = write_report(Path(out_dir))
+            if not quiet:
+                _console().print(f"report: {index}")
 
 
 @main.command()
@@ -490,8 +574,7 @@ def batch(ctx: click.Context, in_dir: str, out_dir: str, workers: int | None, en
               help="A batch's OUT_DIR, or its evidence.duckdb.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]),
               default="table", show_default=True, help="How to print the result.")
-@click.pass_context
-def query(ctx: click.Context, sql: str, db: str, fmt: str) -> None:
+def query(sql: str, db: str, fmt: str) -> None:
     """Run SQL on a batch's evidence.duckdb (read-only). Tables: documents, mentions,
     relations, records, errors, evidence_rows; views: evidence_table, interventions,
     adverse_events, outcomes.
@@ -502,13 +585,7 @@ def query(ctx: click.Context, sql: str, db: str, fmt: str) -> None:
 
     from extractor.batch.database import query as run_query
 
-    errors = _Errors(ctx.obj["debug"])
-    try:
-        names, rows = run_query(db, sql)
-    except ExtractorError as err:
-        errors.report(str(err))
-        errors.exit_if_any()
-        return
+    names, rows = run_query(db, sql)
     if fmt == "json":
         records = [dict(zip(names, r, strict=True)) for r in rows]
         click.echo(json.dumps(records, default=str, indent=1))
@@ -548,12 +625,7 @@ def report(ctx: click.Context, source: str, output: str | None) -> None:
     from extractor.report.build import build_report
 
     errors = _Errors(ctx.obj["debug"])
-    try:
-        written = build_report(Path(source), Path(output) if output else None)
-    except ExtractorError as err:
-        errors.report(str(err))
-        errors.exit_if_any()
-        return
+    written = build_report(Path(source), Path(output) if output else None)
     for bad in written.bad_lines:
         errors.report(f"{bad['file']}: {bad['reason']}")
     click.echo(f"report of {len(written.pages)} document(s) written to {written.index}",
@@ -581,22 +653,15 @@ if __name__ == "__main__":
               help="JSON label map for --gold (its labels → toolkit labels).")
 @click.option("--name", default="gold", show_default=True,
               help="Name of the component trained on --gold.")
-@click.pass_context
-def train(ctx: click.Context, config_path: str, out_dir: str, shared: str | None,
+def train(config_path: str, out_dir: str, shared: str | None,
           gold_path: str | None, gold_format: str | None, label_map: str | None,
           name: str) -> None:
     """Train the NER model: one component per corpus family of the config (on ../shared),
     plus one on --gold when given. Deterministic for a given config (fixed seeds)."""
     from extractor.train.user_gold import train_from_cli
 
-    errors = _Errors(ctx.obj["debug"])
-    try:
-        meta = train_from_cli(config_path, out_dir, shared, gold_path, gold_format,
-                              label_map, name, say=lambda m: click.echo(m, err=True))
-    except ExtractorError as err:
-        errors.report(str(err))
-        errors.exit_if_any()
-        return
+    meta = train_from_cli(config_path, out_dir, shared, gold_path, gold_format,
+                          label_map, name, say=lambda m: click.echo(m, err=True))
     for comp, info in meta["components"].items():
         click.echo(f"{comp}: held-back F1 {info['best_held_f1']:.3f} after "
                    f"{len(info['epochs'])} epochs ({info['train_seconds']:.0f} s)", err=True)

@@ -82,13 +82,47 @@ def test_interrupted_compaction_rolls_back_or_forward(tmp_path: Path) -> None:
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == after
 
 
-def test_outputs_cut_by_hand_start_over(tmp_path: Path) -> None:
+def test_outputs_cut_by_hand_redo_their_files(tmp_path: Path) -> None:
     log = BatchLog(tmp_path)
     log.recover()
-    log.commit([_result("a", 2)], "v1")
+    log.commit([_result("a", 2), _result("b", error=True)], "v1")
     (tmp_path / "documents.jsonl").write_bytes(b"")
-    assert BatchLog(tmp_path).recover() == []
-    assert not (tmp_path / "manifest.jsonl").exists()
+    healed = BatchLog(tmp_path)
+    assert [e.file for e in healed.recover()] == ["b"]  # a is redone, b's error stands
+    assert _ids(tmp_path / "errors.jsonl") == ["b"]
+    assert json.loads((tmp_path / "quarantine" / "manifest.jsonl").read_bytes())["file"] == "a"
+    assert "line 1: its input a is redone" in healed.warnings[0]
+
+
+def test_damaged_lines_go_to_quarantine(tmp_path: Path) -> None:
+    log = BatchLog(tmp_path)
+    log.recover()
+    log.commit([_result("a"), _result("b", 2)], "v1")
+    log.commit([_result("c"), _result("d", error=True)], "v1")
+    docs = tmp_path / "documents.jsonl"
+    # one changed byte in b's second line (still valid JSON), garbage in the errors file,
+    # and a manifest line with an unknown key
+    docs.write_bytes(docs.read_bytes().replace(b'"b-1"', b'"b-X"'))
+    (tmp_path / "errors.jsonl").write_bytes(b"garbage\n")
+    manifest = tmp_path / "manifest.jsonl"
+    lines = manifest.read_bytes().splitlines(keepends=True)
+    lines[2] = lines[2].replace(b'{"file"', b'{"extra": 1, "file"')
+    manifest.write_bytes(b"".join(lines))
+
+    healed = BatchLog(tmp_path)
+    assert [e.file for e in healed.recover()] == ["a"]
+    assert _ids(docs) == ["a-0"]
+    assert (tmp_path / "errors.jsonl").read_bytes() == b""
+    quarantine = tmp_path / "quarantine"
+    assert _ids(quarantine / "documents.jsonl") == ["b-0", "b-X", "c-0"]
+    assert (quarantine / "errors.jsonl").read_bytes() == b"garbage\n"
+    assert (quarantine / "manifest.jsonl").read_bytes().count(b"\n") == 3
+    assert any("documents.jsonl line 3" in w for w in healed.warnings)
+    assert any("manifest.jsonl line 3: not a manifest record (unknown keys ['extra'])" in w
+               for w in healed.warnings)
+    # healed: a second start finds nothing wrong
+    again = BatchLog(tmp_path)
+    assert [e.file for e in again.recover()] == ["a"] and again.warnings == []
 
 
 def test_find_inputs(tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from extractor.batch.inputs import InputFile
-from extractor.batch.local import EngineError, failed_chunk
+from extractor.batch.local import EngineError, failed_chunk, sigint_ignored
 from extractor.batch.work import ChunkResult, load_pipeline, process_chunk
 
 
@@ -31,7 +31,7 @@ def _connect(workers: int, scheduler: str | None) -> tuple[Any, Any]:
 
     if scheduler:
         return Client(scheduler, timeout="30s"), None
-    with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}), sigint_ignored():
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                dashboard_address=None, silence_logs=logging.CRITICAL)
     return Client(cluster), cluster

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing as mp
+import signal
 import time
 import traceback
 from collections import deque
@@ -20,10 +21,21 @@ from multiprocessing.process import BaseProcess
 
 from extractor.batch.inputs import InputFile
 from extractor.batch.work import ChunkResult, error_result, load_pipeline, process_chunk
+from extractor.errors import EngineError
+
+__all__ = ["EngineError", "failed_chunk", "run_local", "sigint_ignored"]
 
 
-class EngineError(Exception):
-    """The engine itself cannot run (e.g. the pipeline does not load in a worker)."""
+@contextlib.contextmanager
+def sigint_ignored() -> Iterator[None]:
+    """Ignore SIGINT while worker processes start: they inherit the ignored signal (Python
+    keeps an inherited SIG_IGN), so Ctrl-C, which the terminal sends to the whole process
+    group, reaches only the parent, which stops them; no traceback from every worker."""
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _serve(conn: Connection, ner: bool) -> None:
@@ -35,8 +47,9 @@ def _serve(conn: Connection, ner: bool) -> None:
     threadpool_limits(1)
     try:
         load_pipeline(ner)
-    except Exception:
-        conn.send(("failed", traceback.format_exc(limit=3)))
+    except Exception as err:
+        last = traceback.format_exception_only(type(err), err)[-1].strip()
+        conn.send(("failed", last))
         return
     conn.send(("ready", None))
     while True:
@@ -83,7 +96,8 @@ def run_local(chunks: list[list[InputFile]], workers: int, timeout: float,
     def start() -> _Worker:
         parent, child = ctx.Pipe()
         process = ctx.Process(target=_serve, args=(child, ner), daemon=True)
-        process.start()
+        with sigint_ignored():
+            process.start()
         child.close()
         return _Worker(process, parent)
 
@@ -112,7 +126,7 @@ def run_local(chunks: list[list[InputFile]], workers: int, timeout: float,
                         if kind == "ready":
                             w.ready = True
                         elif kind == "failed":
-                            raise EngineError(f"a worker could not load the pipeline:\n{payload}")
+                            raise EngineError(f"a worker could not load the pipeline: {payload}")
                         else:
                             w.chunk = None
                             yield payload
@@ -136,6 +150,10 @@ def run_local(chunks: list[list[InputFile]], workers: int, timeout: float,
                     raise EngineError(f"a worker died while loading the pipeline "
                                       f"(exit code {w.process.exitcode})")
                 pool.remove(w)
+    except BaseException:  # Ctrl-C, a write error in the parent: stop the workers now
+        for w in pool:
+            w.process.kill()
+        raise
     finally:
         for w in pool:
             with contextlib.suppress(OSError):

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from extractor.batch.inputs import InputFile, find_inputs
+from extractor.batch.lock import FolderLock
 from extractor.batch.log import BatchLog, Entry
 from extractor.batch.sinks import build_outputs, write_summary
 from extractor.batch.version import pipeline_version
@@ -73,12 +74,24 @@ def _engine(options: BatchOptions, chunks: list[list[InputFile]],
     return run_local(chunks, options.workers, options.timeout, on_ready, options.ner)
 
 
-def run_batch(options: BatchOptions, progress: Progress | None = None) -> dict[str, Any]:
+def run_batch(options: BatchOptions, progress: Progress | None = None, *, lock: bool = True,
+              warn: Callable[[str], None] | None = None) -> dict[str, Any]:
     """Process the new and changed files of IN_DIR into OUT_DIR; returns the run summary
-    (also written to OUT_DIR/summary.json)."""
+    (also written to OUT_DIR/summary.json).
+
+    With ``lock`` (the default) the run holds OUT_DIR's lock (``lock.FolderLock``) and raises
+    ExtractorError (code ``locked``) when another batch holds it; pass False when the caller
+    holds it already. ``warn`` is told of each damaged output line moved to quarantine/.
+    """
+    if lock:
+        with FolderLock(options.out_dir):
+            return run_batch(options, progress, lock=False, warn=warn)
     started = time.monotonic()
     log = BatchLog(options.out_dir)
     log.recover()
+    for message in log.warnings:
+        if warn is not None:
+            warn(message)
     files = find_inputs(options.in_dir, options.glob, exclude=options.out_dir)
     version = pipeline_version(ner=options.ner)
     todo = _todo(files, log.entries, version, options.retry_errors)
@@ -121,6 +134,7 @@ def run_batch(options: BatchOptions, progress: Progress | None = None) -> dict[s
         "relations": built["rows"]["relations"],
         "records": built["rows"]["records"],
         "errors": built["rows"]["errors"],
+        "quarantined_lines": log.quarantined,
         "run": {"documents": documents, "words": words, "seconds": round(elapsed, 3),
                 "startup_seconds": round(ready[0] - started, 3),
                 "processing_seconds": round(processing, 3),
