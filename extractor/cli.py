@@ -368,13 +368,23 @@ def validate(gold_path: str, pred_path: str, fmt: str | None,
     """
     import json
 
+    from extractor.evaluate.validate import unknown_labels
     from extractor.evaluate.validate import validate as run_validate
     from extractor.formats.gold import LabelMap
     from extractor.formats.registry import read_any
 
-    gold = read_any(gold_path, gold_format or fmt)
-    pred = read_any(pred_path, pred_format or fmt)
+    def skipped(message: str) -> None:
+        _say(f"warning: {message}")
+
+    gold = read_any(gold_path, gold_format or fmt, on_skip=skipped)
+    pred = read_any(pred_path, pred_format or fmt, on_skip=skipped)
     lm = LabelMap.load(label_map) if label_map else None
+    unknown = unknown_labels(gold, pred, lm)
+    if unknown:
+        more = f" (and {len(unknown) - 10} more)" if len(unknown) > 10 else ""
+        raise ExtractorError(f"{len(unknown)} unknown gold label(s): "
+                             f"{'; '.join(unknown[:10])}{more}", path=gold_path,
+                             code="malformed")
     result = run_validate(gold, pred, lm)
     if json_out:
         _write_file(json_out, json.dumps(result, indent=2) + "\n")

@@ -320,3 +320,58 @@ def test_bc5cdr_sample_scores_through_validate() -> None:
     cid = validate(gold, cid_pred)
     assert {k: _counts(r) for k, r in cid["relations"].items()} == \
         {k: (c.tp, c.fp, c.fn) for k, c in score_relations(gold, cid_pred).items()}
+
+
+# --- malformed gold in every format, and folders of mixed formats (issue 17) -------------
+
+def _cli(*args: str) -> Any:
+    return CliRunner().invoke(main, ["validate", *args])
+
+
+def test_unknown_brat_label_stops_with_file_and_line(tmp_path: Path) -> None:
+    gold = _write_brat(tmp_path / "brat")
+    ann = gold / "case1.ann"
+    ann.write_text(ann.read_text().replace("T3\tADVERSE_EVENT", "T3\tADVERSE_EVNT"))
+    pred = _write_jsonl(tmp_path / "p.jsonl", _pred_json())
+    result = _cli("--gold", str(gold), "--pred", str(pred))
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        f"error: {gold}: 1 unknown gold label(s): {ann}:3 (document case1, T3): unknown "
+        "label 'ADVERSE_EVNT' (not a toolkit label, and no prediction has it; give "
+        "--label-map?)")
+
+
+@pytest.mark.parametrize("damage, problem", [
+    (lambda m: m.update(end=400), "outside the text"),
+    (lambda m: m.update(id="m1"), "duplicate id 'm1'"),
+])
+def test_toolkit_json_gold_is_checked(tmp_path: Path, damage, problem: str) -> None:  # type: ignore[no-untyped-def]
+    rows = _pred_json()
+    damage(rows[0]["mentions"][1])  # type: ignore[index]
+    path = _write_jsonl(tmp_path / "gold.jsonl", rows)
+    with pytest.raises(ExtractorError) as caught:
+        read_any(path)
+    assert caught.value.code == "malformed" and problem in str(caught.value)
+    result = _cli("--gold", str(path), "--pred", str(path))
+    assert result.exit_code == 1 and problem in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_folder_of_mixed_formats_reads_each_file_in_its_own(tmp_path: Path) -> None:
+    from extractor.formats.bioc_format import write_bioc
+    from extractor.formats.pubtator import write_pubtator
+
+    gold = _write_brat(tmp_path / "mixed")  # case1 and case2 as brat ...
+    third = GoldDocument("case3", "Ibuprofen caused nausea.\n", [
+        GoldEntity("T1", "DRUG", ((0, 9),), "Ibuprofen"),
+        GoldEntity("T2", "ADVERSE_EVENT", ((17, 23),), "nausea")])
+    fourth = GoldDocument("4", "Nausea.\n", [GoldEntity("T1", "ADVERSE_EVENT", ((0, 6),),
+                                                        "Nausea")])
+    write_bioc([third], gold / "case3.xml")  # ... case3 as BioC, 4 as PubTator
+    write_pubtator([fourth], gold / "four.PubTator")
+    (gold / "NOTES.md").write_text("How these were annotated.\n", encoding="utf-8")
+    skipped: list[str] = []
+    docs = read_any(gold, on_skip=skipped.append)
+    assert sorted(d.id for d in docs) == ["4", "case1", "case2", "case3"]
+    assert skipped == [f"{gold / 'NOTES.md'}: skipped (unrecognised gold format "
+                       "(give --format))"]

@@ -195,6 +195,29 @@ def _records_section(gold: Sequence[GoldDocument], paired: Mapping[str, GoldDocu
     return score_records(pairs)
 
 
+def unknown_labels(gold_docs: Sequence[GoldDocument], pred_docs: Sequence[GoldDocument],
+                   label_map: LabelMap | None = None) -> list[str]:
+    """Gold labels that would be scored as a label of their own: after the label map, not
+    a toolkit label and carried by no prediction (a typo, or a corpus label that needs
+    ``--label-map``). One problem per label, naming where it first occurs."""
+    from extractor.evidence import LABELS
+    from extractor.formats.checks import location
+
+    if label_map is not None:
+        lm = _passthrough_map(label_map)
+        gold_docs = [apply_label_map(d, lm) for d in gold_docs]
+        pred_docs = [apply_label_map(d, lm) for d in pred_docs]
+    known = set(LABELS) | {e.label for d in pred_docs for e in d.entities}
+    first: dict[str, str] = {}
+    for doc in gold_docs:
+        for ent in doc.entities:
+            parts = ent.label.split("|")  # a mapped "A|B" may be either
+            if not any(part in known for part in parts) and ent.label not in first:
+                first[ent.label] = location(doc, ent.id)
+    return [f"{place}: unknown label {label!r} (not a toolkit label, and no prediction "
+            "has it; give --label-map?)" for label, place in first.items()]
+
+
 def validate(gold_docs: Sequence[GoldDocument], pred_docs: Sequence[GoldDocument],
              label_map: LabelMap | None = None, *, max_examples: int | None = None
              ) -> dict[str, Any]:

@@ -36,6 +36,7 @@ def parse_ann(ann: str, text: str, *, doc_id: str = "", where: str = "<ann>",
     relations: list[GoldRelation] = []
     rel_lines: dict[str, int] = {}
     triggers: dict[str, str] = {}  # event id -> trigger entity id
+    ent_lines: dict[str, int] = {}  # for problems found later (checks.location)
     # splitlines: PHEE's files may lack a final newline; strip only the line break.
     for lineno, line in enumerate(ann.splitlines(), 1):
         if not line.strip():
@@ -64,6 +65,7 @@ def parse_ann(ann: str, text: str, *, doc_id: str = "", where: str = "<ann>",
                     raise _fail(where, lineno, f"{ent_id} text {ent_text!r} does not match "
                                 f"the document at {offsets} ({got!r})")
             entities[ent_id] = ent
+            ent_lines[ent_id] = lineno
         elif kind in ("A", "M"):
             parts = fields[1].split() if len(fields) > 1 else []
             if len(parts) not in (2, 3):
@@ -114,7 +116,8 @@ def parse_ann(ann: str, text: str, *, doc_id: str = "", where: str = "<ann>",
         for end in (rel.head, rel.tail):
             if end not in entities:
                 raise _fail(where, rel_lines[rel.id], f"relation on unknown entity {end}")
-    return GoldDocument(doc_id, text, list(entities.values()), relations)
+    return GoldDocument(doc_id, text, list(entities.values()), relations,
+                        {"source": where, "lines": ent_lines})
 
 
 def read_brat(ann_path: str | Path, text_path: str | Path | None = None, *,

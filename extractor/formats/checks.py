@@ -18,10 +18,13 @@ from extractor.formats.gold import GoldDocument
 _SHOWN = 10
 
 
-def _where(doc: GoldDocument, ann_id: str) -> str:
+def location(doc: GoldDocument, ann_id: str) -> str:
+    """Where an annotation is: its file line when the reader kept it, else its ids."""
     lines = doc.meta.get("lines")
+    source = doc.meta.get("source")
     if isinstance(lines, dict) and ann_id in lines:
-        return f"line {lines[ann_id]} (document {doc.id}, {ann_id})"
+        at = f"{source}:{lines[ann_id]}" if isinstance(source, str) else f"line {lines[ann_id]}"
+        return f"{at} (document {doc.id}, {ann_id})"
     return f"document {doc.id}, {ann_id}"
 
 
@@ -30,7 +33,7 @@ def document_problems(doc: GoldDocument, labels: Collection[str] | None = None) 
     problems: list[str] = []
     seen: set[str] = set()
     for ent in doc.entities:
-        where = _where(doc, ent.id)
+        where = location(doc, ent.id)
         if ent.id in seen:
             problems.append(f"{where}: duplicate id {ent.id!r}")
         seen.add(ent.id)
@@ -45,7 +48,7 @@ def document_problems(doc: GoldDocument, labels: Collection[str] | None = None) 
     entity_ids = {e.id for e in doc.entities}
     rel_seen: set[str] = set()
     for rel in doc.relations:
-        where = _where(doc, rel.id)
+        where = location(doc, rel.id)
         if rel.id in rel_seen or rel.id in entity_ids:
             problems.append(f"{where}: duplicate id {rel.id!r}")
         rel_seen.add(rel.id)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from extractor.errors import ExtractorError
@@ -96,13 +97,42 @@ def detect_gold_format(path: str | Path) -> str:
                          code="unsupported")
 
 
-def read_any(path: str | Path, fmt: str | None = None) -> list[GoldDocument]:
-    """Gold documents from ``path`` in ``fmt`` (detected when None).
+def _read_mixed(folder: Path, on_skip: Callable[[str], None] | None) -> list[GoldDocument]:
+    """A folder whose files may each be in another format: each file read in its own (a
+    brat ``.txt`` goes with its ``.ann``); a file in no gold format is skipped and
+    ``on_skip`` told which and why."""
+    docs: list[GoldDocument] = []
+    for child in sorted(folder.iterdir()):
+        if child.is_dir() or child.name.startswith("."):
+            continue
+        if child.suffix.lower() == ".txt" and child.with_suffix(".ann").exists():
+            continue  # the text of a brat pair
+        try:
+            kind = detect_gold_format(child)
+        except ExtractorError as err:
+            if on_skip is not None:
+                on_skip(f"{child}: skipped ({err.reason})")
+            continue
+        docs.extend(read_any(child, kind))
+    return docs
+
+
+def read_any(path: str | Path, fmt: str | None = None,
+             on_skip: Callable[[str], None] | None = None) -> list[GoldDocument]:
+    """Gold documents from ``path`` in ``fmt`` (detected when None; in a folder, file by
+    file, so that brat, BioC, PubTator and toolkit JSON may sit side by side; ``on_skip``
+    is told of each file that is in no gold format).
 
     ADE and PHEE come with their default label maps applied (toolkit labels); the other
     formats keep the labels they carry.
     """
     path = Path(path)
+    if fmt is None and path.is_dir() and not (path / "DRUG-AE.rel").exists():
+        docs = _read_mixed(path, on_skip)
+        if not docs:
+            raise ExtractorError("folder holds no gold annotations in a known format",
+                                 path=str(path), code="unsupported")
+        return docs
     fmt = fmt or detect_gold_format(path)
     if fmt == "brat":
         from extractor.formats.brat import read_brat, read_brat_dir

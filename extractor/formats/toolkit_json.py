@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from extractor.errors import ExtractorError
+from extractor.formats.checks import check_documents
 from extractor.formats.gold import GoldDocument, GoldEntity, GoldRelation
 
 _FLAGS = (("negated", "Negated"), ("uncertain", "Uncertain"), ("historical", "Historical"))
@@ -79,9 +80,17 @@ def _read_file(path: Path) -> list[GoldDocument]:
     return docs
 
 
+def _checked(path: Path) -> list[GoldDocument]:
+    """One file's documents, checked as every gold format is (offsets past the text,
+    mention text against its offsets, duplicate ids): ExtractorError when malformed."""
+    docs = _read_file(path)
+    check_documents(docs, str(path))
+    return docs
+
+
 def read_toolkit_json(path: str | Path) -> list[GoldDocument]:
     """Gold documents from a toolkit JSONL/JSON file or a folder of ``.json`` files."""
     path = Path(path)
     if path.is_dir():
-        return [d for p in sorted(path.glob("*.json")) for d in _read_file(p)]
-    return _read_file(path)
+        return [d for p in sorted(path.glob("*.json")) for d in _checked(p)]
+    return _checked(path)
