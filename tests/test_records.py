@@ -386,3 +386,14 @@ def test_evidence_column_quotes_each_sentence_once() -> None:
     rows = evidence_rows([doc], provenance=True)
     assert columns(True)[-1] == "evidence" and "evidence" not in columns(False)
     assert rows[0]["evidence"] == "We enrolled 12 patients. | All received quellomab 5 mg daily."
+
+
+def test_arm_event_counts_show_in_the_evidence_table() -> None:
+    from extractor.evidence import AdverseEvent
+    from extractor.records.export import evidence_rows
+
+    doc = Builder("x").build()
+    doc.records = [Record(id="A1", level="arm", adverse_events=[
+        AdverseEvent(term="nausea", text="5 (10.6)", count=5, arm_n=47, percent=10.6),
+        AdverseEvent(term="rash", text="0", count=0, arm_n=47, percent=0.0, negated=True)])]
+    assert evidence_rows([doc])[0]["adverse_events"] == "nausea 5/47 (10.6%); no rash 0/47 (0%)"

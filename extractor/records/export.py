@@ -47,6 +47,15 @@ def _duration(d: Duration) -> str:
     return f"{_num(d.value)} {unit}" + (" (ongoing)" if "ongoing" in d.text.lower() else "")
 
 
+def _count(count: int | None, total: int | None, percent: float | None) -> str:
+    """" 5/47 (10.6%)", " 5 (10.6%)", " (10.6%)" or "" for an arm-level count."""
+    if count is None and percent is None:
+        return ""
+    head = "" if count is None else f"{count}/{total}" if total else str(count)
+    tail = "" if percent is None else f"({_num(percent)}%)"
+    return " " + " ".join(p for p in (head, tail) if p)
+
+
 def _values(record: Record) -> dict[str, str]:
     p = record.population
     sex = ""
@@ -64,7 +73,7 @@ def _values(record: Record) -> dict[str, str]:
             text += f" ({o.timepoint})"
         outcomes.append(text.strip() or o.text)
     events = [("no " if e.negated else "") + e.term + (f" ({e.drug})" if e.drug else "")
-              for e in record.adverse_events]
+              + _count(e.count, e.arm_n, e.percent) for e in record.adverse_events]
     return {
         "record": record.id, "level": record.level, "n": _num(p.n),
         "age": _num(p.age_mean if p.age_mean is not None else p.age_median),
