@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.batch_helpers import CASE, SLOW, assert_each_once, batch, documents_by_file, jsonl
 
 
@@ -100,3 +102,29 @@ def test_dead_worker_and_timeout_are_errors(tmp_path: Path) -> None:
     assert "died" in errors["worker"]["reason"] and "3 s" in errors["timeout"]["reason"]
     assert list(documents_by_file(out)) == ["a.txt"]
     assert_each_once(out, ["a.txt", "b_slow.txt", "c_slow.txt"])
+
+
+def test_full_disk_mid_run_is_one_line_then_resumes(tmp_path: Path) -> None:
+    """A real full disk (a 64 KiB tmpfs as OUT_DIR; root only): the batch stops with one
+    line and exit 1, and once there is room a rerun finishes with every input once."""
+    in_dir, out = tmp_path / "in", tmp_path / "out"
+    in_dir.mkdir()
+    out.mkdir()
+    names = [f"case{i:02d}.txt" for i in range(12)]
+    for i, name in enumerate(names):  # about 10 KB of documents.jsonl each
+        (in_dir / name).write_text(CASE.format(age=20 + i, weeks=i + 1), encoding="utf-8")
+    if os.geteuid() != 0 or subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(out)],
+            capture_output=True).returncode:
+        pytest.skip("needs root to mount a small tmpfs")
+    try:
+        full = batch(in_dir, out, "--workers", "1", "--no-report", check=False)
+        assert full.returncode == 1 and "Traceback" not in full.stderr
+        lines = full.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith(f"error: {out}/")
+        assert lines[0].endswith("No space left on device")
+        subprocess.run(["mount", "-o", "remount,size=16m", str(out)], check=True)
+        batch(in_dir, out, "--workers", "1", "--no-report")
+        assert_each_once(out, names)
+    finally:
+        subprocess.run(["umount", str(out)], check=True)

@@ -263,3 +263,11 @@ def _children(pid: int) -> list[int]:
             if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
                 found.append(int(entry.name))
     return found
+
+
+def test_batch_into_a_read_only_folder(tmp_path: Path, readonly_dir: Path) -> None:
+    in_dir = tmp_path / "in"
+    _inputs(in_dir, 1)
+    line = one_line(run("batch", str(in_dir), "-o", str(readonly_dir / "out"), "--quiet"), 1)
+    assert line.startswith(f"error: {readonly_dir / 'out'}")
+    assert line.endswith(("Read-only file system", "Permission denied"))
