@@ -60,6 +60,11 @@ def _fail(ctx: click.Context, err: BaseException) -> NoReturn:
     if isinstance(err, KeyboardInterrupt):
         _say("interrupted, rerun to resume")
         ctx.exit(EXIT_INTERRUPTED)
+    if isinstance(err, BrokenPipeError):  # `| head` closed our stdout: nothing to say there
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        ctx.exit(EXIT_BAD_INPUT)
     if (ctx.obj or {}).get("debug"):
         traceback.print_exception(err)
     if isinstance(err, ExtractorError):

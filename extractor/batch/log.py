@@ -170,7 +170,9 @@ class BatchLog:
 
     def recover(self) -> list[Entry]:
         """Finish or undo an interrupted compaction, then cut every file back to what the
-        manifest records as durable. Returns the committed entries (in log order)."""
+        manifest records as durable; when some committed line is damaged, move what cannot
+        be trusted to quarantine/ (``warnings`` says what) and rewrite the outputs without
+        it. Returns the intact committed entries (in log order)."""
         self.dir.mkdir(parents=True, exist_ok=True)
         nxt = self.manifest.with_name(MANIFEST + _NEXT)
         if nxt.exists() and _read_manifest(nxt)[2]:
@@ -189,7 +191,7 @@ class BatchLog:
             self.quarantined = damage.count()
             self.entries = entries
             self._rewrite(entries)
-            return list(entries)
+            return list(self.entries)
         ends = {self.documents: max((e.docs_end for e in entries), default=0),
                 self.errors: max((e.errors_end for e in entries), default=0),
                 self.manifest: sum(len(line) for line in lines)}
