@@ -10,13 +10,14 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from extractor import resources
 from extractor.assemble import assemble
 from extractor.document import Document
 from extractor.evidence import EvidenceDocument
 from extractor.roles import section_spans
 
-MODELS = Path(__file__).resolve().parents[1] / "models"
-DEFAULT_CONFIG = MODELS / "pipeline.cfg"
+MODELS = resources.models_dir()
+DEFAULT_CONFIG = resources.pipeline_config()
 # Long PDFs give long texts; the pipeline has no parser, so memory per character is small.
 MAX_LENGTH = 5_000_000
 

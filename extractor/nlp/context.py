@@ -63,6 +63,7 @@ from spacy.strings import StringStore
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from extractor import resources
 from extractor.nlp.extensions import doc_text  # (also registers the Span attributes)
 from extractor.nlp.status import (
     CITATION,
@@ -74,7 +75,7 @@ from extractor.nlp.status import (
     status_of,
 )
 
-RULES_PATH = Path(__file__).resolve().parents[2] / "models" / "context_rules.tsv"
+RULES_PATH = resources.context_rules()
 
 # Kinds that describe a whole sentence (extractor/nlp/status.py), not a scope.
 SENTENCE_KINDS = ("patient_cue", "background_cue", "eligibility_cue", "measurement_cue")

@@ -17,7 +17,9 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
-LEXICON_DIR = Path(__file__).resolve().parents[2] / "models" / "lexicon"
+from extractor import resources
+
+LEXICON_DIR = resources.lexicon_dir()
 DRUGS_TSV = LEXICON_DIR / "drugs.tsv.gz"
 HPO_TSV = LEXICON_DIR / "hpo.tsv.gz"
 ICD_TSV = LEXICON_DIR / "icd10cm.tsv.gz"

@@ -20,13 +20,14 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from extractor import resources
 from extractor.errors import ExtractorError
 from extractor.nlp.extensions import MODEL_SPANS, add_candidate
 from extractor.train.vectors import VECTORS_DIR, load_vectors
 
 log = logging.getLogger(__name__)
 
-MODEL_DIR = Path(__file__).resolve().parents[2] / "models" / "ner"
+MODEL_DIR = resources.ner_model_dir()
 # scispacy's entity types → toolkit labels (other types, e.g. GENE_OR_GENE_PRODUCT, dropped)
 SCISPACY_LABELS = {"CHEMICAL": "DRUG", "DISEASE": "CONDITION", "SIMPLE_CHEMICAL": "DRUG",
                    "ENTITY": None}

@@ -12,12 +12,13 @@ import base64
 import hashlib
 from functools import cache
 from html import escape
-from importlib.resources import files
+
+from extractor import resources
 
 
 @cache
 def _static(name: str) -> str:
-    return (files("extractor.report") / "static" / name).read_text(encoding="utf-8")
+    return resources.report_static(name)
 
 
 @cache

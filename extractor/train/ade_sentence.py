@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy
 from scipy.sparse import csr_matrix
 
+from extractor import resources
 from extractor.formats import GoldDocument
 from extractor.nlp.ade_sentence import AdeSentenceModel, sentence_features, span_entities
 from extractor.train.corpora import SHARED, pmid_of, training_docs
@@ -33,7 +34,7 @@ BITS = 18
 C_GRID = (1.0, 3.0, 10.0)
 THRESHOLDS = tuple(round(0.2 + 0.025 * i, 3) for i in range(21))  # 0.2 .. 0.7
 HOLD_MOD, HOLD_REST = 10, 3
-DEFAULT_OUT = Path(__file__).resolve().parents[1] / "nlp" / "data" / "ade_sentence"
+DEFAULT_OUT = resources.ade_sentence_model()
 
 
 def featurize(docs: list[GoldDocument]) -> tuple[csr_matrix, numpy.ndarray]:

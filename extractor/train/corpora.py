@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from extractor import resources
 from extractor.formats import GoldDocument, read_ade, read_phee
 from extractor.formats.pubtator import read_pubtator
 
-SHARED = Path(__file__).resolve().parents[3] / "shared"
+SHARED = resources.shared_dir()
 CORPORA = ("ade", "phee", "bc5cdr", "ncbi")
 
 

@@ -1,0 +1,2 @@
+"""Package data, not code: installed as ``extractor._corpus`` (setup.py); read it through
+extractor/resources.py."""

@@ -1,0 +1,2 @@
+"""Package data, not code: installed as ``extractor._models`` (setup.py); read it through
+extractor/resources.py."""
