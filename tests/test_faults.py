@@ -271,3 +271,20 @@ def test_batch_into_a_read_only_folder(tmp_path: Path, readonly_dir: Path) -> No
     line = one_line(run("batch", str(in_dir), "-o", str(readonly_dir / "out"), "--quiet"), 1)
     assert line.startswith(f"error: {readonly_dir / 'out'}")
     assert line.endswith(("Read-only file system", "Permission denied"))
+
+
+def test_a_bug_is_one_line_and_exit_2(monkeypatch: pytest.MonkeyPatch) -> None:
+    # no real bug to trigger on purpose: one is planted where `query` runs its SQL
+    from click.testing import CliRunner
+
+    import extractor.batch.database as database
+    from extractor.cli import main
+
+    def broken(*_args: object) -> None:
+        raise ZeroDivisionError("division by zero\nsecond line")
+
+    monkeypatch.setattr(database, "query", broken)
+    result = CliRunner().invoke(main, ["query", "SELECT 1"])
+    assert result.exit_code == 2
+    assert result.stderr == ("error: internal error (ZeroDivisionError: division by zero); "
+                             "rerun with --debug\n")
