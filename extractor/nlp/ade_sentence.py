@@ -20,6 +20,7 @@ folder shipped in the package (``extractor/nlp/data/ade_sentence``, read through
 
 from __future__ import annotations
 
+import bisect
 import json
 import math
 import re
@@ -32,6 +33,8 @@ from pathlib import Path
 import numpy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
+
+from extractor.nlp.extensions import doc_text
 
 FACTORY = "extractor_ade_sentences_v1"
 # doc.spans key of the sentences the classifier says report an adverse drug effect
@@ -58,7 +61,7 @@ def sentence_features(text: str, entities: Iterable[Entity], bits: int) -> list[
         labels.add(f"label={label}{'/neg' if negated else ''}")
         pos = end
     parts.append(text[pos:])
-    words = [_DIGIT.sub("0", w) for w in _WORD.findall("".join(parts).lower())]
+    words = _WORD.findall(_DIGIT.sub("0", "".join(parts).lower()))
     feats = set(words) | {f"{a} {b}" for a, b in zip(words, words[1:], strict=False)} | labels
     mask = (1 << bits) - 1
     return sorted({zlib.crc32(f.encode("utf-8")) & mask for f in feats})
@@ -121,6 +124,20 @@ def span_entities(sent: Span) -> list[Entity]:
             for e in sent.ents]
 
 
+def _sentence_entities(doc: Doc, sentences: list[Span]) -> list[list[Entity]]:
+    """Each sentence's entities (offsets into the sentence), from one pass over doc.ents
+    (``Span.ents`` would scan every entity of the Doc for each sentence)."""
+    starts = [s.start for s in sentences]
+    out: list[list[Entity]] = [[] for _ in sentences]
+    for e in doc.ents:
+        if e.label_ not in MASKS:
+            continue
+        k = bisect.bisect_right(starts, e.start) - 1
+        base = sentences[k].start_char
+        out[k].append((e.start_char - base, e.end_char - base, e.label_, bool(e._.negated)))
+    return out
+
+
 class AdeSentences:
     """spaCy component: flags the sentences the model says report an adverse drug effect."""
 
@@ -133,8 +150,13 @@ class AdeSentences:
             sentence_features(sent.text, span_entities(sent), self.model.bits))
 
     def __call__(self, doc: Doc) -> Doc:
-        threshold = self.model.threshold
-        doc.spans[ADE_SENTENCES] = [s for s in doc_sentences(doc) if self.score(s) >= threshold]
+        text = doc_text(doc)  # Span.text rebuilds the text from every token
+        sentences = list(doc_sentences(doc))
+        model = self.model
+        doc.spans[ADE_SENTENCES] = [
+            sent for sent, ents in zip(sentences, _sentence_entities(doc, sentences), strict=True)
+            if model.probability(sentence_features(
+                text[sent.start_char:sent.end_char], ents, model.bits)) >= model.threshold]
         return doc
 
 
