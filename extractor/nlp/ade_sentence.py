@@ -14,8 +14,8 @@ attributed to the nearest drug given (relations, rule 5).
 
 The model is two files in a folder: ``weights.npy`` (float16, one weight per hashed feature)
 and ``model.json`` (bias, threshold, feature bits, what it was trained on). By default the
-folder shipped in the package (``extractor/nlp/data/ade_sentence``, read through
-``importlib.resources``); the factory's ``path`` names another.
+folder shipped in the package (``extractor/nlp/data/ade_sentence``, found through
+``extractor.resources``, i.e. ``importlib.resources``); the factory's ``path`` names another.
 """
 
 from __future__ import annotations
@@ -27,13 +27,13 @@ import re
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 import numpy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from extractor import resources
 from extractor.nlp.extensions import doc_text
 
 FACTORY = "extractor_ade_sentences_v1"
@@ -97,11 +97,9 @@ class AdeSentenceModel:
     @classmethod
     def from_disk(cls, path: str | Path | None = None) -> AdeSentenceModel:
         """Read a model folder (default: the one shipped in the package)."""
-        folder = resources.files("extractor.nlp") / "data" / "ade_sentence" if not path \
-            else Path(path)
-        meta = json.loads(folder.joinpath(META).read_text(encoding="utf-8"))
-        with folder.joinpath(WEIGHTS).open("rb") as fh:
-            weights = numpy.load(fh)
+        folder = Path(path) if path else resources.ade_sentence_model()
+        meta = json.loads((folder / META).read_text(encoding="utf-8"))
+        weights = numpy.load(folder / WEIGHTS)
         bias, threshold, bits = meta.pop("bias"), meta.pop("threshold"), meta.pop("bits")
         if weights.shape != (1 << bits,):
             raise ValueError(f"{folder}: {WEIGHTS} has shape {weights.shape}, "
