@@ -1,0 +1,70 @@
+"""The fuzzy linker's index is built once per machine, under a lock, with a message."""
+
+from __future__ import annotations
+
+import fcntl
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from extractor.nlp.fuzzy import FuzzyLinker, build_index, ensure_index
+from extractor.nlp.kb import DRUG, Concept, Lexicon
+
+ALIASES = ["baricitinib", "methotrexate", "tofacitinib", "upadacitinib"]
+
+
+@pytest.fixture()
+def lexicon() -> Lexicon:
+    lex = Lexicon()
+    for name in ALIASES:
+        lex.add(name, Concept(DRUG, name, {"drugbank": name.upper()}, "curated:drug"),
+                replace=False)
+    return lex
+
+
+def test_built_once_with_a_message_then_reused(tmp_path: Path, lexicon: Lexicon,
+                                               capfd: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "index"
+    first = FuzzyLinker(lexicon, folder=folder)
+    err = capfd.readouterr().err
+    assert "building the fuzzy drug-name index (one time, ~1 s)..." in err
+    assert first.best(["upadacitnib"], [DRUG])[0].concept.name == "upadacitinib"
+
+    second = FuzzyLinker(lexicon, folder=folder)
+    assert capfd.readouterr().err == ""  # loaded, not rebuilt
+    assert second.best(["metotrexate"], [DRUG])[0].concept.name == "methotrexate"
+
+
+def test_a_second_process_waits_for_the_builder(tmp_path: Path, lexicon: Lexicon,
+                                                capfd: pytest.CaptureFixture[str]) -> None:
+    """While another holder has the lock, the linker waits, then uses the finished index
+    instead of building its own (flock is per open file, so a thread here contends like a
+    second worker process would)."""
+    folder = tmp_path / "index"
+    linkers: list[FuzzyLinker] = []
+    with open(tmp_path / "index.lock", "ab") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        waiter = threading.Thread(target=lambda: linkers.append(FuzzyLinker(lexicon,
+                                                                            folder=folder)))
+        waiter.start()
+        err = ""
+        deadline = time.monotonic() + 30
+        while "waiting" not in err and time.monotonic() < deadline:
+            time.sleep(0.05)
+            err += capfd.readouterr().err
+        assert "waiting for another process to finish the fuzzy drug-name index" in err
+        build_index(folder, sorted(ALIASES))  # the lock holder builds
+    waiter.join(timeout=60)
+    assert "building" not in capfd.readouterr().err
+    assert linkers and linkers[0].best(["baricitnib"], [DRUG])[0].concept.name == "baricitinib"
+
+
+def test_a_killed_build_leaves_no_half_index(tmp_path: Path,
+                                             capfd: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "index"
+    (tmp_path / "index.tmp123").mkdir()
+    ensure_index(folder, sorted(ALIASES))
+    assert folder.is_dir() and not (tmp_path / "index.tmp123").exists()
+    assert "one time" in capfd.readouterr().err
