@@ -155,3 +155,34 @@ def test_pipeline_version_follows_model_files(tmp_path: Path) -> None:
     (tmp_path / "ner").mkdir()
     (tmp_path / "ner" / "weights").write_bytes(b"trained")
     assert pipeline_version(tmp_path) != v1
+
+
+def test_manifest_without_digests_is_validated_then_upgraded(tmp_path: Path) -> None:
+    from extractor.document import Source
+    from extractor.evidence import EvidenceDocument
+
+    def evidence(name: str) -> str:
+        return EvidenceDocument(id=name, source=Source(path=name, format="text",
+                                                       sha256="0" * 64),
+                                text="Nausea.").model_dump_json()
+
+    log = BatchLog(tmp_path)
+    log.recover()
+    log.commit([FileResult("a", "h-a", [evidence("a")]), FileResult("b", "h-b", ['{"id": 1}'])],
+               "v1")
+    manifest = tmp_path / "manifest.jsonl"
+    old = [{k: v for k, v in json.loads(line).items() if k != "digest"}
+           for line in manifest.read_bytes().splitlines()]
+    manifest.write_text("".join(json.dumps(e) + "\n" for e in old))  # as written before
+    healed = BatchLog(tmp_path)
+    assert [e.file for e in healed.recover()] == ["a"]  # b's line is no EvidenceDocument
+    assert "its input b is redone: a line is not valid" in healed.warnings[0]
+    assert all(json.loads(line)["digest"] for line in manifest.read_bytes().splitlines()
+               if "file" in json.loads(line))
+    # an intact older manifest: nothing is redone, the digests are added
+    stripped = [{k: v for k, v in json.loads(line).items() if k != "digest"}
+                for line in manifest.read_bytes().splitlines()]
+    manifest.write_text("".join(json.dumps(e) + "\n" for e in stripped))
+    again = BatchLog(tmp_path)
+    assert [e.file for e in again.recover()] == ["a"] and again.warnings == []
+    assert all(e.digest for e in again.entries)

@@ -192,6 +192,9 @@ class BatchLog:
             self.entries = entries
             self._rewrite(entries)
             return list(self.entries)
+        if any(not e.digest for e in entries):  # an older manifest: add the digests once
+            self._rewrite(entries)
+            return list(self.entries)
         ends = {self.documents: max((e.docs_end for e in entries), default=0),
                 self.errors: max((e.errors_end for e in entries), default=0),
                 self.manifest: sum(len(line) for line in lines)}
