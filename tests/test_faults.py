@@ -174,6 +174,14 @@ def _holder(out: Path) -> subprocess.Popen[str]:
     return proc
 
 
+def _lock_pid(out: Path) -> int | None:
+    """The pid batch.lock names (None while its new owner is writing it)."""
+    try:
+        return int(json.loads((out / "batch.lock").read_text())["pid"])
+    except (OSError, ValueError, KeyError):
+        return None
+
+
 def test_one_batch_per_folder_then_outputs_heal(tmp_path: Path) -> None:
     in_dir, out = tmp_path / "in", tmp_path / "out"
     inputs = _inputs(in_dir, 4)
@@ -194,8 +202,15 @@ def test_one_batch_per_folder_then_outputs_heal(tmp_path: Path) -> None:
     finally:
         holder.kill()
         holder.wait()
+    # the waiting batch takes the dead holder's lock; a batch started now stops, naming it
+    deadline = time.monotonic() + 30
+    while _lock_pid(out) != waiting.pid:
+        assert time.monotonic() < deadline, "the waiting batch did not take the lock"
+        time.sleep(0.05)
+    line = one_line(run("batch", str(in_dir), "-o", str(out), "--quiet"), 1)
+    assert waiting.poll() is None, "the first batch ended before the second one started"
+    assert f"(pid {waiting.pid} on " in line
     assert waiting.wait(timeout=120) == 0, waiting.stderr.read()
-    assert json.loads((out / "batch.lock").read_text())["pid"] == waiting.pid
     assert_each_once(out, inputs)
     before = (out / "documents.jsonl").read_bytes()
 
