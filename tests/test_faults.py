@@ -15,8 +15,9 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -72,7 +73,8 @@ def readonly_dir(tmp_path: Path) -> Iterator[Path]:
     (lambda d: 42, "bad_argument"),
     (lambda d: None, "bad_argument"),
 ])
-def test_parse_refuses_bad_paths(tmp_path: Path, make, code: str) -> None:  # type: ignore[no-untyped-def]
+def test_parse_refuses_bad_paths(tmp_path: Path, make: Callable[[Path], Any],
+                                 code: str) -> None:
     (tmp_path / "loop").symlink_to(tmp_path / "loop2")
     (tmp_path / "loop2").symlink_to(tmp_path / "loop")
     with pytest.raises(ExtractorError) as caught:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -345,7 +346,8 @@ def test_unknown_brat_label_stops_with_file_and_line(tmp_path: Path) -> None:
     (lambda m: m.update(end=400), "outside the text"),
     (lambda m: m.update(id="m1"), "duplicate id 'm1'"),
 ])
-def test_toolkit_json_gold_is_checked(tmp_path: Path, damage, problem: str) -> None:  # type: ignore[no-untyped-def]
+def test_toolkit_json_gold_is_checked(tmp_path: Path, damage: Callable[[dict[str, Any]], None],
+                                      problem: str) -> None:
     rows = _pred_json()
     damage(rows[0]["mentions"][1])  # type: ignore[index]
     path = _write_jsonl(tmp_path / "gold.jsonl", rows)
