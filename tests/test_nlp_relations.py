@@ -323,11 +323,26 @@ def test_cause_cues(nlp: Language, text: str, ents: list[Ent],
     assert ae_pairs(annotate(nlp, text, ents)) == expected
 
 
-def test_the_patient_of_a_compound_cue_is_not_an_effect(nlp: Language) -> None:
-    doc = annotate(nlp, "Colchicine-induced neuropathy in chronic kidney disease.",
-                   [("DRUG", "Colchicine"), ("ADVERSE_EVENT", "neuropathy"),
-                    ("ADVERSE_EVENT", "chronic kidney disease")])
-    assert ae_pairs(doc) == {("neuropathy", "Colchicine")}
+@pytest.mark.parametrize(("text", "ents", "expected"), [
+    ("Colchicine-induced neuropathy in chronic kidney disease.",
+     [("DRUG", "Colchicine"), ("ADVERSE_EVENT", "neuropathy"),
+      ("ADVERSE_EVENT", "chronic kidney disease")], {("neuropathy", "Colchicine")}),
+    ("Pancytopenia in a girl with lupus nephritis during azathioprine therapy.",
+     [("ADVERSE_EVENT", "Pancytopenia"), ("ADVERSE_EVENT", "lupus nephritis"),
+      ("DRUG", "azathioprine")], {("Pancytopenia", "azathioprine")}),
+])
+def test_the_patients_condition_is_not_an_effect(nlp: Language, text: str, ents: list[Ent],
+                                                 expected: set[tuple[str, str]]) -> None:
+    assert ae_pairs(annotate(nlp, text, ents)) == expected
+
+
+def test_successful_treatment_at_the_end_of_a_sentence(nlp: Language) -> None:
+    doc = annotate(nlp, "Severe hyperkalemia after cardiac surgery: successful treatment with "
+                   "patiromer (Veltassa).",
+                   [("ADVERSE_EVENT", "hyperkalemia"), ("DRUG", "patiromer"),
+                    ("DRUG", "Veltassa")])
+    assert triples(doc) == {("treats", "hyperkalemia", "patiromer"),
+                            ("treats", "hyperkalemia", "Veltassa")}
 
 
 @pytest.mark.parametrize(("text", "ents"), [

@@ -70,6 +70,12 @@ TREATMENT_OF = re.compile(  # "treatment of Y with X": the words before Y, then 
     r"(?:[\w'-]+\s+){0,2}$",
     re.IGNORECASE,
 )
+# A gap that ends in a successful treatment: "Y ...: successful treatment with X".
+SUCCESSFUL_TREATMENT = re.compile(
+    r"\b(?:success\w*|effective\w*|prompt\w*)\s+(?:treatment|treated|therapy|management|"
+    r"managed)\s+(?:with|by|using)\s+(?:(?:the|a|an|oral|intravenous|iv)\s+)*$",
+    re.IGNORECASE,
+)
 # Right after a drug: it was stopped ("Y disappeared after X was stopped" is a dechallenge).
 DRUG_STOPPED = re.compile(
     r"\s*(?:therapy|treatment|use)?\s*(?:was|were|had been|has been|is|are)?\s*"
@@ -169,9 +175,12 @@ CONSEQUENCE = re.compile(
 # Right before a problem: it is the patients' condition ("X-induced Y in chronic kidney
 # disease", "in patients with Z"), not an effect waiting for a drug.
 POPULATION_LEAD = re.compile(
-    r"\b(?:in|among)\s+(?:(?:a|an|the|\d+|two|three|several|many|all)\s+)?"
-    r"(?:(?:patients?|subjects?|children|adults?|wom[ae]n|m[ae]n|individuals?|cases?)\s+"
-    r"(?:with|having)\s+)?$",
+    r"\b(?:in|among)\s+(?:(?:a|an|the|\d+|two|three|several|many|all|his|her|their)\s+)?"
+    r"(?:(?:patients?|subjects?|child(?:ren)?|adults?|wom[ae]n|m[ae]n|boys?|girls?|infants?|"
+    r"neonates?|individuals?|cases?)\s+(?:with|having|suffering from)\s+)?"
+    # up to two modifiers: "in ophthalmic Graves disease", not "in January with rash"
+    r"(?:(?!(?:with|after|following|during|and|or|of|to|from|by|on|had|has|was|were|"
+    r"developed|presented)\b)[\w'-]+\s+){0,2}$",
     re.IGNORECASE,
 )
 MAX_CUE_GAP = 80  # characters between an AE and its drug for a cue to count

@@ -279,12 +279,13 @@ def _treated_by(text: str, sent: _Sentence, problem: _Ent) -> list[_Ent]:
         drug = sent.drugs[after]
         gap = sent.gap(text, problem.end_char, drug.start_char)
         lead = text[max(sent.start, problem.start_char - 60):problem.start_char]
-        if len(gap) <= cues.MAX_TREAT_GAP and not cues.DRUG_STOPPED.match(text, drug.end_char) and (
-            _full(cues.PROBLEM_TREATED_WITH, gap)
-            or (_full(cues.WITH_DRUG, gap) and cues.TREATMENT_OF.search(lead))
-        ):
+        stopped = cues.DRUG_STOPPED.match(text, drug.end_char) is not None
+        if not stopped and (cues.SUCCESSFUL_TREATMENT.search(gap) or (
+                len(gap) <= cues.MAX_TREAT_GAP and (
+                    _full(cues.PROBLEM_TREATED_WITH, gap)
+                    or (_full(cues.WITH_DRUG, gap) and cues.TREATMENT_OF.search(lead))))):
             found += [drug, *_coordinated(text, sent, sent.drugs, after, 1)]
-    return found
+    return _with_appositions(text, sent, found)
 
 
 def _blocked(text: str, sent: _Sentence, ae: _Ent, drug: _Ent) -> bool:
@@ -349,8 +350,6 @@ def _cause_before(text: str, sent: _Sentence, ae: _Ent, drug: _Ent) -> bool:
     gap = sent.gap(text, drug.end_char, ae.start_char)
     if _full(cues.DRUG_THEN_AE_ADJ, gap) or _full(cues.ADJACENT, gap):
         return True
-    if _population(text, sent, ae):
-        return False
     if cues.DRUG_THEN_AE_VERB.search(raw) or cues.DRUG_DECHALLENGE.search(raw):
         return True
     # "on rechallenge with X, Y recurred": the recurrence may follow the AE's span
@@ -449,8 +448,9 @@ def _adverse_events(
     """(AE, drug) pairs of one sentence (module docstring, rules 1-5)."""
     links = _ae_by_parentheses(text, sent, aes)
     explicit: dict[int, list[_Ent]] = {}
+    population = [_population(text, sent, ae) for ae in aes]
     for i, ae in enumerate(aes):
-        if i not in links:
+        if i not in links and not population[i]:
             drugs = _explicit_cause(text, sent, ae, blocked)
             if drugs:
                 explicit[i] = drugs
@@ -466,7 +466,7 @@ def _adverse_events(
     gate: bool | None = None
     for i, ae in enumerate(aes):
         if i not in links:
-            if ae.historical or _population(text, sent, ae):
+            if ae.historical or population[i]:
                 continue
             if gate is None:
                 gate = _reports_ae(text, sent)
