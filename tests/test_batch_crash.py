@@ -104,25 +104,30 @@ def test_dead_worker_and_timeout_are_errors(tmp_path: Path) -> None:
     assert_each_once(out, ["a.txt", "b_slow.txt", "c_slow.txt"])
 
 
-def test_full_disk_mid_run_is_one_line_then_resumes(tmp_path: Path) -> None:
-    """A real full disk (a 64 KiB tmpfs as OUT_DIR; root only): the batch stops with one
+@pytest.mark.parametrize("n_files, size, where", [
+    (12, "64k", ""),  # the JSONL outputs fill the disk
+    (2, "200k", "evidence.duckdb.tmp: cannot write the database"),  # the database does
+])
+def test_full_disk_mid_run_is_one_line_then_resumes(tmp_path: Path, n_files: int, size: str,
+                                                    where: str) -> None:
+    """A real full disk (a small tmpfs as OUT_DIR; root only): the batch stops with one
     line and exit 1, and once there is room a rerun finishes with every input once."""
     in_dir, out = tmp_path / "in", tmp_path / "out"
     in_dir.mkdir()
     out.mkdir()
-    names = [f"case{i:02d}.txt" for i in range(12)]
+    names = [f"case{i:02d}.txt" for i in range(n_files)]
     for i, name in enumerate(names):  # about 10 KB of documents.jsonl each
         (in_dir / name).write_text(CASE.format(age=20 + i, weeks=i + 1), encoding="utf-8")
     if os.geteuid() != 0 or subprocess.run(
-            ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(out)],
+            ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(out)],
             capture_output=True).returncode:
         pytest.skip("needs root to mount a small tmpfs")
     try:
         full = batch(in_dir, out, "--workers", "1", "--no-report", check=False)
         assert full.returncode == 1 and "Traceback" not in full.stderr
         lines = full.stderr.strip().splitlines()
-        assert len(lines) == 1 and lines[0].startswith(f"error: {out}/")
-        assert lines[0].endswith("No space left on device")
+        assert len(lines) == 1 and lines[0].startswith(f"error: {out}/{where}")
+        assert lines[0].endswith(("No space left on device", "No space left on device)"))
         subprocess.run(["mount", "-o", "remount,size=16m", str(out)], check=True)
         batch(in_dir, out, "--workers", "1", "--no-report")
         assert_each_once(out, names)

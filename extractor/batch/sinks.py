@@ -16,6 +16,7 @@ from typing import Any
 
 from extractor.batch.arrow import Tables
 from extractor.batch.log import BatchLog, Entry
+from extractor.errors import ExtractorError
 from extractor.evidence import LABELS, EvidenceDocument
 from extractor.records.export import columns, evidence_rows, to_csv
 
@@ -107,6 +108,8 @@ def build_outputs(out_dir: Path, log: BatchLog, entries: list[Entry],
     tmp = {name: _tmp(path) for name, path in paths.items()}
     rows: Counter[str] = Counter()
     labels: Counter[str] = Counter()
+    # a write-ahead log left by a failed build would be replayed into the new database
+    tmp[DATABASE].with_name(tmp[DATABASE].name + ".wal").unlink(missing_ok=True)
     con = duckdb.connect(str(tmp[DATABASE]))
     try:
         with tmp["records.csv"].open("w", encoding="utf-8") as csv_file, \
@@ -129,6 +132,11 @@ def build_outputs(out_dir: Path, log: BatchLog, entries: list[Entry],
         for name, sql in VIEWS.items():
             con.execute(f"CREATE VIEW {name} AS {sql}")
         con.execute("CHECKPOINT")
+    except (duckdb.IOException, duckdb.FatalException) as err:  # a full disk, as the other
+        # outputs' OSError says it (a failed checkpoint is "fatal" to that connection only)
+        first = str(err).splitlines()[0] if str(err) else type(err).__name__
+        raise ExtractorError(f"cannot write the database ({first})",
+                             path=str(tmp[DATABASE]), code="io") from err
     finally:
         con.close()
     for name, path in paths.items():
