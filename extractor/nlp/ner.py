@@ -12,7 +12,8 @@ CONDITION). A missing models/ner folder leaves the pipeline rules-only, with a w
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from itertools import islice
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from spacy.tokens import Doc, Span
 from extractor import resources
 from extractor.errors import ExtractorError
 from extractor.nlp.extensions import MODEL_SPANS, add_candidate
-from extractor.train.vectors import VECTORS_DIR, load_vectors
+from extractor.nlp.vectors import VECTORS_DIR, load_vectors
 
 log = logging.getLogger(__name__)
 
@@ -33,16 +34,23 @@ SCISPACY_LABELS = {"CHEMICAL": "DRUG", "DISEASE": "CONDITION", "SIMPLE_CHEMICAL"
                    "ENTITY": None}
 
 
-def load_components(path: Path, names: Iterable[str] = ()) -> list[tuple[str, Language]]:
-    """The trained components under ``path`` (all, or those named), sorted by name."""
+def component_names(path: Path, names: Iterable[str] = ()) -> list[str]:
+    """The trained components under ``path`` to load (all, or those named, which must
+    exist), sorted by name when all."""
     wanted = list(names)
     found = sorted(p.name for p in path.iterdir() if (p / "config.cfg").is_file())
     missing = [n for n in wanted if n not in found]
     if missing:
         raise ExtractorError(f"no trained component {', '.join(missing)} (found: "
                              f"{', '.join(found) or 'none'})", path=str(path), code="not_found")
+    return wanted or found
+
+
+def load_components(path: Path, names: Iterable[str] = ()) -> list[tuple[str, Language]]:
+    """The trained components under ``path`` (all, or those named), sorted by name."""
     # saved without a tokenizer: the extraction pipeline hands the model its own tokens
-    models = [(n, spacy.load(path / n, exclude=["tokenizer"])) for n in (wanted or found)]
+    models = [(n, spacy.load(path / n, exclude=["tokenizer"]))
+              for n in component_names(path, names)]
     if (path / VECTORS_DIR).is_dir():  # static vectors, saved once for all components
         vectors = load_vectors(path / VECTORS_DIR)
         for _, nlp in models:
@@ -82,12 +90,27 @@ def plausible(span: Span) -> bool:
             and any(c.isalnum() for t in span for c in t.text))
 
 
-class ModelNer:
-    """Adds the predictions of each loaded NER pipeline to the candidates."""
+Models = list[tuple[str, Language]]
 
-    def __init__(self, models: list[tuple[str, Language]], labels: dict[str, str | None]):
-        self.models = models
+
+class ModelNer:
+    """Adds the predictions of each NER pipeline to the candidates.
+
+    ``models`` is the loaded pipelines or a function that loads them: the component is off
+    by default (models/pipeline.cfg), and a process that never runs it should not pay for
+    loading it (~0.5 s of every start-up).
+    """
+
+    def __init__(self, models: Models | Callable[[], Models], labels: dict[str, str | None]):
+        self._models = models
         self.labels = labels  # model label → toolkit label (identity when absent)
+
+    @property
+    def models(self) -> Models:
+        """The NER pipelines, loaded on first use."""
+        if callable(self._models):
+            self._models = self._models()
+        return self._models
 
     def _copy(self, doc: Doc, vocab: object) -> Doc:
         return Doc(vocab, words=[t.text for t in doc],  # type: ignore[arg-type]
@@ -134,4 +157,5 @@ def make_model_ner(nlp: Language, name: str, path: str, components: list[str],
         log.warning("no trained NER model at %s: the pipeline runs on rules only "
                     "(build it with `make model`)", folder)
         return ModelNer([], {})
-    return ModelNer(load_components(folder, components), {})
+    # component names are checked now (a wrong name fails at load), models read on first use
+    return ModelNer(partial(load_components, folder, component_names(folder, components)), {})

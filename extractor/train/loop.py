@@ -30,16 +30,11 @@ from spacy.vectors import Vectors
 from thinc.api import Adam
 
 from extractor.formats import GoldDocument
+from extractor.nlp.vectors import VECTORS_DIR
 from extractor.train.corpora import SHARED, Paths, training_docs
 from extractor.train.examples import Conversion, ExampleMaker, is_holdout, keep_negative
 from extractor.train.settings import Component, CorpusOptions, ModelShape, Settings, Training
-from extractor.train.vectors import (
-    VECTORS_DIR,
-    Say,
-    save_vectors,
-    train_vectors,
-    training_texts,
-)
+from extractor.train.vectors import Say, save_vectors, train_vectors, training_texts
 
 log = logging.getLogger(__name__)
 

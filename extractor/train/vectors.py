@@ -27,7 +27,6 @@ from spacy.vectors import Vectors
 from extractor.train.corpora import CORPORA, training_docs
 
 Say = Callable[[str], None]
-VECTORS_DIR = "vectors"  # in the model folder, beside the components that share it
 
 
 @dataclass(frozen=True)
@@ -115,8 +114,3 @@ def save_vectors(vectors: Vectors, path: Path) -> None:
     cfg = json.loads((path / "vectors.cfg").read_text(encoding="utf-8"))
     cfg["attr"] = vectors.attr
     (path / "vectors.cfg").write_text(json.dumps(cfg) + "\n", encoding="utf-8")
-
-
-def load_vectors(path: Path) -> Vectors:
-    """The vectors saved by :func:`save_vectors`."""
-    return Vectors().from_disk(path, exclude=["strings"])
