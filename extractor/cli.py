@@ -9,6 +9,7 @@ and the run goes on; anything that stops a command is turned into its line in on
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from collections.abc import Callable, Iterator
@@ -61,8 +62,6 @@ def _fail(ctx: click.Context, err: BaseException) -> NoReturn:
         _say("interrupted, rerun to resume")
         ctx.exit(EXIT_INTERRUPTED)
     if isinstance(err, BrokenPipeError):  # `| head` closed our stdout: nothing to say there
-        import os
-
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         ctx.exit(EXIT_BAD_INPUT)
     if (ctx.obj or {}).get("debug"):
