@@ -60,7 +60,9 @@ def digest(docs: bytes, errors: bytes) -> str:
     return h.hexdigest()
 
 
-_FIELDS = {f.name: f.type for f in fields(Entry)}
+_KINDS = {f.name: f.type for f in fields(Entry)}  # "str" or "int"
+_KEYS = frozenset(_KINDS)
+_KEYS_BEFORE_DIGESTS = _KEYS - {"digest"}
 
 
 def parse_entry(line: bytes) -> Entry | str:
@@ -71,15 +73,15 @@ def parse_entry(line: bytes) -> Entry | str:
         return "not JSON"
     if not isinstance(item, dict):
         return "not a JSON object"
-    if set(item) == {"complete"}:
-        return ""
-    unknown = set(item) - set(_FIELDS)
-    missing = set(_FIELDS) - set(item) - {"digest"}
-    if unknown or missing:
+    keys = item.keys()
+    if keys != _KEYS and keys != _KEYS_BEFORE_DIGESTS:
+        if keys == {"complete"}:
+            return ""
+        unknown, missing = keys - _KEYS, _KEYS_BEFORE_DIGESTS - keys
         return f"unknown keys {sorted(unknown)}" if unknown else f"missing keys {sorted(missing)}"
-    for name, kind in _FIELDS.items():
-        value = item.get(name, "")
-        if not isinstance(value, int if kind == "int" else str) or isinstance(value, bool):
+    for name, value in item.items():
+        kind = _KINDS[name]
+        if type(value) is not (int if kind == "int" else str):  # (a bool is no number)
             return f"{name} is not {'a number' if kind == 'int' else 'text'}"
     entry = Entry(**item)
     if (entry.status not in ("done", "error") or not 0 <= entry.docs_start <= entry.docs_end
@@ -142,15 +144,26 @@ def _read_lines(path: Path) -> list[bytes]:
     return lines if not lines or lines[-1].endswith(b"\n") else lines[:-1]
 
 
-def _range_bytes(path: Path, start: int, end: int) -> bytes | None:
-    """The bytes of ``[start, end)``, or None when the file is shorter."""
-    if end == start:
-        return b""
-    if not path.exists() or path.stat().st_size < end:
-        return None
-    with path.open("rb") as handle:
-        handle.seek(start)
-        return handle.read(end - start)
+class _Reader:
+    """Byte ranges of one output file, through one open handle (a start reads every
+    committed range: one open per file, not per entry)."""
+
+    def __init__(self, path: Path) -> None:
+        self.handle = path.open("rb") if path.exists() else None
+        self.size = os.fstat(self.handle.fileno()).st_size if self.handle else 0
+
+    def read(self, start: int, end: int) -> bytes | None:
+        """The bytes of ``[start, end)``, or None when the file is shorter."""
+        if end == start:
+            return b""
+        if self.handle is None or self.size < end:
+            return None
+        self.handle.seek(start)
+        return self.handle.read(end - start)
+
+    def close(self) -> None:
+        if self.handle is not None:
+            self.handle.close()
 
 
 class BatchLog:
@@ -214,20 +227,27 @@ class BatchLog:
         damage = Damage()
         good: list[Entry] = []
         docs_end = errors_end = 0
-        for number, line in enumerate(lines, 1):
-            entry = parse_entry(line)
-            if isinstance(entry, str):
-                if entry:
-                    damage.manifest.append((number, line, f"not a manifest record ({entry})"))
-                continue
-            docs_end, errors_end = max(docs_end, entry.docs_end), max(errors_end,
-                                                                      entry.errors_end)
-            reason = self._verify(entry)
-            if reason:
-                damage.manifest.append((number, line, f"its input {entry.file} is redone: "
-                                                      f"{reason}"))
-                continue
-            good.append(entry)
+        docs, errs = _Reader(self.documents), _Reader(self.errors)
+        try:
+            for number, line in enumerate(lines, 1):
+                entry = parse_entry(line)
+                if isinstance(entry, str):
+                    if entry:
+                        damage.manifest.append((number, line,
+                                                f"not a manifest record ({entry})"))
+                    continue
+                docs_end = max(docs_end, entry.docs_end)
+                errors_end = max(errors_end, entry.errors_end)
+                reason = _verify(entry, docs.read(entry.docs_start, entry.docs_end),
+                                 errs.read(entry.errors_start, entry.errors_end))
+                if reason:
+                    damage.manifest.append((number, line, f"its input {entry.file} is "
+                                                          f"redone: {reason}"))
+                    continue
+                good.append(entry)
+        finally:
+            docs.close()
+            errs.close()
         if damage.count():  # the lines no intact entry accounts for go to quarantine too
             damage.documents = damaged_lines(
                 self.documents, docs_end, [LineRange(e.docs_start, e.docs_end) for e in good])
@@ -235,16 +255,6 @@ class BatchLog:
                 self.errors, errors_end, [LineRange(e.errors_start, e.errors_end)
                                           for e in good])
         return good, damage
-
-    def _verify(self, entry: Entry) -> str:
-        """Why ``entry``'s lines cannot be trusted, or "" when they can."""
-        docs = _range_bytes(self.documents, entry.docs_start, entry.docs_end)
-        errs = _range_bytes(self.errors, entry.errors_start, entry.errors_end)
-        if docs is None or errs is None:
-            return "its lines are past the end of the outputs (a file was cut)"
-        if entry.digest:
-            return "" if digest(docs, errs) == entry.digest else "its lines were changed"
-        return _validate_lines(docs, errs, entry.documents)
 
     def commit(self, results: list[FileResult], version: str) -> list[Entry]:
         """Append the results' lines durably, then their manifest lines."""
@@ -313,6 +323,16 @@ class BatchLog:
             os.replace(path.with_name(path.name + _NEXT), path)
         _fsync_dir(self.dir)
         self.entries = new
+
+
+def _verify(entry: Entry, docs: bytes | None, errors: bytes | None) -> str:
+    """Why ``entry``'s lines (``docs``, ``errors``: None when past a file's end) cannot be
+    trusted, or "" when they can."""
+    if docs is None or errors is None:
+        return "its lines are past the end of the outputs (a file was cut)"
+    if entry.digest:
+        return "" if digest(docs, errors) == entry.digest else "its lines were changed"
+    return _validate_lines(docs, errors, entry.documents)
 
 
 def _validate_lines(docs: bytes, errors: bytes, n_documents: int) -> str:
