@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 # Exit statuses of the command line (README "Errors").
-EXIT_OK = 0
 EXIT_BAD_INPUT = 1
 EXIT_INTERNAL = 2
 EXIT_INTERRUPTED = 130
