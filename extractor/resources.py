@@ -7,7 +7,8 @@ files, the gold formats' label maps) is package data, found through
 read the same files. The repository keeps the design card's top-level ``models/`` and
 ``corpus/`` folders; the build ships them inside the package as ``extractor._models`` and
 ``extractor._corpus`` (see setup.py), and an editable install maps those names back onto
-the repository's folders.
+the repository's folders. Derived files (caches) and the training corpora beside the
+project are found here too.
 """
 
 from __future__ import annotations
@@ -76,6 +77,15 @@ def report_static(name: str) -> str:
 def label_maps_dir() -> Path:
     """Label maps from public corpora's labels to the toolkit's (``corpus/label_maps/``)."""
     return package_dir(CORPUS_PACKAGE) / "label_maps"
+
+
+def cache_dir() -> Path:
+    """Where derived assets are cached (the built lexicon, its tokenized names, the fuzzy
+    index): ``$EXTRACTOR_CACHE``, else ~/.cache/extractor. Each file is keyed by a hash of
+    what it was derived from, so the folder can be shared by versions and deleted any time.
+    """
+    env = os.environ.get("EXTRACTOR_CACHE")
+    return Path(env) if env else Path.home() / ".cache" / "extractor"
 
 
 def shared_dir() -> Path:

@@ -33,7 +33,7 @@ from scispacy.linking_utils import Entity, KnowledgeBase
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from extractor.nlp.kb import DRUG, Concept, Lexicon, load_lexicon
-from extractor.nlp.lexicon import cache_dir
+from extractor.resources import cache_dir
 
 # Long names (chemical nomenclature, full ICD phrases) are never misspelled in a way a
 # character 3-gram search would fix, and they triple the index; leave them out.

@@ -254,7 +254,15 @@ def _add_curated_conditions(lex: Lexicon, conditions: dict[str, Concept]) -> Non
 
 @lru_cache(maxsize=1)
 def load_lexicon() -> Lexicon:
-    """Build the lexicon once per process (drugs win over conditions on a shared name,
+    """The lexicon, once per process: read from the disk cache of the last build with the
+    same inputs (extractor/nlp/kb_cache.py), else built."""
+    from extractor.nlp import kb_cache  # it reads this module's file names
+
+    return kb_cache.load_or_build(build_lexicon, kb_cache.inputs())
+
+
+def build_lexicon() -> Lexicon:
+    """Build the lexicon from its sources (drugs win over conditions on a shared name,
     curated entries win over both)."""
     lex = Lexicon()
     stoplist = _stoplist()
