@@ -330,6 +330,10 @@ def test_cause_cues(nlp: Language, text: str, ents: list[Ent],
     ("Pancytopenia in a girl with lupus nephritis during azathioprine therapy.",
      [("ADVERSE_EVENT", "Pancytopenia"), ("ADVERSE_EVENT", "lupus nephritis"),
       ("DRUG", "azathioprine")], {("Pancytopenia", "azathioprine")}),
+    # "in" after a change names the effect, not the patients
+    ("There was an increase in hypertension in patients taking celecoxib.",
+     [("ADVERSE_EVENT", "hypertension"), ("DRUG", "celecoxib")],
+     {("hypertension", "celecoxib")}),
 ])
 def test_the_patients_condition_is_not_an_effect(nlp: Language, text: str, ents: list[Ent],
                                                  expected: set[tuple[str, str]]) -> None:

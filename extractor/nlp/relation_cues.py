@@ -70,6 +70,13 @@ TREATMENT_OF = re.compile(  # "treatment of Y with X": the words before Y, then 
     r"(?:[\w'-]+\s+){0,2}$",
     re.IGNORECASE,
 )
+# ... unless "in" names what changed: "an increase in hypertension events", "a rise in ALT".
+CHANGE_IN = re.compile(
+    r"\b(?:increase[sd]?|rises?|decrease[sd]?|reductions?|elevations?|drops?|changes?|"
+    r"incidence|rates?|risk|worsening|improvement|abnormalit(?:y|ies))\s+in\s+"
+    r"(?:[\w'-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
 # A gap that ends in a successful treatment: "Y ...: successful treatment with X".
 SUCCESSFUL_TREATMENT = re.compile(
     r"\b(?:success\w*|effective\w*|prompt\w*)\s+(?:treatment|treated|therapy|management|"

@@ -361,7 +361,7 @@ def _cause_before(text: str, sent: _Sentence, ae: _Ent, drug: _Ent) -> bool:
 def _population(text: str, sent: _Sentence, problem: _Ent) -> bool:
     """The problem is the patients' condition ("... in patients with Y")."""
     lead = text[max(sent.start, problem.start_char - 60):problem.start_char]
-    return cues.POPULATION_LEAD.search(lead) is not None
+    return cues.POPULATION_LEAD.search(lead) is not None and not cues.CHANGE_IN.search(lead)
 
 
 def _cause_after(text: str, ae: _Ent, drug: _Ent) -> bool:
