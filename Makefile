@@ -27,7 +27,7 @@ test: setup browser
 	EXTRACTOR_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -q
 
 lint: setup
-	$(BIN)/ruff check extractor tests benchmarks corpus
+	$(BIN)/ruff check extractor tests benchmarks corpus models setup.py
 	$(BIN)/mypy
 
 check: lint test
@@ -51,6 +51,7 @@ bench: setup
 	$(BIN)/python benchmarks/rct_tables.py
 	$(BIN)/python benchmarks/batch.py
 	$(BIN)/python benchmarks/report_size.py
+	$(BIN)/python benchmarks/startup.py
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache
