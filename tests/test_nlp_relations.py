@@ -414,7 +414,7 @@ def test_a_drug_stopped_for_its_own_effect_is_still_the_cause(nlp: Language) -> 
     assert ae == [("hepatitis", text.index("isoniazid-"))]
 
 
-@pytest.mark.parametrize("status", ["not_given", "planned", "background", "excluded"])
+@pytest.mark.parametrize("status", ["not_given", "planned", "excluded", "measured"])
 def test_only_a_given_drug_can_be_a_cause(nlp: Language, status: str) -> None:
     doc = annotate(nlp, "Rituximab and azathioprine were both considered; she developed "
                    "neutropenia after azathioprine.",
@@ -427,6 +427,14 @@ def test_only_a_given_drug_can_be_a_cause(nlp: Language, status: str) -> None:
     doc = annotate(nlp, "Nausea developed after ondansetron.",
                    [("ADVERSE_EVENT", "Nausea"), ("DRUG", "ondansetron", {"status": status})])
     assert ae_pairs(doc) == set()
+
+
+def test_a_general_statement_links_its_drug_and_the_record_drops_it(nlp: Language) -> None:
+    # the relation says what the text says; records keep only drugs these patients were given
+    doc = annotate(nlp, "Ondansetron-induced nausea is well known.",
+                   [("DRUG", "Ondansetron", {"status": "background"}),
+                    ("ADVERSE_EVENT", "nausea")])
+    assert ae_pairs(doc) == {("nausea", "Ondansetron")}
 
 
 def test_ade_sentence_verdict_gates_the_fallback(nlp: Language) -> None:

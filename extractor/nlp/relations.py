@@ -25,9 +25,11 @@ text says was given for it: "Y (was) treated / managed / controlled with X", "Y 
 X", "treatment of Y with X", "X (therapy) for Y", "X was started for Y", "X in the treatment
 of Y". A (problem, drug) pair in a ``treats`` relation is never an adverse event of that drug.
 
-Adverse events (``adverse_event_of``), head = ADVERSE_EVENT. Only a drug these patients were
-given can be a cause: its ``Span._.status`` is ``given`` or unset (the context component sets
-it) and it is not negated. A pair is blocked, whatever else the sentence says, when the text
+Adverse events (``adverse_event_of``), head = ADVERSE_EVENT. A relation says what the text
+says causes what: a drug the text says was not given, was planned, was an eligibility
+criterion or was measured is never a cause; a drug of a general statement ("X is known to
+cause Y", status ``background`` or ``hypothetical``) is, and the evidence records then keep
+only the events of drugs these patients were given (records/study.py). A pair is blocked, whatever else the sentence says, when the text
 says the problem delayed, stopped or changed the drug ("X was withheld because of Y", "Y led
 to the discontinuation of X"): the event happened before or regardless of the drug. Otherwise
 the first rule that fires:
@@ -83,9 +85,9 @@ MODIFIER_RELATIONS = {
     "DURATION": "duration_of",
 }
 PROBLEM_LABELS = ("CONDITION", "ADVERSE_EVENT")
-# Drug statuses (Span._.status) that allow a drug to cause an adverse event: given to these
-# patients, or not decided (no context component ran).
-CAUSAL_STATUSES = frozenset({"given", None})
+# Drug statuses (Span._.status) that allow a drug to cause an adverse event in the text:
+# given, a general statement's drug, or not decided (no context component ran).
+CAUSAL_STATUSES = frozenset({"given", "background", "hypothetical", None})
 
 class _Ent:
     """An entity with what the rules read, looked up once (Span attributes and ``span._``
