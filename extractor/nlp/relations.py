@@ -29,10 +29,10 @@ Adverse events (``adverse_event_of``), head = ADVERSE_EVENT. A relation says wha
 says causes what: a drug the text says was not given, was planned, was an eligibility
 criterion or was measured is never a cause; a drug of a general statement ("X is known to
 cause Y", status ``background`` or ``hypothetical``) is, and the evidence records then keep
-only the events of drugs these patients were given (records/study.py). A pair is blocked, whatever else the sentence says, when the text
-says the problem delayed, stopped or changed the drug ("X was withheld because of Y", "Y led
-to the discontinuation of X"): the event happened before or regardless of the drug. Otherwise
-the first rule that fires:
+only the events of drugs these patients were given (records/study.py). A pair is blocked,
+whatever else the sentence says, when the text says the problem delayed, stopped or changed
+the drug ("X was withheld because of Y", "Y led to the discontinuation of X"): the event
+happened before or regardless of the drug. Otherwise the first rule that fires:
   1. Attribution in parentheses: "(baricitinib)" after a run of AEs links every AE of that run
      since the last boundary (previous attribution, tab/cell, ";", another drug):
      "Hypercolesterolemia and hypertriglyceridemia (baricitinib), gout (methotrexate)".
