@@ -413,3 +413,12 @@ def test_any_input_gives_documents_or_the_toolkit_error(data: bytes) -> None:
     assert_offsets(docs[0])
     for b in docs[0].blocks:
         assert docs[0].text[b.start:b.end].strip()
+
+
+def test_mostly_utf8_text_keeps_its_accents_and_warns_of_the_bad_bytes() -> None:
+    from extractor.parsers import parse_bytes
+
+    data = "Café patients, naïve to treatment ".encode() + b"\xff" + b" got it.\n"
+    doc = parse_bytes(data, "note.txt", "text")[0]
+    assert "Café" in doc.text and "naïve" in doc.text
+    assert any("1 invalid UTF-8" in w for w in doc.warnings)

@@ -33,7 +33,7 @@ from extractor.parsers.html_tables import (
     string_text,
     table_furniture,
 )
-from extractor.parsers.source import RawInput, decode_text
+from extractor.parsers.source import RawInput, decode_report
 
 _CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]+)""", re.I)
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9_.\-]+)""", re.I)
@@ -348,19 +348,20 @@ class _Walker:
             self.b.close_section()
 
 
-def _decode(data: bytes) -> tuple[str, str]:
-    text, encoding = decode_text(data, declared_charset(data))
+def _decode(data: bytes) -> tuple[str, str, list[str]]:
+    text, encoding, warnings = decode_report(data, declared_charset(data))
     sample = text[:8192]
     if sample and len(_CONTROL.findall(sample)) > 0.05 * len(sample):
         raise ExtractorError("binary data, not an HTML page", code="unsupported_format")
-    return text.replace("\x00", ""), encoding
+    return text.replace("\x00", ""), encoding, warnings
 
 
 def parse_html(raw: RawInput) -> list[Document]:
     """Parse an HTML article page into one Document (raises ExtractorError on bad input)."""
-    text, encoding = _decode(raw.data)
+    text, encoding, decoded = _decode(raw.data)
     soup = _soup(text)
     builder = DocumentBuilder(raw, "html", encoding=encoding, metadata=extract_metadata(soup))
+    builder.warnings.extend(decoded)
     fallback_title = page_title(soup)
     locator = Locator(soup)
     # Tables and their captions are found before chrome removal, so that a table's

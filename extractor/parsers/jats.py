@@ -19,7 +19,7 @@ from extractor.document import Document, Metadata
 from extractor.errors import ExtractorError
 from extractor.parsers.builder import DocumentBuilder, normalize_inline
 from extractor.parsers.jats_body import BodyWalker, inline_text, local_name
-from extractor.parsers.source import RawInput, decode_text
+from extractor.parsers.source import RawInput, decode_report
 
 Element = Any  # lxml.etree._Element
 
@@ -123,8 +123,10 @@ def _parse_xml(data: bytes) -> tuple[Element, str | None, list[str]]:
         first: Exception = err
     if "encoding" in str(first).lower() or "utf-8" in str(first).lower():
         declared = re.search(rb"<\?xml[^>]*encoding\s*=\s*[\"']([A-Za-z0-9._-]+)", data[:200])
-        text, encoding = decode_text(data, declared.group(1).decode() if declared else None)
+        text, encoding, decoded = decode_report(
+            data, declared.group(1).decode() if declared else None)
         warnings.append(f"bytes do not match the declared encoding; decoded as {encoding}")
+        warnings.extend(decoded)
         data = _as_utf8(text)
         try:
             return _fromstring(data), encoding, warnings

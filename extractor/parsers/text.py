@@ -15,7 +15,7 @@ from typing import Literal
 from extractor.document import Document
 from extractor.errors import ExtractorError
 from extractor.parsers.builder import DocumentBuilder, normalize_inline
-from extractor.parsers.source import RawInput, decode_text
+from extractor.parsers.source import RawInput, decode_report
 from extractor.parsers.text_chrome import (
     chrome_lines,
     is_chrome_line,
@@ -372,11 +372,12 @@ def _continues(prev: str, cand: str) -> bool:
 
 def parse_text(raw: RawInput) -> list[Document]:
     """Parse plain text (an article, or a web page dumped to text) into one Document."""
-    text, encoding = decode_text(raw.data)
+    text, encoding, decoded = decode_report(raw.data)
     lines = _split_lines(text.lstrip("\ufeff"))
     if not any(line.strip() for line in lines):
         raise ExtractorError("file is empty (only whitespace)", code="empty")
     builder = DocumentBuilder(raw, "text", encoding=encoding)
+    builder.warnings.extend(decoded)
     wrapped = is_wrapped(lines)
 
     spans = _find_tables(lines)
