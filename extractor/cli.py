@@ -654,9 +654,10 @@ if __name__ == "__main__":
 # --- extractor train: the toolkit's own NER model (extractor/train/, models/ner.cfg) ---
 @main.command()
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
-              default="models/ner.cfg", show_default=True, help="Training settings.")
+              default=None, help="Training settings (default: the shipped models/ner.cfg).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default="models/ner",
-              show_default=True, help="Model folder to (re)write.")
+              show_default=True, help="Model folder to (re)write, relative to the current "
+              "folder.")
 @click.option("--shared", type=click.Path(file_okay=False), default=None,
               help="Folder holding corpora/ (default: ../shared beside the repository).")
 @click.option("--gold", "gold_path", type=click.Path(exists=True), default=None,
@@ -667,15 +668,16 @@ if __name__ == "__main__":
               help="JSON label map for --gold (its labels → toolkit labels).")
 @click.option("--name", default="gold", show_default=True,
               help="Name of the component trained on --gold.")
-def train(config_path: str, out_dir: str, shared: str | None,
+def train(config_path: str | None, out_dir: str, shared: str | None,
           gold_path: str | None, gold_format: str | None, label_map: str | None,
           name: str) -> None:
     """Train the NER model: one component per corpus family of the config (on ../shared),
     plus one on --gold when given. Deterministic for a given config (fixed seeds)."""
+    from extractor.resources import ner_settings
     from extractor.train.user_gold import train_from_cli
 
-    meta = train_from_cli(config_path, out_dir, shared, gold_path, gold_format,
-                          label_map, name, say=lambda m: click.echo(m, err=True))
+    meta = train_from_cli(config_path or str(ner_settings()), out_dir, shared, gold_path,
+                          gold_format, label_map, name, say=lambda m: click.echo(m, err=True))
     for comp, info in meta["components"].items():
         click.echo(f"{comp}: held-back F1 {info['best_held_f1']:.3f} after "
                    f"{len(info['epochs'])} epochs ({info['train_seconds']:.0f} s)", err=True)

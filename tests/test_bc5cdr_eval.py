@@ -106,8 +106,9 @@ def test_malformed_pubtator_names_file_and_line(tmp_path: Path, line: str, reaso
     with pytest.raises(ExtractorError) as info:
         read_pubtator(path)
     assert info.value.code == "malformed"
-    assert "line 3" in str(info.value) and str(path) in str(info.value)
-    assert reason in str(info.value)
+    # "FILE:3" (each problem names its file and line) or "FILE line 3"
+    assert f"{path}:3" in str(info.value) or "line 3" in str(info.value)
+    assert str(path) in str(info.value) and reason in str(info.value)
 
 
 def test_unknown_labels_and_duplicate_ids_are_reported() -> None:

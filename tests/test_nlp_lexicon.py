@@ -120,7 +120,7 @@ def test_edit_similarity():
 
 @pytest.fixture(scope="module")
 def small_fuzzy(tmp_path_factory) -> FuzzyLinker:
-    """A fuzzy linker over a sample of the real lexicon (the full index takes ~35 s to
+    """A fuzzy linker over a sample of the real lexicon (the full index takes ~60 s to
     build the first time; the mechanism and threshold are the same)."""
     full = load_lexicon()
     keep = {

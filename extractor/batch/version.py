@@ -10,14 +10,14 @@ import hashlib
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from extractor.pipeline import MODELS
+from extractor.resources import models_dir
 
 # Files being written (a model in training, an editor's temporary) are not yet the model,
 # and documentation (the model card) does not change what the pipeline outputs.
 _IGNORED = (".partial", ".tmp", ".swp", "~", ".md")
 
 
-def pipeline_version(models: Path = MODELS, ner: bool = False) -> str:
+def pipeline_version(models: Path | None = None, ner: bool = False) -> str:
     """``<package version>+<12 hex digits of the hash of every file under models/>``
     (hidden files, files still being written, ``*.partial`` or ``*.tmp``, and ``*.md``
     documentation left out),
@@ -26,6 +26,7 @@ def pipeline_version(models: Path = MODELS, ner: bool = False) -> str:
         package = version("extractor")
     except PackageNotFoundError:  # running from a source tree that was never installed
         package = "0"
+    models = models or models_dir()
     digest = hashlib.sha256()
     for path in sorted(p for p in models.rglob("*") if p.is_file()):
         rel = path.relative_to(models)

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from extractor import resources
 from extractor.errors import ExtractorError
 
 LABELS = ("DRUG", "DOSE", "FREQUENCY", "ROUTE", "DURATION", "ADVERSE_EVENT", "CONDITION",
@@ -25,7 +26,7 @@ RELATION_HEADS = {"dose_of": "DOSE", "frequency_of": "FREQUENCY", "route_of": "R
                   "duration_of": "DURATION", "adverse_event_of": "ADVERSE_EVENT",
                   "outcome_of": "OUTCOME"}
 
-LABEL_MAPS = Path(__file__).resolve().parents[2] / "corpus" / "label_maps"
+LABEL_MAPS = resources.label_maps_dir()
 
 
 @dataclass(frozen=True)

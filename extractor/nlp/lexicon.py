@@ -19,7 +19,6 @@ import os
 import random
 import re
 from collections.abc import Callable, Iterable
-from pathlib import Path
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -30,17 +29,12 @@ from spacy.vocab import Vocab
 
 from extractor.nlp.extensions import add_candidate
 from extractor.nlp.kb import Concept, Lexicon, load_lexicon
+from extractor.resources import cache_dir
 
 _SIMPLE = re.compile(r"^[a-z]+(?: [a-z]+)*$")
 _SEP = "\x1f"  # between token texts in the cache file
 
 Tokenize = Callable[[str], Doc]
-
-
-def cache_dir() -> Path:
-    """Where derived assets (tokenized names, the fuzzy index) are cached."""
-    env = os.environ.get("EXTRACTOR_CACHE")
-    return Path(env) if env else Path.home() / ".cache" / "extractor"
 
 
 def _fingerprint(tokenizer: object, names: list[str]) -> str | None:
