@@ -78,14 +78,38 @@ def _fail(ctx: click.Context, err: BaseException) -> NoReturn:
     ctx.exit(EXIT_INTERNAL)
 
 
+class _UsageError(click.ClickException):
+    """A usage error (unknown option, missing argument) as one line and exit status 1: bad
+    input like any other, not click's multi-line usage text and status 2 (2 is a bug)."""
+
+    exit_code = EXIT_BAD_INPUT
+
+    def __init__(self, err: click.UsageError) -> None:
+        where = err.ctx.command_path if err.ctx is not None else "extractor"
+        message = " ".join(err.format_message().split())
+        super().__init__(f"{where}: {message} (see '{where} --help')")
+
+    def show(self, file: Any = None) -> None:
+        _say(f"error: {self.message}")
+
+
 class _Main(click.Group):
     """The command group; turns whatever stops a command into one line and an exit status."""
+
+    def make_context(self, info_name: str | None, args: list[str],
+                     parent: click.Context | None = None, **extra: Any) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as err:
+            raise _UsageError(err) from None
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except click.UsageError as err:  # a subcommand's arguments, or a command's own check
+            raise _UsageError(err) from None
         except (click.exceptions.Exit, click.ClickException, click.Abort):
-            raise  # click's own: usage errors, --help, --version
+            raise  # click's own: --help, --version
         except (KeyboardInterrupt, Exception) as err:
             _fail(ctx, err)
 

@@ -132,3 +132,16 @@ def test_table_reports_bad_and_undecodable_lines(tmp_path: Path) -> None:
     assert isinstance(result.exception, SystemExit)  # one line per bad line, no traceback
     assert f"{jsonl}:1: not an EvidenceDocument" in result.output
     assert f"{jsonl}:2: not an EvidenceDocument" in result.output
+
+
+def test_usage_errors_are_one_line_and_status_1() -> None:
+    from click.testing import CliRunner
+
+    from extractor.cli import main
+
+    for args in (["table", "x.jsonl", "--bogus"], ["nosuch"], ["extract"]):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 1, args
+        lines = result.output.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("error: "), result.output
+    assert CliRunner().invoke(main, ["--help"]).exit_code == 0
