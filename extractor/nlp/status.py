@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 DRUG = "DRUG"
@@ -131,48 +132,46 @@ def _eligibility(findings: Findings, section: str | None, sentence: SentenceCues
     return sentence.eligibility
 
 
+# The rules in order, first that applies wins (module docstring): status and the cue getter.
+_Rule = tuple[str, Callable[[Findings, "str | None", SentenceCues], "Cue | None"]]
+DRUG_RULES: tuple[_Rule, ...] = (
+    ("measured", lambda f, _s, c: f.measured or c.measurement),
+    ("excluded", lambda f, s, c: _eligibility(f, s, c)),
+    ("not_given", lambda f, _s, _c: f.negated),
+    ("planned", lambda f, _s, _c: f.planned),
+    ("hypothetical", lambda f, _s, _c: f.hypothetical),
+    ("history", lambda f, _s, _c: f.historical),
+    ("background", lambda _f, s, c: _background(s, c)),
+)
+PROBLEM_RULES: tuple[_Rule, ...] = (
+    ("excluded", lambda f, s, c: _eligibility(f, s, c)),
+    ("absent", lambda f, _s, _c: f.negated),
+    ("family", lambda f, _s, _c: f.family),
+    ("history", lambda f, _s, _c: f.historical),
+    ("possible", lambda f, _s, _c: f.uncertain),
+    ("background", lambda _f, s, c: _background(s, c)),
+)
+
+
+def _decide(rules: tuple[_Rule, ...], default: str, findings: Findings, section: str | None,
+            sentence: SentenceCues) -> tuple[str, Cue]:
+    for status, rule in rules:
+        cue = rule(findings, section, sentence)
+        if cue is not None:
+            return status, cue
+    return default, Cue(f"section:{section}" if section else "default")
+
+
 def drug_status(findings: Findings, section: str | None,
                 sentence: SentenceCues) -> tuple[str, Cue]:
     """Status of a DRUG mention and the cue that decided it (module docstring, rules 1-8)."""
-    if findings.measured is not None:
-        return "measured", findings.measured
-    if sentence.measurement is not None:
-        return "measured", sentence.measurement
-    excluded = _eligibility(findings, section, sentence)
-    if excluded is not None:
-        return "excluded", excluded
-    if findings.negated is not None:
-        return "not_given", findings.negated
-    if findings.planned is not None:
-        return "planned", findings.planned
-    if findings.hypothetical is not None:
-        return "hypothetical", findings.hypothetical
-    if findings.historical is not None:
-        return "history", findings.historical
-    background = _background(section, sentence)
-    if background is not None:
-        return "background", background
-    return "given", Cue(f"section:{section}" if section else "default")
+    return _decide(DRUG_RULES, "given", findings, section, sentence)
 
 
 def problem_status(findings: Findings, section: str | None,
                    sentence: SentenceCues) -> tuple[str, Cue]:
     """Status of an ADVERSE_EVENT or CONDITION mention and the cue that decided it."""
-    excluded = _eligibility(findings, section, sentence)
-    if excluded is not None:
-        return "excluded", excluded
-    if findings.negated is not None:
-        return "absent", findings.negated
-    if findings.family is not None:
-        return "family", findings.family
-    if findings.historical is not None:
-        return "history", findings.historical
-    if findings.uncertain is not None:
-        return "possible", findings.uncertain
-    background = _background(section, sentence)
-    if background is not None:
-        return "background", background
-    return "present", Cue(f"section:{section}" if section else "default")
+    return _decide(PROBLEM_RULES, "present", findings, section, sentence)
 
 
 def status_of(label: str, findings: Findings, section: str | None,
