@@ -550,21 +550,26 @@ def test_wide_table_long_cells_stay_in_the_table() -> None:
 # --- figures are not tables (issue 13) -------------------------------------------------------
 
 
-def _flow_diagram(c: canvas.Canvas, caption: str) -> None:
-    """Invented study-selection boxes, two side by side per level, with a caption below."""
+def _boxes(c: canvas.Canvas, caption: str, texts: list[list[str]]) -> None:
+    """Four framed boxes of three lines, two side by side per level, with a caption below."""
     top = _prose(c, 780, 4)
-    boxes = [(150, top - 80, ["Records identified through", "invented registers", "(n = 412)"]),
-             (330, top - 80, ["Additional records from", "other invented sources", "(n = 9)"]),
-             (150, top - 160, ["Full-text reports assessed", "for eligibility", "(n = 58)"]),
-             (330, top - 160, ["Reports excluded,", "with reasons", "(n = 31)"])]
+    places = [(150, top - 80), (330, top - 80), (150, top - 160), (330, top - 160)]
     c.setFont("Helvetica", 9)
-    for x, y, texts in boxes:
+    for (x, y), lines in zip(places, texts, strict=True):
         c.rect(x, y, 150, 44)
-        for k, text in enumerate(texts):
+        for k, text in enumerate(lines):
             c.drawCentredString(x + 75, y + 26 - 12 * k, text)
     c.setFont("Helvetica-Bold", 10)
     c.drawString(72, top - 190, caption)
     _prose(c, top - 220, 5)
+
+
+def _flow_diagram(c: canvas.Canvas, caption: str) -> None:
+    """Invented study-selection boxes with counts."""
+    _boxes(c, caption, [["Records identified through", "invented registers", "(n = 412)"],
+                        ["Additional records from", "other invented sources", "(n = 9)"],
+                        ["Full-text reports assessed", "for eligibility", "(n = 58)"],
+                        ["Reports excluded,", "with reasons", "(n = 31)"]])
 
 
 def test_flow_diagram_with_a_figure_caption_is_not_a_table() -> None:
@@ -573,20 +578,11 @@ def test_flow_diagram_with_a_figure_caption_is_not_a_table() -> None:
 
 
 def _design_boxes(c: canvas.Canvas, caption: str) -> None:
-    """Four framed boxes of words (no counts) drawn as two rows, with a line under them."""
-    top = _prose(c, 780, 4)
-    boxes = [(150, top - 80, ["Invented cohort", "first visit", "baseline tests"]),
-             (330, top - 80, ["Invented cohort", "second visit", "repeat tests"]),
-             (150, top - 160, ["Invented group", "received drug", "daily dosing"]),
-             (330, top - 160, ["Invented group", "received vehicle", "daily dosing"])]
-    c.setFont("Helvetica", 9)
-    for x, y, texts in boxes:
-        c.rect(x, y, 150, 44)
-        for k, text in enumerate(texts):
-            c.drawCentredString(x + 75, y + 26 - 12 * k, text)
-    c.setFont("Helvetica-Bold", 10)
-    c.drawString(72, top - 190, caption)
-    _prose(c, top - 220, 5)
+    """Four framed boxes of words (no counts) drawn as two rows."""
+    _boxes(c, caption, [["Invented cohort", "first visit", "baseline tests"],
+                        ["Invented cohort", "second visit", "repeat tests"],
+                        ["Invented group", "received drug", "daily dosing"],
+                        ["Invented group", "received vehicle", "daily dosing"]])
 
 
 def test_grids_over_a_figure_caption_are_a_figure() -> None:
