@@ -48,3 +48,25 @@ def partial_nlp(*components: str):  # type: ignore[no-untyped-def]
     for name in components:
         nlp.add_pipe(name)
     return nlp
+
+
+def context_doc(nlp, text: str, ents: list[tuple[str, str]],  # type: ignore[no-untyped-def]
+                sections: list[tuple[int, int, str]] | None = None, whole_words: bool = False):
+    """``text`` split into sentences, the first occurrence of each entity text placed by hand
+    with its label, then the context component run (``nlp`` from :func:`partial_nlp` with
+    extractor_sentences and extractor_context); ``sections`` become ``Doc._.sections``."""
+    import re
+
+    doc = nlp.make_doc(text)
+    doc._.sections = sections
+    doc = nlp.get_pipe("extractor_sentences")(doc)
+    spans = []
+    for sub, label in ents:
+        pattern = r"\b" + re.escape(sub) + r"\b" if whole_words else re.escape(sub)
+        m = re.search(pattern, text)
+        assert m is not None, sub
+        span = doc.char_span(m.start(), m.end(), label=label)
+        assert span is not None, sub
+        spans.append(span)
+    doc.ents = spans
+    return nlp.get_pipe("extractor_context")(doc)

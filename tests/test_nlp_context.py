@@ -12,7 +12,7 @@ import pytest
 from spacy.language import Language
 
 from extractor.nlp.context import load_rules
-from tests.conftest import partial_nlp, shared_path
+from tests.conftest import context_doc, partial_nlp, shared_path
 
 C, AE, D, OUT = "CONDITION", "ADVERSE_EVENT", "DRUG", "OUTCOME"
 
@@ -24,17 +24,7 @@ def nlp() -> Language:
 
 def run(nlp: Language, text: str, ents: list[tuple[str, str]]) -> dict[str, tuple]:
     """Entities (first occurrence of each text) -> (label, negated, uncertain, historical)."""
-    doc = nlp.make_doc(text)
-    doc = nlp.get_pipe("extractor_sentences")(doc)
-    spans = []
-    for sub, label in ents:
-        m = re.search(re.escape(sub), text)
-        assert m is not None, sub
-        span = doc.char_span(m.start(), m.end(), label=label)
-        assert span is not None, sub
-        spans.append(span)
-    doc.ents = spans
-    doc = nlp.get_pipe("extractor_context")(doc)
+    doc = context_doc(nlp, text, ents)
     return {e.text: (e.label_, e._.negated, e._.uncertain, e._.historical) for e in doc.ents}
 
 

@@ -19,7 +19,7 @@ from extractor.nlp.status import (
     drug_status,
     problem_status,
 )
-from tests.conftest import partial_nlp
+from tests.conftest import context_doc, partial_nlp
 
 D, C, AE = "DRUG", "CONDITION", "ADVERSE_EVENT"
 
@@ -32,18 +32,7 @@ def nlp() -> Language:
 def run(nlp: Language, text: str, ents: list[tuple[str, str]],
         sections: list[tuple[int, int, str]] | None = None) -> dict[str, tuple]:
     """Entity text -> (status, negated, evidence rule, evidence text, section)."""
-    doc = nlp.make_doc(text)
-    doc._.sections = sections
-    doc = nlp.get_pipe("extractor_sentences")(doc)
-    spans = []
-    for sub, label in ents:
-        m = re.search(r"\b" + re.escape(sub) + r"\b", text)
-        assert m is not None, sub
-        span = doc.char_span(m.start(), m.end(), label=label)
-        assert span is not None, sub
-        spans.append(span)
-    doc.ents = spans
-    doc = nlp.get_pipe("extractor_context")(doc)
+    doc = context_doc(nlp, text, ents, sections, whole_words=True)
     out = {}
     for e in doc.ents:
         ev = e._.status_evidence or {}
