@@ -453,6 +453,25 @@ def test_ade_sentence_verdict_gates_the_fallback(nlp: Language) -> None:
     assert extract_relations(doc) == []
 
 
+def test_a_condition_the_text_ties_to_a_drug_becomes_its_adverse_event(nlp: Language) -> None:
+    text = "A patient with gout developed hepatitis secondary to zorbamycin."
+    doc = nlp(text)
+    labels = {"gout": "CONDITION", "hepatitis": "CONDITION", "zorbamycin": "DRUG"}
+    doc.ents = [doc.char_span(text.index(w), text.index(w) + len(w), label)
+                for w, label in labels.items()]
+    doc.spans[ADE_SENTENCES] = [doc[0:len(doc)]]  # the classifier says it reports an effect
+    doc = relations_component(doc)
+    assert [(r, h.text, t.text) for r, h, t in doc._.relations] == [
+        ("adverse_event_of", "hepatitis", "zorbamycin")]
+    # the effect is relabelled; the patients' own condition ("a patient with gout") is not
+    assert [(e.text, e.label_) for e in doc.ents] == [
+        ("gout", "CONDITION"), ("hepatitis", "ADVERSE_EVENT"), ("zorbamycin", "DRUG")]
+    doc.spans[ADE_SENTENCES] = []  # without the classifier's verdict a condition stays one
+    doc.ents = [Span(doc, e.start, e.end, "CONDITION" if e.label_ != "DRUG" else "DRUG")
+                for e in doc.ents]
+    assert relations_component(doc)._.relations == []
+
+
 def test_a_long_document_without_sentences_stays_linear() -> None:
     bare = partial_nlp()  # no sentence component: the whole Doc is one "sentence"
 

@@ -181,6 +181,13 @@ CONSEQUENCE = re.compile(
 )
 # Right before a problem: it is the patients' condition ("X-induced Y in chronic kidney
 # disease", "in patients with Z"), not an effect waiting for a drug.
+# Right before a condition: it is what the patients have, not an effect ("a patient with Y",
+# "treatment for Y", "diagnosed with Y").
+CONDITION_LEAD = re.compile(
+    r"\b(?:with|for|having|had|has|diagnosed|suffering from|against)\s+"
+    r"(?:(?:a|an|the|his|her|their|known|active|severe|chronic|moderate|mild)\s+)?$",
+    re.IGNORECASE,
+)
 POPULATION_LEAD = re.compile(
     r"\b(?:in|among)\s+(?:(?:a|an|the|\d+|two|three|several|many|all|his|her|their)\s+)?"
     r"(?:(?:patients?|subjects?|child(?:ren)?|adults?|wom[ae]n|m[ae]n|boys?|girls?|infants?|"
