@@ -494,3 +494,11 @@ def test_p_value_and_ci_with_raised_points_and_unicode_minus(nlp: Language) -> N
 def test_duration_with_a_raised_point(nlp: Language) -> None:
     found = only(nlp("She was treated for 1\u00b75 years."), "DURATION")
     assert found.text == "1\u00b75 years" and found._.value["value"] == 1.5
+
+
+def test_an_age_is_no_duration() -> None:
+    from extractor.nlp.duration import find_durations
+
+    assert find_durations("for the 16-year-old patient it was halved") == []
+    assert [h.value["days"] for h in find_durations("given for 2 years to a 9 years old")] \
+        == [730.5]

@@ -34,7 +34,9 @@ _WORD_NUMBERS = {
 }
 _N = rf"(?:{NUM}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 _UNIT = r"(?:hours?|hrs?|days?|weeks?|wks?|months?|mos?|years?|yrs?)"
-_QTY = rf"(?P<v1>{_N})(?:{RANGE_SEP}(?P<v2>{NUM}))?(?:\s+|-)?(?P<unit>{_UNIT})(?![\w])"
+# (an age is no duration: "for the 16-year-old patient")
+_QTY = (rf"(?P<v1>{_N})(?:{RANGE_SEP}(?P<v2>{NUM}))?(?:\s+|-)?(?P<unit>{_UNIT})"
+        r"(?![\w]|-old\b|\s+old\b)")
 
 # Both run on lower-cased text (units.lower_same_length).
 _BEFORE = ci(
