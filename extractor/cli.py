@@ -671,10 +671,6 @@ def report(ctx: click.Context, source: str, output: str | None) -> None:
     errors.exit_if_any()
 
 
-if __name__ == "__main__":
-    main()
-
-
 # --- extractor train: the toolkit's own NER model (extractor/train/, models/ner.cfg) ---
 @main.command()
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
@@ -706,3 +702,7 @@ def train(config_path: str | None, out_dir: str, shared: str | None,
         click.echo(f"{comp}: held-back F1 {info['best_held_f1']:.3f} after "
                    f"{len(info['epochs'])} epochs ({info['train_seconds']:.0f} s)", err=True)
     click.echo(f"model written to {out_dir}", err=True)
+
+
+if __name__ == "__main__":  # after every command is defined (python -m extractor.cli train)
+    main()

@@ -1,4 +1,5 @@
-"""The Document model: what every parser produces (see DESIGN.md, "The contract").
+"""The Document model: what every parser produces (the contract: README.md, "The Document",
+and schemas/document.schema.json).
 
 All ``start``/``end`` offsets index ``Document.text``; table cell text is part of ``text``.
 """

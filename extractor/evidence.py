@@ -1,6 +1,7 @@
 """The EvidenceDocument model: a Document plus mentions, relations and evidence records.
 
-See DESIGN.md ("The contract"). Mention offsets index ``Document.text`` like everything else.
+The contract: README.md ("The EvidenceDocument"), schemas/evidence.schema.json. Mention
+offsets index ``Document.text`` like everything else.
 """
 
 from __future__ import annotations

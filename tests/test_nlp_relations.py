@@ -3,7 +3,6 @@ pipeline's tokenizer and sentence splitter give tokens and sentences. Invented s
 
 from __future__ import annotations
 
-import importlib.util
 import time
 
 import pytest
@@ -530,10 +529,6 @@ def test_no_entities_no_relations(nlp: Language) -> None:
 
 @pytest.fixture(scope="module")
 def pipeline() -> Pipeline:
-    missing = [m for m in ("lexicon", "linker", "patterns", "context")
-               if importlib.util.find_spec(f"extractor.nlp.{m}") is None]
-    if missing:
-        pytest.skip(f"pipeline components not written yet: {', '.join(missing)}")
     return Pipeline()
 
 

@@ -166,3 +166,10 @@ def test_text_of_no_role_in_an_article_with_a_body_is_front_matter(nlp: Language
     # without a body (a bare text), "other" is all there is: drugs there are given
     got = run(nlp, text, [("zorbamycin", D)], sections=[(0, len(text), "other")])
     assert got["zorbamycin"][0] == "given"
+
+
+def test_a_misspelled_drug_gets_its_status_too() -> None:
+    import extractor
+
+    (m,) = extractor.extract("She was not given upadacitnib.").mentions
+    assert (m.normalized.name, m.status, m.negated) == ("upadacitinib", "not_given", True)

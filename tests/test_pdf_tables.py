@@ -620,3 +620,13 @@ def test_real_funnel_plot_and_prisma_diagram_are_not_tables() -> None:
             pytest.skip(f"{path} is absent")
         tables = _on_page(path.read_bytes(), page)
         assert all(t.caption for t in tables), [t.caption for t in tables]
+
+
+def test_a_page_the_detectors_choke_on_loses_its_tables_with_a_warning() -> None:
+    from extractor.parsers.pdf_table_pages import PageData
+    from extractor.parsers.pdf_tables import detect_tables
+
+    broken = PageData(page=3, width=600.0, height=800.0, words=[None], edges=[])  # type: ignore[list-item]
+    warnings: list[str] = []
+    assert detect_tables(broken, warnings) == []
+    assert len(warnings) == 1 and "page 3" in warnings[0]

@@ -10,7 +10,7 @@ facts (PMID, document-level offsets) in ``meta``.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -177,9 +177,3 @@ def label_counts(docs: Iterable[GoldDocument]) -> dict[str, int]:
             counts[ent.label] = counts.get(ent.label, 0) + 1
     return counts
 
-
-def iter_entities(docs: Iterable[GoldDocument]) -> Iterator[tuple[GoldDocument, GoldEntity]]:
-    """(document, entity) pairs over ``docs``."""
-    for doc in docs:
-        for ent in doc.entities:
-            yield doc, ent

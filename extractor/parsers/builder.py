@@ -128,10 +128,6 @@ class DocumentBuilder:
         if self._length:
             self._append(sep)
 
-    @property
-    def text_length(self) -> int:
-        return self._length
-
     def add_block(
         self,
         text: str,

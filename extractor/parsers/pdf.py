@@ -71,7 +71,7 @@ def parse_pdf(raw: RawInput, *, tables: bool = True) -> list[Document]:
         raise ExtractorError(_NO_TEXT, code="empty")
     if b"%%EOF" not in raw.data[-4096:]:
         warnings.append("the file looks truncated (no %%EOF marker); some content may be lost")
-    found = [t for data in page_data for t in detect_tables(data)]
+    found = [t for data in page_data for t in detect_tables(data, warnings)]
     builder = DocumentBuilder(raw=raw, format="pdf", warnings=warnings)
     builder.metadata = _metadata(info, pages)
     strip_page_furniture(pages)

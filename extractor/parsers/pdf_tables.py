@@ -753,16 +753,19 @@ def tables_on_page(data: PageData) -> list[DetectedTable]:
     return sorted(tables, key=lambda t: (t.bbox[1], t.bbox[0]))
 
 
-def detect_tables(data: PageData) -> list[DetectedTable]:
+def detect_tables(data: PageData, warnings: list[str] | None = None) -> list[DetectedTable]:
     """:func:`tables_on_page` with boxes in user space (like the parser's lines); a page the
-    detectors choke on yields no tables.
+    detectors choke on yields no tables and a line in ``warnings``.
 
     Table detection is best effort: a damaged or odd page loses its tables, not the
     document (the running text is the PDF parser's job).
     """
     try:
         tables = tables_on_page(data)
-    except Exception:  # noqa: BLE001 - see the docstring
+    except Exception as err:  # noqa: BLE001 - see the docstring
+        if warnings is not None:
+            warnings.append(f"table detection failed on page {data.page} "
+                            f"({type(err).__name__}); its tables are missing")
         return []
     frame = data.frame
     if frame.rotation:

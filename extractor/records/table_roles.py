@@ -141,11 +141,6 @@ def grid(table: Table) -> dict[tuple[int, int], Cell]:
     return out
 
 
-def row_cells(table: Table, row: int) -> dict[int, Cell]:
-    """col -> cell for the cells that start in ``row`` (spans reported at their first column)."""
-    return {c.col: c for c in table.cells if c.row == row}
-
-
 def is_empty_value(text: str) -> bool:
     """Whether a cell says nothing ("", "-", "None", "NA", ...)."""
     return " ".join(text.split()).strip(" .").lower() in EMPTY_VALUES

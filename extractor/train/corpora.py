@@ -12,7 +12,6 @@ development abstract is seen in training through another corpus.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -112,7 +111,3 @@ def training_docs(corpus: str, shared: Path = SHARED) -> list[GoldDocument]:
     held = dev_pmids(shared)
     return [d for d in read_split(corpus, "train", shared) if pmid_of(d) not in held]
 
-
-def count_entities(docs: Iterable[GoldDocument]) -> int:
-    """Number of gold entities in ``docs``."""
-    return sum(len(d.entities) for d in docs)

@@ -9,7 +9,7 @@ are marked *missing* ("-" in BILUO): the NER loss ignores them.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from spacy.language import Language
@@ -121,8 +121,3 @@ class ExampleMaker:
         pred = Doc(self.vocab, words=[t.text for t in doc],  # type: ignore[arg-type]
                    spaces=[bool(t.whitespace_) for t in doc])
         return Example.from_dict(pred, {"entities": tags})
-
-    def make_all(self, docs: Iterable[GoldDocument], labels: dict[str, str],
-                 mask: Sequence[str], stats: Conversion) -> list[Example]:
-        """Examples of every document, in order."""
-        return [self.make(d, labels, mask, stats) for d in docs]
