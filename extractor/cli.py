@@ -45,7 +45,7 @@ class _Errors:
         self.internal = False
 
     def report(self, message: str, internal: bool = False) -> None:
-        if self.debug:
+        if self.debug and sys.exc_info()[0] is not None:  # no "NoneType: None" outside one
             traceback.print_exc()
         _say(f"error: {message}")
         self.count += 1
