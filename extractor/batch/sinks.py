@@ -40,11 +40,11 @@ VIEWS = {
                iv.dose.text AS dose, iv.dose.value AS dose_value, iv.dose.unit AS dose_unit,
                iv.frequency.text AS frequency, iv.frequency.per_day AS per_day,
                iv.route.name AS route, iv.duration.text AS duration,
-               iv.duration.days AS duration_days
+               iv.duration.days AS duration_days, iv.drug.evidence.text AS evidence
         FROM records r, unnest(r.interventions) AS t(iv)""",
     "adverse_events": """
         SELECT r.file, r.document, r.id AS record, r.level, ae.term, ae.drug, ae.negated,
-               ae.text
+               ae.count, ae.percent, ae.arm_n, ae.text, ae.evidence.text AS evidence
         FROM records r, unnest(r.adverse_events) AS t(ae)""",
     "outcomes": """
         SELECT r.file, r.document, r.id AS record, r.level, o.measure, o.value, o.unit,
