@@ -181,13 +181,6 @@ CONSEQUENCE = re.compile(
 )
 # Right before a problem: it is the patients' condition ("X-induced Y in chronic kidney
 # disease", "in patients with Z"), not an effect waiting for a drug.
-# Right before a condition: it is what the patients have, not an effect ("a patient with Y",
-# "treatment for Y", "diagnosed with Y").
-CONDITION_LEAD = re.compile(
-    r"\b(?:with|for|having|had|has|diagnosed|suffering from|against)\s+"
-    r"(?:(?:a|an|the|his|her|their|known|active|severe|chronic|moderate|mild)\s+)?$",
-    re.IGNORECASE,
-)
 POPULATION_LEAD = re.compile(
     r"\b(?:in|among)\s+(?:(?:a|an|the|\d+|two|three|several|many|all|his|her|their)\s+)?"
     r"(?:(?:patients?|subjects?|child(?:ren)?|adults?|wom[ae]n|m[ae]n|boys?|girls?|infants?|"
@@ -195,6 +188,13 @@ POPULATION_LEAD = re.compile(
     # up to two modifiers: "in ophthalmic Graves disease", not "in January with rash"
     r"(?:(?!(?:with|after|following|during|and|or|of|to|from|by|on|had|has|was|were|"
     r"developed|presented)\b)[\w'-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+# Right before a condition: it is what the patients have, not an effect ("a patient with Y",
+# "treatment for Y", "diagnosed with Y").
+CONDITION_LEAD = re.compile(
+    r"\b(?:with|for|having|had|has|diagnosed|suffering from|against)\s+"
+    r"(?:(?:a|an|the|his|her|their|known|active|severe|chronic|moderate|mild)\s+)?$",
     re.IGNORECASE,
 )
 MAX_CUE_GAP = 80  # characters between an AE and its drug for a cue to count
