@@ -34,7 +34,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TypeVar, cast
+from typing import TypeVar
 
 from extractor.evidence import (
     AdverseEvent,
@@ -51,7 +51,8 @@ from extractor.evidence import (
     Record,
     Route,
 )
-from extractor.records.population import NUM, PEOPLE, best_n, find_counts, to_int
+from extractor.records.cell_evidence import cell_at, cell_evidence, cells_by_key
+from extractor.records.population import KINDS, NUM, best_n, find_counts, to_int
 from extractor.roles import RoleIndex
 
 STUDY_ID = "S1"
@@ -65,6 +66,7 @@ _NOT_THIS_STUDY_ROLES = frozenset({
 _GIVEN = frozenset({"given", None})
 _OBSERVED = frozenset({"present", "absent", None})
 T = TypeVar("T")
+F = TypeVar("F", Dose, Frequency, Route, Duration)  # a field that carries its evidence
 
 # Sections whose text says nothing about this study's design, population or results.
 _BACK_MATTER = re.compile(
@@ -74,13 +76,12 @@ _BACK_MATTER = re.compile(
     re.IGNORECASE,
 )
 
-_NUM, _PEOPLE = NUM, PEOPLE
 _AGE = re.compile(r"\b(mean|median|average)\s+age\b[^\d;\n]{0,40}?(\d+(?:\.\d+)?)", re.I)
 _MALE = re.compile(
-    rf"\b{_NUM}\s+(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s+)?(?:were\s+)?(?:men|males?|boys)\b", re.I
+    rf"\b{NUM}\s+(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s+)?(?:were\s+)?(?:men|males?|boys)\b", re.I
 )
 _FEMALE = re.compile(
-    rf"\b{_NUM}\s+(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s+)?(?:were\s+)?(?:women|females?|girls)\b",
+    rf"\b{NUM}\s+(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s+)?(?:were\s+)?(?:women|females?|girls)\b",
     re.I,
 )
 
@@ -220,7 +221,7 @@ class _Body:
         self.raw = text
         self.sentence_starts = [0, *(m.end() for m in _SENTENCE_BREAK.finditer(text))]
         self._excluded_starts = [s for s, _ in self.excluded]
-        self.cells = {(t.id, c.row, c.col): c for t in evidence.tables for c in t.cells}
+        self.cells = cells_by_key(evidence)
 
     def excludes(self, start: int) -> bool:
         """Whether an offset lies in back matter or a background section."""
@@ -245,11 +246,9 @@ class _Body:
 
     def mention_evidence(self, m: Mention) -> Evidence:
         """A mention's table cell, or the sentence holding it."""
-        src = m.source
-        if src.kind == "table" and src.table is not None:
-            cell = self.cells.get((src.table, src.row or 0, src.col or 0))
-            if cell is not None:
-                return Evidence(start=cell.start, end=cell.end, text=cell.text, source=src)
+        cell = cell_at(self.cells, m.source)
+        if cell is not None:
+            return cell_evidence(cell, m.source)
         return self.span_evidence(m.start, m.end)
 
 
@@ -274,8 +273,7 @@ def build_population(evidence: EvidenceDocument, body: _Body, design: str | None
     """Counts by kind, n, age, sex counts and condition of the study population, each with
     the sentence that states it."""
     counts = find_counts(body.text)
-    fields: dict[str, int | None] = {f"n_{kind}": None for kind in
-                                     ("randomised", "analysed", "enrolled", "screened", "cases")}
+    fields: dict[str, int | None] = {f"n_{kind}": None for kind in KINDS}
     proof: dict[str, Evidence] = {}
     for kind, count in counts.items():
         fields[f"n_{kind}"] = count.value
@@ -379,8 +377,7 @@ def build_interventions(evidence: EvidenceDocument, body: _Body) -> list[Interve
         def pick(label: str, mods: list[Mention] = mods) -> list[Mention]:
             return [h for h in mods if h.label == label]
 
-        def proven(m: Mention, field: Dose | Frequency | Route | Duration) -> Dose | Frequency \
-                | Route | Duration:
+        def proven(m: Mention, field: F) -> F:
             field.evidence = body.mention_evidence(m)
             return field
 
@@ -395,10 +392,10 @@ def build_interventions(evidence: EvidenceDocument, body: _Body) -> list[Interve
         first = drugs[name][0]
         interventions.append(Intervention(
             drug=DrugRef(name=name, mention=first.id, evidence=body.mention_evidence(first)),
-            dose=cast(Dose | None, _mode(doses)),
-            frequency=cast(Frequency | None, _mode(freqs)),
-            route=cast(Route | None, _mode(routes)),
-            duration=cast(Duration | None, _mode(durs)),
+            dose=_mode(doses),
+            frequency=_mode(freqs),
+            route=_mode(routes),
+            duration=_mode(durs),
         ))
     return interventions
 

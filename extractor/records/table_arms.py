@@ -38,6 +38,7 @@ from extractor.evidence import (
     Record,
 )
 from extractor.numbers import fold, parse_number, parse_stat, strip_marks
+from extractor.records.cell_evidence import cell_at
 from extractor.records.study import _name, canonical_timepoint
 from extractor.records.table_cells import CellIndex, interventions_of_cell, with_stat
 from extractor.records.table_roles import (
@@ -222,9 +223,7 @@ def _shared_denominator(outcomes: list[Outcome], index: CellIndex) -> tuple[int 
     if totals.count(top) * 2 < len(totals):
         return None, None
     first = next(o for o in outcomes if o.total == top)
-    src = first.evidence.source if first.evidence else None
-    cell = index.cells.get((src.table or "", src.row or 0, src.col or 0)) if src else None
-    return top, cell
+    return top, cell_at(index.cells, first.evidence.source) if first.evidence else None
 
 
 def arm_records(lay: Layout, index: CellIndex) -> list[Record]:

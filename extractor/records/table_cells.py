@@ -16,9 +16,8 @@ from extractor.evidence import (
     Provenance,
 )
 from extractor.numbers import Stat
+from extractor.records.cell_evidence import Key, cell_at, cell_evidence, cells_by_key
 from extractor.records.study import _dose, _frequency, _name, _route
-
-Key = tuple[str, int, int]  # (table id, row, col) of a cell
 
 
 class CellIndex:
@@ -31,8 +30,7 @@ class CellIndex:
             if s.kind == "table" and s.table is not None and s.row is not None \
                     and s.col is not None:
                 self.by_cell[(s.table, s.row, s.col)].append(m)
-        self.cells: dict[Key, Cell] = {
-            (t.id, c.row, c.col): c for t in evidence.tables for c in t.cells}
+        self.cells = cells_by_key(evidence)
         self.by_id = {m.id: m for m in evidence.mentions}
         self.modifiers: dict[str, list[Mention]] = defaultdict(list)
         self.ae_drugs: dict[str, list[Mention]] = defaultdict(list)
@@ -48,18 +46,15 @@ class CellIndex:
     @staticmethod
     def evidence(table: Table, cell: Cell) -> Evidence:
         """The cell as the evidence of a field."""
-        return Evidence(start=cell.start, end=cell.end, text=cell.text,
-                        source=Provenance(kind="table", table=table.id, row=cell.row,
-                                          col=cell.col))
+        return cell_evidence(cell, Provenance(kind="table", table=table.id, row=cell.row,
+                                              col=cell.col))
 
     def mention_evidence(self, m: Mention) -> Evidence:
         """A mention's cell (its own characters when it is not in a known cell)."""
-        s = m.source
-        cell = self.cells.get((s.table or "", s.row or 0, s.col or 0)) \
-            if s.kind == "table" else None
+        cell = cell_at(self.cells, m.source)
         if cell is None:
-            return Evidence(start=m.start, end=m.end, text=m.text, source=s)
-        return Evidence(start=cell.start, end=cell.end, text=cell.text, source=s)
+            return Evidence(start=m.start, end=m.end, text=m.text, source=m.source)
+        return cell_evidence(cell, m.source)
 
     def cell(self, table: Table, cell: Cell | None) -> list[Mention]:
         """The mentions found in ``cell`` of ``table``, in text order."""
