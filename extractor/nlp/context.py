@@ -635,10 +635,12 @@ class ContextComponent:
             section = sections.role_at(e.start_char)
             if section is not None:
                 e._.section = "other" if section == FRONT_MATTER else section
-            findings = Findings(*(_cue(doc, found[k]) for found in (
-                negated, uncertain, historical, planned, hypothetical, excluded, measured,
-                family)))
-            decided = status_of(label, findings, section, sentences.at(e.start))
+            decided = None
+            if label == DRUG or label in DISORDERS:  # the labels that get a status
+                findings = Findings(*(_cue(doc, found[k]) for found in (
+                    negated, uncertain, historical, planned, hypothetical, excluded, measured,
+                    family)))
+                decided = status_of(label, findings, section, sentences.at(e.start))
             if decided is None:
                 if negated[k]:
                     e._.negated = True
