@@ -199,6 +199,66 @@ class AdverseEvent(_Model):
     evidence: Evidence | None = None
 
 
+EffectMeasure = Literal[
+    "RR", "OR", "HR", "IRR", "MD", "SMD", "RD", "ARR", "RRR", "NNT", "percent_change",
+    "difference", "other",
+]
+Direction = Literal["increased", "decreased", "no_difference"]
+
+
+class Effect(_Model):
+    """An effect estimate of the intervention against the comparator ("RR 0.75 (95% CI
+    0.60-0.93)")."""
+
+    measure: EffectMeasure
+    value: float
+    ci_low: float | None = None
+    ci_high: float | None = None
+    ci_level: float | None = Field(default=None, description="Confidence level in percent.")
+    text: str | None = Field(default=None, description="The estimate as printed.")
+
+
+class ArmResult(_Model):
+    """One arm's value for the outcome of a finding."""
+
+    name: str | None = None
+    n: int | None = Field(default=None, description="Patients in the arm.")
+    value: float | None = Field(default=None, description="Mean, median, rate or count.")
+    sd: float | None = None
+    se: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    events: int | None = Field(default=None, description="Patients with the outcome.")
+    percent: float | None = None
+    text: str | None = Field(default=None, description="The value as printed.")
+
+
+class Finding(_Model):
+    """One reported comparison: how the intervention did against the comparator on an
+    outcome, with the sentence or table cell that says so. Fields the article does not
+    state stay blank."""
+
+    outcome: str | None = None
+    intervention: str | None = None
+    comparator: str | None = None
+    direction: Direction | None = Field(
+        default=None, description="The outcome under the intervention relative to the "
+        "comparator: increased, decreased, or no (significant) difference.")
+    significant: bool | None = None
+    p_value: float | None = None
+    p_relation: Literal["=", "<", "<=", ">", ">="] | None = Field(
+        default=None, description="How the p-value was stated (p<0.001: '<', 0.001).")
+    effect: Effect | None = None
+    arms: list[ArmResult] = Field(default_factory=list)
+    timepoint: str | None = None
+    score: float | None = Field(
+        default=None, description="The classifier's confidence in the direction, 0-1.")
+    found_by: str | None = Field(
+        default=None, description="'sentence' (a results sentence) or 'table' (a results "
+        "table row).")
+    evidence: Evidence | None = None
+
+
 class Population(_Model):
     n: int | None = Field(
         default=None, description="The best declared count: randomised, else enrolled, else "
@@ -228,6 +288,8 @@ class Record(_Model):
     interventions: list[Intervention] = Field(default_factory=list)
     outcomes: list[Outcome] = Field(default_factory=list)
     adverse_events: list[AdverseEvent] = Field(default_factory=list)
+    findings: list[Finding] = Field(
+        default_factory=list, description="Reported comparisons of arms on outcomes.")
     summarizes: list[str] = Field(
         default_factory=list, description="Ids of the records a study record summarizes."
     )
