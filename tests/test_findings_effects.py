@@ -266,3 +266,22 @@ def test_offsets_slice_back(parts: list[str]) -> None:
     for e in find_effects(text):
         assert text[e.start:e.end] == e.effect.text
     assert significance(text) in (True, False, None)
+
+
+def test_significance_from_numbers_alone() -> None:
+    text = "Itch was significantly lower with drug A (p = 0.03)."
+    assert significance(text, words=False) is True
+    assert significance(text, alpha=0.01, words=False) is False
+    assert significance("Itch did not differ significantly.", words=False) is None
+    assert significance("Rash was rarer (NS).", words=False) is None  # no number
+    assert significance("Rash was rarer (RR 0.8; 95% CI 0.6-1.1).", words=False) is False
+
+
+@pytest.mark.parametrize("text, printed", [
+    ("(mean difference -1.8; 95% CI -2.6 to -1.0).", "mean difference -1.8; 95% CI -2.6 to -1.0"),
+    ("(RR 0.75 [95% CI 0.60-0.93]; p = 0.01)", "RR 0.75 [95% CI 0.60-0.93]"),
+    ("HR 0.7, 95% CI (0.5-0.9).", "HR 0.7, 95% CI (0.5-0.9)"),
+])
+def test_a_closing_bracket_only_after_an_opening_one(text: str, printed: str) -> None:
+    [found] = find_effects(text)
+    assert found.effect.text == printed

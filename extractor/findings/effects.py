@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 from extractor.evidence import Effect, EffectMeasure
 from extractor.numbers import NUMBER, RANGE_JOINER, fold, parse_number
@@ -30,7 +31,8 @@ ALPHA = 0.05  # the significance level when the text states none
 
 # -- p-values ----------------------------------------------------------------------------------
 # "‹" (a single guillemet) stands for "<" in some journals' typesetting; "=<" is a typo of "<=".
-_RELATIONS = {
+Relation = Literal["=", "<", "<=", ">", ">="]
+_RELATIONS: dict[str, Relation] = {
     "<": "<", "\u2039": "<", "<=": "<=", "=<": "<=", "\u2264": "<=", "\u2a7d": "<=",
     "\u2266": "<=", ">": ">", "\u203a": ">", ">=": ">=", "=>": ">=", "\u2265": ">=",
     "\u2a7e": ">=", "\u2267": ">=", "=": "=",
@@ -74,7 +76,7 @@ class PValue:
     start: int
     end: int
     value: float | None
-    relation: str
+    relation: Relation
     significant: bool | None
 
 
@@ -135,7 +137,7 @@ def _p_value(m: re.Match[str], alpha: float) -> PValue | None:
     return PValue(m.start(), m.end(), value, relation, _significant(value, relation, alpha))
 
 
-def _significant(value: float, relation: str, alpha: float) -> bool | None:
+def _significant(value: float, relation: Relation, alpha: float) -> bool | None:
     """Whether "p <relation> value" is below ``alpha``; None when it does not say."""
     if relation in ("<", "<="):
         return True if value <= alpha else None
@@ -172,8 +174,10 @@ _BARE_ENDS = _ENDS.replace("<lo>", "<blo>").replace("<hi>", "<bhi>")
 # After the value: a unit, then the interval, labelled ("; 95% CI 0.60-0.93", "[95% CI,
 # 1.1 to 2.1]") or bare in brackets ("(0.7–0.9)", "(−4.1, −0.5)").
 _UNIT = r"(?:\s*(?:percentage\s+points?|points?|mm\s?Hg|[a-zµμ]{1,6}(?:/[a-zA-Z0-9.]{1,6})?))?"
-_INTERVAL = (rf"(?:{_UNIT}\s*[,;]?\s*(?:[(\[]\s*)?{_CI_LABEL}\s*[:,=]?\s*(?:(?:of|was|from)\s+)?"
-             rf"(?:[(\[]\s*)?{_ENDS}(?:\s*[)\]])?"
+# A closing bracket ends the match only where an opening one began it.
+_INTERVAL = (rf"(?:{_UNIT}\s*[,;]?\s*(?P<ob>[(\[]\s*)?{_CI_LABEL}\s*[:,=]?\s*"
+             rf"(?:(?:of|was|from)\s+)?(?P<ib>[(\[]\s*)?{_ENDS}"
+             rf"(?(ib)(?:\s*[)\]])?|(?(ob)(?:\s*[)\]])?))"
              rf"|{_UNIT}\s*[(\[]\s*{_BARE_ENDS}"
              rf"\s*(?:[)\]]|(?=[;,])))")
 _LINK = r"(?:\s*[:=,]\s*|\s+(?:was|were|is|of)\s+|\s*\(\s*|\s+)"
@@ -303,18 +307,28 @@ _DENIAL_AFTER = re.compile(r"(?i:\s*(?:was|were|is)\s+not\b)")
 _NOT_STATISTICAL = re.compile(r"(?i:\bclinically\s+$|\blevel\s+of\s+$)")
 
 
-def significance(text: str) -> bool | None:
+def significance(text: str, alpha: float | None = None, words: bool = True) -> bool | None:
     """What ``text`` (a sentence or clause) says about the significance of its result:
     True (significant), False (not significant) or None (unsaid, or said both ways).
 
-    Votes come from the p-values, the intervals of the effect estimates and the words
+    Votes come from the p-values (judged at ``alpha``, else the level ``text`` states, else
+    0.05), the intervals of the effect estimates and, with ``words``, the words
     ("significantly higher", "no significant difference", "did not differ significantly");
-    the answer is the one they all give.
+    the answer is the one they all give. ``words=False`` asks what the numbers alone say.
     """
     folded = fold(text)
-    votes = {p.significant for p in find_p_values(folded) if p.significant is not None}
+    votes = {p.significant for p in find_p_values(folded, alpha)
+             if p.significant is not None and (words or p.value is not None)}
     votes |= {not crosses for e in find_effects(folded)
               if (crosses := crosses_null(e.effect)) is not None}
+    if words:
+        votes |= _word_votes(folded)
+    return votes.pop() if len(votes) == 1 else None
+
+
+def _word_votes(folded: str) -> set[bool]:
+    """What each "significant(ly)" of the text says: True, or False where it is denied."""
+    votes: set[bool] = set()
     levels = _levels(folded)
     for m in _SIGNIFICANT_WORD.finditer(folded):
         if any(a <= m.start() < b for a, b, _ in levels):
@@ -324,4 +338,4 @@ def significance(text: str) -> bool | None:
             continue
         denied = _DENIAL.search(before) or _DENIAL_AFTER.match(folded, m.end())
         votes.add(not denied)
-    return votes.pop() if len(votes) == 1 else None
+    return votes
