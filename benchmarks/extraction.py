@@ -10,7 +10,7 @@ to spaCy's bare tokenizer on the same texts.
 
 * Seeds: the pipeline runs on the seed file's raw text (``Pipeline().nlp``), not on the parsed
   Document, because the gold offsets index the raw file (the parser drops chrome and reflows
-  text). Predictions outside the annotated regions (menus, references; corpus/gold/seeds.json)
+  text). Predictions outside the annotated regions (menus, references; corpus/gold/texts.json)
   are ignored.
 * ADE-Corpus-V2: the sentences with a relation of the development part the NER model is not
   trained on (``extractor.train.corpora.ade_is_dev``: PHEE's dev PMIDs, plus PMID % 10 == 1
@@ -22,7 +22,6 @@ to spaCy's bare tokenizer on the same texts.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import resource
 import sys
@@ -35,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import REPO, shared_dir  # noqa: E402
 
 from extractor.evaluate.mentions import Mention, evaluate_mentions, format_report  # noqa: E402
-from extractor.formats import GoldDocument, read_ade, read_brat, read_phee  # noqa: E402
+from extractor.formats import GoldDocument, read_ade, read_brat_dir, read_phee  # noqa: E402
 from extractor.train.corpora import ade_is_dev, pmid_of, read_split  # noqa: E402
 
 GOLD = REPO / "corpus" / "gold"
@@ -52,17 +51,10 @@ Predictor = Callable[[Sequence[GoldDocument]], dict[str, list[Mention]]]
 
 
 def seed_gold(limit: int | None = None) -> list[GoldDocument]:
-    """The seeds' gold, read against ../shared/seeds (checked by SHA-256)."""
-    index = json.loads((GOLD / "seeds.json").read_text(encoding="utf-8"))
-    docs = []
-    for name, info in sorted(index.items())[:limit]:
-        text_path = shared_dir() / info["text"]
-        if hashlib.sha256(text_path.read_bytes()).hexdigest() != info["sha256"]:
-            sys.exit(f"{text_path} differs from the text the gold was written against")
-        doc = read_brat(GOLD / f"{name}.ann", text_path)
-        doc.meta["regions"] = info["regions"]
-        docs.append(doc)
-    return docs
+    """The seeds' gold, read against ../shared/seeds (texts, SHA-256 and annotated regions
+    from corpus/gold/texts.json)."""
+    shared_dir("seeds")
+    return read_brat_dir(GOLD)[:limit]
 
 
 def _in_regions(m: Mention, regions: list[list[int]] | None) -> bool:

@@ -387,12 +387,20 @@ _GOLD_FORMATS = ["brat", "bioc", "pubtator", "ade", "phee", "json"]
 @click.option("--html", "html_out", type=click.Path(dir_okay=False), default=None,
               help="Write a self-contained HTML page: per-label P/R/F1 bars and every false "
                    "positive and negative in its sentence, gold beside predicted.")
+@click.option("--strict", is_flag=True,
+              help="Stop (exit 1) at malformed gold instead of warning and scoring the item "
+                   "as written or skipping it.")
 def validate(gold_path: str, pred_path: str, fmt: str | None,
              gold_format: str | None, pred_format: str | None, label_map: str | None,
-             json_out: str | None, html_out: str | None) -> None:
+             json_out: str | None, html_out: str | None, strict: bool) -> None:
     """Score predictions against gold: mentions (exact, overlap, untyped) per label with
     bootstrap 95% CIs, concepts, relations, record fields, negation; false positives and
     negatives with their sentence go to --json, and to a reviewable page with --html.
+
+    Predictions on a plain-text file are moved onto the file's own characters (the parser
+    reflows the text), so gold written on the file lines up. Malformed gold is a warning
+    per problem, naming the file and line and whether the item is scored as written or
+    skipped; --strict stops at it instead.
     """
     import json
 
@@ -404,15 +412,18 @@ def validate(gold_path: str, pred_path: str, fmt: str | None,
     def skipped(message: str) -> None:
         _say(f"warning: {message}")
 
-    gold = read_any(gold_path, gold_format or fmt, on_skip=skipped)
-    pred = read_any(pred_path, pred_format or fmt, on_skip=skipped)
+    on_problem = None if strict else skipped
+    gold = read_any(gold_path, gold_format or fmt, on_skip=skipped, on_problem=on_problem)
+    pred = read_any(pred_path, pred_format or fmt, on_skip=skipped, on_problem=on_problem)
     lm = LabelMap.load(label_map) if label_map else None
     unknown = unknown_labels(gold, pred, lm)
-    if unknown:
+    if unknown and strict:
         more = f" (and {len(unknown) - 10} more)" if len(unknown) > 10 else ""
         raise ExtractorError(f"{len(unknown)} unknown gold label(s): "
                              f"{'; '.join(unknown[:10])}{more}", path=gold_path,
                              code="malformed")
+    for problem in unknown:
+        skipped(f"{problem} (scored as a label of its own)")
     result = run_validate(gold, pred, lm)
     if json_out:
         _write_file(json_out, json.dumps(result, indent=2) + "\n")

@@ -113,6 +113,15 @@ class Document(_Model):
     source: Source
     metadata: Metadata = Field(default_factory=Metadata)
     text: str
+    source_map: list[list[int]] = Field(
+        default_factory=list,
+        description="Where the text's characters are in the source file (plain text input, "
+        "which the parser reflows): [text_offset, source_offset] anchors at each point where "
+        "the shift between the two changes; an offset maps with the last anchor at or before "
+        "it (source = offset + anchor source - anchor text). Empty: the offsets are the "
+        "file's own (or the format has no character offsets users annotate: XML, HTML, PDF). "
+        "See extractor/source_map.py.",
+    )
     sections: list[Section] = Field(default_factory=list)
     blocks: list[Block] = Field(default_factory=list)
     tables: list[Table] = Field(default_factory=list)

@@ -13,13 +13,14 @@ from extractor.formats.gold import RELATION_HEADS
 from tests.conftest import REPO, shared_path
 
 GOLD = REPO / "corpus" / "gold"
-INDEX = json.loads((GOLD / "seeds.json").read_text(encoding="utf-8"))
+INDEX = json.loads((GOLD / "texts.json").read_text(encoding="utf-8"))
 
 
 def _load(name: str) -> GoldDocument:
-    text = shared_path(INDEX[name]["text"])
+    text = shared_path(Path(INDEX[name]["path"]).relative_to("../../../shared").as_posix())
     assert hashlib.sha256(text.read_bytes()).hexdigest() == INDEX[name]["sha256"]
-    doc = read_brat(GOLD / f"{name}.ann", text)  # raises if any span text mismatches
+    doc = read_brat(GOLD / f"{name}.ann")  # the text texts.json names; raises on a mismatch
+    assert doc.text == text.read_text(encoding="utf-8")
     return doc
 
 

@@ -329,17 +329,19 @@ def _cli(*args: str) -> Any:
     return CliRunner().invoke(main, ["validate", *args])
 
 
-def test_unknown_brat_label_stops_with_file_and_line(tmp_path: Path) -> None:
+def test_unknown_brat_label_warns_or_stops_with_file_and_line(tmp_path: Path) -> None:
     gold = _write_brat(tmp_path / "brat")
     ann = gold / "case1.ann"
     ann.write_text(ann.read_text().replace("T3\tADVERSE_EVENT", "T3\tADVERSE_EVNT"))
     pred = _write_jsonl(tmp_path / "p.jsonl", _pred_json())
+    problem = (f"{ann}:3 (document case1, T3): unknown label 'ADVERSE_EVNT' (not a toolkit "
+               "label, and no prediction has it; give --label-map?)")
     result = _cli("--gold", str(gold), "--pred", str(pred))
-    assert result.exit_code == 1
-    assert result.stderr.strip() == (
-        f"error: {gold}: 1 unknown gold label(s): {ann}:3 (document case1, T3): unknown "
-        "label 'ADVERSE_EVNT' (not a toolkit label, and no prediction has it; give "
-        "--label-map?)")
+    assert result.exit_code == 0
+    assert f"warning: {problem} (scored as a label of its own)" in result.stderr
+    strict = _cli("--strict", "--gold", str(gold), "--pred", str(pred))
+    assert strict.exit_code == 1
+    assert strict.stderr.strip() == f"error: {gold}: 1 unknown gold label(s): {problem}"
 
 
 @pytest.mark.parametrize("damage, problem", [
@@ -354,9 +356,12 @@ def test_toolkit_json_gold_is_checked(tmp_path: Path, damage: Callable[[dict[str
     with pytest.raises(ExtractorError) as caught:
         read_any(path)
     assert caught.value.code == "malformed" and problem in str(caught.value)
-    result = _cli("--gold", str(path), "--pred", str(path))
+    result = _cli("--strict", "--gold", str(path), "--pred", str(path))
     assert result.exit_code == 1 and problem in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+    lenient = _cli("--gold", str(path), "--pred", str(path))
+    assert lenient.exit_code == 0
+    assert f"warning: {path}" in lenient.stderr and problem in lenient.stderr
 
 
 def test_folder_of_mixed_formats_reads_each_file_in_its_own(tmp_path: Path) -> None:

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import PurePath
 from typing import Any
 
 import numpy as np
 
 from extractor.evaluate.mentions import Counts, Mention, evaluate_mentions
 from extractor.formats.gold import GoldDocument, LabelMap, apply_label_map
+from extractor.formats.source_offsets import in_source_coordinates
 
 SEED = 20240601
 RESAMPLES = 1000
@@ -66,20 +68,50 @@ def sentence_at(text: str, start: int, end: int) -> str:
     return text[left:right].strip()
 
 
+def _source_stem(doc: GoldDocument) -> str | None:
+    """The file name, without extension, of the file a prediction was extracted from."""
+    path = doc.meta.get("source_path")
+    return PurePath(path).stem if isinstance(path, str) else None
+
+
 def pair_documents(gold: Sequence[GoldDocument], pred: Sequence[GoldDocument]
                    ) -> tuple[dict[str, GoldDocument], list[str]]:
-    """Predictions keyed by the id of their gold document, and ids of unpaired predictions."""
+    """Predictions keyed by the id of their gold document, and ids of unpaired predictions.
+
+    A prediction pairs by id, else by the name of the file it was extracted from (a brat
+    ``X.ann`` goes with the prediction made on ``X.txt``, whatever id the article's own
+    identifiers gave it), else by identical text.
+    """
     gold_ids = {d.id for d in gold}
     by_text = {d.text: d.id for d in gold}
     paired: dict[str, GoldDocument] = {}
     unpaired = []
     for doc in pred:
-        key = doc.id if doc.id in gold_ids else by_text.get(doc.text)
+        stem = _source_stem(doc)
+        key = doc.id if doc.id in gold_ids else stem if stem in gold_ids \
+            else by_text.get(doc.text)
         if key is None or key in paired:
             unpaired.append(doc.id)
         else:
             paired[key] = doc
     return paired, unpaired
+
+
+def on_gold_text(pred: GoldDocument, gold: GoldDocument) -> GoldDocument:
+    """``pred`` in the coordinates of ``gold``'s text: a prediction on a reflowed text is
+    moved onto the source file's characters when the gold is written on the file (its text
+    is not the prediction's); where the gold annotates only some regions of the text
+    (``meta["regions"]``, brat's ``texts.json``), predictions outside them are left out."""
+    if pred.text != gold.text:
+        pred = in_source_coordinates(pred, gold.text)
+    regions = gold.meta.get("regions")
+    if not isinstance(regions, list):
+        return pred
+    kept = [e for e in pred.entities if any(a <= e.start and e.end <= b for a, b in regions)]
+    ids = {e.id for e in kept}
+    relations = [r for r in pred.relations
+                 if r.level == "concept" or (r.head in ids and r.tail in ids)]
+    return GoldDocument(pred.id, pred.text, kept, relations, pred.meta)
 
 
 def _passthrough_map(label_map: LabelMap) -> LabelMap:
@@ -235,6 +267,7 @@ def validate(gold_docs: Sequence[GoldDocument], pred_docs: Sequence[GoldDocument
     groups = {part: e.label for d in gold_docs for e in d.entities if "|" in e.label
               for part in e.label.split("|")}
     paired, unpaired = pair_documents(gold_docs, pred_docs)
+    paired = {g.id: on_gold_text(paired[g.id], g) for g in gold_docs if g.id in paired}
     empty = GoldDocument("", "")
     labels = sorted({groups.get(e.label, e.label) for d in [*gold_docs, *paired.values()]
                      for e in d.entities})

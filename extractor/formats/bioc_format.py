@@ -20,9 +20,10 @@ import bioc
 from bioc import biocjson, biocxml
 
 from extractor.errors import ExtractorError
-from extractor.formats.checks import check_documents
+from extractor.formats.checks import OnProblem, check_documents, skip_or_raise
 from extractor.formats.gold import GoldDocument, GoldEntity, GoldRelation
 from extractor.formats.pubtator import split_ids
+from extractor.formats.source_offsets import source_view
 
 ID_KEYS = ("identifier", "Identifier", "MESH", "MeSH", "ID")
 # Vocabularies whose ids are written with their prefix (MeSH ids are conventionally bare).
@@ -117,11 +118,13 @@ def _relation(rel: bioc.BioCRelation, index: int) -> GoldRelation | None:
     return None
 
 
-def read_bioc(path: str | Path, *, check: bool = True) -> list[GoldDocument]:
+def read_bioc(path: str | Path, *, check: bool = True,
+              on_problem: OnProblem | None = None) -> list[GoldDocument]:
     """Documents of a BioC XML or JSON file (see the module docstring).
 
     With ``check`` (the default) offsets, mention texts and ids are verified
-    (:func:`check_documents`); problems name the document and annotation id.
+    (:func:`check_documents`, leniently with ``on_problem``); problems name the file, the
+    document and the annotation id.
     """
     path = Path(path)
     collection = _load(path)
@@ -135,10 +138,11 @@ def read_bioc(path: str | Path, *, check: bool = True) -> list[GoldDocument]:
         for i, rel in enumerate(all_rels, start=1):
             gold_rel = _relation(rel, i)
             if gold_rel is None:
-                raise ExtractorError(f"document {document.id}, relation {rel.id}: neither "
-                                     "nodes nor concept infons", path=str(path),
-                                     code="malformed")
-            relations.append(gold_rel)
+                skip_or_raise(ExtractorError(f"document {document.id}, relation {rel.id}: "
+                                             "neither nodes nor concept infons",
+                                             path=str(path), code="malformed"), on_problem)
+            else:
+                relations.append(gold_rel)
         starts, repairs = _placements(document)
         passages = [{"offset": start, "infons": dict(p.infons)}
                     for p, start in zip(document.passages, starts, strict=True)]
@@ -150,7 +154,7 @@ def read_bioc(path: str | Path, *, check: bool = True) -> list[GoldDocument]:
         docs.append(GoldDocument(str(document.id), _text(document, starts), entities, relations,
                                  meta))
     if check:
-        check_documents(docs, str(path))
+        return check_documents(docs, str(path), on_problem=on_problem)
     return docs
 
 
@@ -168,10 +172,12 @@ def _passage_bounds(doc: GoldDocument) -> list[tuple[int, int, dict[str, str]]]:
 
 
 def to_bioc(docs: list[GoldDocument]) -> bioc.BioCCollection:
-    """A BioC collection holding ``docs`` (the inverse of :func:`read_bioc`)."""
+    """A BioC collection holding ``docs`` (the inverse of :func:`read_bioc`); predictions
+    on a reflowed text are written on their source file's text when it can be read
+    (:func:`~extractor.formats.source_offsets.source_view`)."""
     collection = bioc.BioCCollection()
     collection.source = "extractor"
-    for doc in docs:
+    for doc in map(source_view, docs):
         document = bioc.BioCDocument()
         document.id = doc.id
         bounds = _passage_bounds(doc)

@@ -20,8 +20,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from extractor.errors import ExtractorError
-from extractor.formats.checks import check_documents
+from extractor.formats.checks import OnProblem, check_documents, skip_or_raise
 from extractor.formats.gold import GoldDocument, GoldEntity, GoldRelation
+from extractor.formats.source_offsets import source_view
 
 
 def split_ids(raw: str) -> tuple[str, ...]:
@@ -57,8 +58,10 @@ def _fail(reason: str, path: str, lineno: int) -> ExtractorError:
     return ExtractorError(f"line {lineno}: {reason}", path=path, code="malformed")
 
 
-def read_pubtator(path: str | Path, *, check: bool = True) -> list[GoldDocument]:
-    """Documents of a PubTator file; malformed lines raise ExtractorError naming the line.
+def read_pubtator(path: str | Path, *, check: bool = True,
+                  on_problem: OnProblem | None = None) -> list[GoldDocument]:
+    """Documents of a PubTator file; malformed lines raise ExtractorError naming the line
+    (with ``on_problem``: are told to it and skipped).
 
     With ``check`` (the default) offsets and mention texts are verified against the text
     (:func:`check_documents`), so a broken gold file is never scored silently.
@@ -91,8 +94,9 @@ def read_pubtator(path: str | Path, *, check: bool = True) -> list[GoldDocument]
             continue
         fields = line.split("\t")
         if cur is None or fields[0] != cur.pmid:
-            raise _fail(f"annotation for document {fields[0]!r} outside its block", source,
-                        lineno)
+            skip_or_raise(_fail(f"annotation for document {fields[0]!r} outside its block",
+                                source, lineno), on_problem)
+            continue
         if len(fields) >= 5 and fields[1].isdigit() and fields[2].isdigit():
             start, end = int(fields[1]), int(fields[2])
             eid = f"T{len(cur.entities) + 1}"
@@ -106,12 +110,12 @@ def read_pubtator(path: str | Path, *, check: bool = True) -> list[GoldDocument]
             cur.relations.append(GoldRelation(rid, fields[1], fields[2], fields[3], "concept"))
             cur.lines[rid] = lineno
         else:
-            raise _fail(f"not a PubTator annotation or relation line: {line[:60]!r}", source,
-                        lineno)
+            skip_or_raise(_fail(f"not a PubTator annotation or relation line: {line[:60]!r}",
+                                source, lineno), on_problem)
     if cur is not None:
         docs.append(cur.build())
     if check:
-        check_documents(docs, source)
+        return check_documents(docs, source, on_problem=on_problem)
     return docs
 
 
@@ -121,10 +125,12 @@ def write_pubtator(docs: list[GoldDocument], path: str | Path) -> None:
     The title is the first ``meta["title_length"]`` characters (the whole text when absent);
     the rest after one separator character is the abstract. Line breaks become spaces
     (same length, so offsets hold). Discontinuous entities are written as their whole extent.
-    Mention-level relations are not representable and are left out.
+    Mention-level relations are not representable and are left out. Predictions on a
+    reflowed text are written on their source file's text when it can be read
+    (:func:`~extractor.formats.source_offsets.source_view`).
     """
     out: list[str] = []
-    for doc in docs:
+    for doc in map(source_view, docs):
         text = doc.text.replace("\r", " ").replace("\n", " ")
         tlen = doc.meta.get("title_length")
         n = tlen if isinstance(tlen, int) and 0 <= tlen < len(text) else len(text)

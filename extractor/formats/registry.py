@@ -15,6 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from extractor.errors import ExtractorError
+from extractor.formats.brat import TEXTS_INDEX
+from extractor.formats.checks import OnProblem
 from extractor.formats.gold import GoldDocument
 
 FORMATS = ("brat", "bioc", "pubtator", "ade", "phee", "json")
@@ -97,7 +99,8 @@ def detect_gold_format(path: str | Path) -> str:
                          code="unsupported")
 
 
-def _read_mixed(folder: Path, on_skip: Callable[[str], None] | None) -> list[GoldDocument]:
+def _read_mixed(folder: Path, on_skip: Callable[[str], None] | None,
+                on_problem: OnProblem | None) -> list[GoldDocument]:
     """A folder whose files may each be in another format: each file read in its own (a
     brat ``.txt`` goes with its ``.ann``); a file in no gold format is skipped and
     ``on_skip`` told which and why."""
@@ -107,28 +110,33 @@ def _read_mixed(folder: Path, on_skip: Callable[[str], None] | None) -> list[Gol
             continue
         if child.suffix.lower() == ".txt" and child.with_suffix(".ann").exists():
             continue  # the text of a brat pair
+        if child.name == TEXTS_INDEX:
+            continue  # where the brat pairs' texts are
         try:
             kind = detect_gold_format(child)
         except ExtractorError as err:
             if on_skip is not None:
                 on_skip(f"{child}: skipped ({err.reason})")
             continue
-        docs.extend(read_any(child, kind))
+        docs.extend(read_any(child, kind, on_problem=on_problem))
     return docs
 
 
 def read_any(path: str | Path, fmt: str | None = None,
-             on_skip: Callable[[str], None] | None = None) -> list[GoldDocument]:
+             on_skip: Callable[[str], None] | None = None,
+             on_problem: OnProblem | None = None) -> list[GoldDocument]:
     """Gold documents from ``path`` in ``fmt`` (detected when None; in a folder, file by
     file, so that brat, BioC, PubTator and toolkit JSON may sit side by side; ``on_skip``
     is told of each file that is in no gold format).
 
     ADE and PHEE come with their default label maps applied (toolkit labels); the other
-    formats keep the labels they carry.
+    formats keep the labels they carry. Malformed annotations (brat, BioC, PubTator,
+    toolkit JSON) raise ExtractorError, or with ``on_problem`` are told to it one by one and
+    scored as written or skipped (:func:`~extractor.formats.checks.check_documents`).
     """
     path = Path(path)
     if fmt is None and path.is_dir() and not (path / "DRUG-AE.rel").exists():
-        docs = _read_mixed(path, on_skip)
+        docs = _read_mixed(path, on_skip, on_problem)
         if not docs:
             raise ExtractorError("folder holds no gold annotations in a known format",
                                  path=str(path), code="unsupported")
@@ -137,15 +145,16 @@ def read_any(path: str | Path, fmt: str | None = None,
     if fmt == "brat":
         from extractor.formats.brat import read_brat, read_brat_dir
 
-        return read_brat_dir(path) if path.is_dir() else [read_brat(path)]
+        return read_brat_dir(path, on_problem=on_problem) if path.is_dir() \
+            else [read_brat(path, on_problem=on_problem)]
     if fmt == "bioc":
         from extractor.formats.bioc_format import read_bioc  # type: ignore[import-not-found,unused-ignore]
 
-        return list(read_bioc(path))
+        return list(read_bioc(path, on_problem=on_problem))
     if fmt == "pubtator":
         from extractor.formats.pubtator import read_pubtator  # type: ignore[import-not-found,unused-ignore]
 
-        return list(read_pubtator(path))
+        return list(read_pubtator(path, on_problem=on_problem))
     if fmt == "ade":
         from extractor.formats.ade import read_ade
 
@@ -157,6 +166,6 @@ def read_any(path: str | Path, fmt: str | None = None,
     if fmt == "json":
         from extractor.formats.toolkit_json import read_toolkit_json
 
-        return read_toolkit_json(path)
+        return read_toolkit_json(path, on_problem)
     raise ExtractorError(f"unknown gold format {fmt!r} (one of {', '.join(FORMATS)})",
                          path=str(path), code="unsupported")

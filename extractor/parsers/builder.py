@@ -26,6 +26,7 @@ from extractor.document import (
 )
 from extractor.parsers.source import RawInput
 from extractor.roles import fold_flat_abstract, section_role
+from extractor.source_map import Anchor, align, compress
 
 BLOCK_SEP = "\n\n"
 ROW_SEP = "\n"
@@ -116,6 +117,10 @@ class DocumentBuilder:
     _open: list[_OpenSection] = field(default_factory=list)
     _last_top: Role | None = None  # role of the latest top-level section
     _tables: list[Table] = field(default_factory=list)
+    # The decoded file, for a format whose offsets users annotate (plain text): each piece
+    # added with a ``source`` span is aligned to it, giving Document.source_map.
+    source_text: str | None = None
+    _origins: list[tuple[int, int, int, int]] = field(default_factory=list)
 
     # -- text -------------------------------------------------------------------------------
     def _append(self, piece: str) -> tuple[int, int]:
@@ -128,6 +133,20 @@ class DocumentBuilder:
         if self._length:
             self._append(sep)
 
+    def _origin(self, start: int, end: int, source: tuple[int, int] | None) -> None:
+        if source is not None:
+            self._origins.append((start, end, *source))
+
+    def _source_map(self, text: str) -> list[Anchor]:
+        """Anchors of each piece's characters aligned to its source span (source_map.py)."""
+        if self.source_text is None:
+            return []
+        pairs = ((start + i, source_start + at)
+                 for start, end, source_start, source_end in self._origins
+                 for i, at in enumerate(align(text[start:end],
+                                              self.source_text[source_start:source_end])))
+        return compress(pairs)
+
     def add_block(
         self,
         text: str,
@@ -137,14 +156,19 @@ class DocumentBuilder:
         bbox: BBox | None = None,
         location: str | None = None,
         normalize: bool = True,
+        source: tuple[int, int] | None = None,
     ) -> Block | None:
-        """Append a block of running text; returns None (adds nothing) when it is blank."""
+        """Append a block of running text; returns None (adds nothing) when it is blank.
+
+        ``source`` is the span of the source text the block was read from (plain text).
+        """
         if normalize:
             text = normalize_inline(text)
         if not text.strip():
             return None
         self._separate()
         start, end = self._append(text)
+        self._origin(start, end, source)
         block = Block(kind=kind, start=start, end=end, page=page, bbox=bbox, location=location)
         self._blocks.append(block)
         return block
@@ -159,6 +183,7 @@ class DocumentBuilder:
         bbox: BBox | None = None,
         location: str | None = None,
         role: Role | None = None,
+        source: tuple[int, int] | None = None,
     ) -> None:
         """Start a section with a heading; an open section of the same or deeper level closes.
 
@@ -177,7 +202,8 @@ class DocumentBuilder:
             parent.last_child = resolved
         else:
             self._last_top = resolved
-        block = self.add_block(title, "heading", page=page, bbox=bbox, location=location)
+        block = self.add_block(title, "heading", page=page, bbox=bbox, location=location,
+                               source=source)
         start = block.start if block else self._length
         self._open.append(_OpenSection(title=title, start=start, level=level, role=resolved))
 
@@ -204,14 +230,17 @@ class DocumentBuilder:
         footnotes: list[str] | None = None,
         location: str | None = None,
         flags: list[str] | None = None,
+        source: tuple[int, int] | None = None,
     ) -> Table | None:
         """Append a table (caption, rows, footnotes) to the text; returns None if it has no cells.
 
         Cell text is normalized to one line; each cell's offsets point at its text in the row
-        line, empty cells get ``start == end``.
+        line, empty cells get ``start == end``. ``source`` is the span of the source text
+        holding the caption, rows and footnotes (plain text).
         """
         if not cells:
             return None
+        begin = self._length
         table_id = table_id or f"T{len(self._tables) + 1}"
         caption = normalize_inline(caption) if caption else None
         if caption:
@@ -246,6 +275,8 @@ class DocumentBuilder:
         )
         for note in table.footnotes:
             self.add_block(note, "footnote", page=page, location=location)
+        # One piece from the caption to the last footnote: they are in source order.
+        self._origin(begin, self._length, source)
         self._tables.append(table)
         return table
 
@@ -255,12 +286,14 @@ class DocumentBuilder:
         while self._open:
             self.close_section()
         sections = fold_flat_abstract(sorted(self._sections, key=lambda s: (s.start, -s.end)))
+        text = "".join(self._parts)
         return Document(
             id=doc_id or self.raw.stem,
             source=Source(path=self.raw.path, format=self.format, sha256=self.raw.sha256,
                           encoding=self.encoding),
             metadata=self.metadata,
-            text="".join(self._parts),
+            text=text,
+            source_map=[list(a) for a in self._source_map(text)],
             sections=sections,
             blocks=self._blocks,
             tables=self._tables,

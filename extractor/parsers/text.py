@@ -72,6 +72,17 @@ def _loc(first: int, last: int) -> str:
     return f"lines {first + 1}-{last + 1}"
 
 
+def _line_starts(text: str, lead: int) -> list[int]:
+    """The offset in the file's text of each line of ``_split_lines(text)``; ``lead`` is the
+    number of characters (a byte-order mark) stripped before ``text``."""
+    return [lead, *(m.end() + lead for m in _LINE_BREAK.finditer(text))]
+
+
+def _lines_span(starts: list[int], lines: list[str], first: int, last: int) -> tuple[int, int]:
+    """The characters of lines ``first``..``last`` in the file's text (for the source map)."""
+    return starts[first], starts[last] + len(lines[last])
+
+
 # -- tables -------------------------------------------------------------------------------------
 
 def _find_tables(lines: list[str]) -> list[_TableSpan]:
@@ -373,10 +384,12 @@ def _continues(prev: str, cand: str) -> bool:
 def parse_text(raw: RawInput) -> list[Document]:
     """Parse plain text (an article, or a web page dumped to text) into one Document."""
     text, encoding, decoded = decode_report(raw.data)
-    lines = _split_lines(text.lstrip("\ufeff"))
+    body = text.lstrip("\ufeff")
+    lines = _split_lines(body)
     if not any(line.strip() for line in lines):
         raise ExtractorError("file is empty (only whitespace)", code="empty")
-    builder = DocumentBuilder(raw, "text", encoding=encoding)
+    builder = DocumentBuilder(raw, "text", encoding=encoding, source_text=text)
+    starts = _line_starts(body, len(text) - len(body))
     builder.warnings.extend(decoded)
     wrapped = is_wrapped(lines)
 
@@ -412,18 +425,21 @@ def parse_text(raw: RawInput) -> list[Document]:
     for unit in _units(lines, drop, title, authors, tables, claimed, first_prose, wrapped):
         loc = _loc(unit.first, unit.last)
         if unit.kind == "heading":
-            builder.open_section(unit.text, unit.level, location=loc)
+            builder.open_section(unit.text, unit.level, location=loc,
+                                 source=_lines_span(starts, lines, unit.first, unit.last))
         elif unit.kind == "table":
             if unit.table is None:
                 continue
             span = unit.table
             first = min([span.first, *span.caption_lines])
+            last = max([span.last, *span.footnote_lines])
             builder.add_table(span.table.placed_cells(), caption=span.caption,
                               header_rows=span.table.header_rows, footnotes=span.footnotes,
-                              location=_loc(first, max([span.last, *span.footnote_lines])),
-                              flags=span.table.flags)
+                              location=_loc(first, last), flags=span.table.flags,
+                              source=_lines_span(starts, lines, first, last))
         else:
-            builder.add_block(unit.text, unit.kind, location=loc)
+            builder.add_block(unit.text, unit.kind, location=loc,
+                              source=_lines_span(starts, lines, unit.first, unit.last))
     doc = builder.build()
     if not doc.text:
         raise ExtractorError("no article text found (only site navigation)", code="empty")
