@@ -1,6 +1,8 @@
 """Cross-format agreement: the same article as JATS, PDF and HTML.
 
 For each article in ../shared/articles present in several formats, prints
+- whether the format's Document has the JATS Document's id (ids come from the article's
+  own identifiers, so the formats of one article should share one);
 - word coverage: the share of the JATS <body> words (read straight from the XML with lxml,
   independent of our JATS parser) that the PDF's / HTML's Document text contains;
 - table agreement: for the i-th JATS table and the i-th table of the other format, whether
@@ -61,7 +63,7 @@ def table_agreement(ref: Document, other: Document) -> list[tuple[str, bool, flo
 def main() -> int:
     root = shared_dir("articles")
     below_goal = 0
-    print(f"{'article':<12} {'format':<6} {'coverage':>8}  "
+    print(f"{'article':<12} {'format':<6} {'same id':<8} {'coverage':>8}  "
           "tables (id: same shape, cells equal in place / anywhere)")
     for pmc in PAIRS:
         jats_path = root / "jats" / f"{pmc}.xml"
@@ -77,7 +79,8 @@ def main() -> int:
             below_goal += cov < GOAL
             tables = ", ".join(f"{tid}: {'yes' if shape else 'no'} {same:.2f}/{found:.2f}"
                                for tid, shape, same, found in table_agreement(jats_doc, doc))
-            print(f"{pmc:<12} {fmt:<6} {cov:>8.3f}  {tables or '-'}")
+            same = "yes" if doc.id == jats_doc.id else f"no ({doc.id})"
+            print(f"{pmc:<12} {fmt:<6} {same:<8} {cov:>8.3f}  {tables or '-'}")
     print(f"\ngoal: coverage >= {GOAL} ({below_goal} pair(s) below)")
     return 0
 

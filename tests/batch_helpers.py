@@ -35,6 +35,18 @@ def write_good(folder: Path, n: int = 3) -> list[str]:
     return names
 
 
+def write_same_article(folder: Path) -> list[str]:
+    """Two invented pages of one article (one DOI, so one document id) at different paths
+    and with different text; their relative paths."""
+    names = ["article.html", "mirror/article.html"]
+    for n, rel in enumerate(names):
+        page = HTML.format(n=n).replace(
+            "<head>", '<head><meta name="citation_doi" content="10.5555/Invented.Twin/1">')
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_text(page, encoding="utf-8")
+    return names
+
+
 def write_bad(folder: Path) -> dict[str, str]:
     """Bad inputs and the error code each must give."""
     (folder / "empty.txt").write_bytes(b"")

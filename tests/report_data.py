@@ -7,6 +7,7 @@ example from corpus/examples that has a table and patient records.
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 
 from extractor.evidence import EvidenceDocument
 from tests.conftest import EXAMPLES
@@ -31,10 +32,11 @@ diarrhea. A <b>bold</b> claim "quoted" & <a href="javascript:alert(3)">a link</a
 
 @cache
 def evidence() -> dict[str, EvidenceDocument]:
-    """The test documents by id: invented_case, hostile and the HTML example."""
+    """The test documents by file stem: invented_case, hostile and the HTML example
+    (case_series_dupilumab_jak, whose id is its DOI)."""
     from extractor.parsers import parse, parse_bytes
     from extractor.pipeline import default_pipeline
 
     docs = [*parse_bytes(INVENTED.encode(), "invented_case.txt", "text"),
             *parse_bytes(HOSTILE.encode(), "hostile.txt", "text"), parse(EXAMPLE)]
-    return {d.id: d for d in default_pipeline().pipe(docs)}
+    return {Path(d.source.path).stem: d for d in default_pipeline().pipe(docs)}

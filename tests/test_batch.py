@@ -23,6 +23,7 @@ from tests.batch_helpers import (
     jsonl,
     write_bad,
     write_good,
+    write_same_article,
 )
 
 OUTPUTS = ("documents.jsonl", "errors.jsonl", "records.csv", "mentions.parquet",
@@ -38,6 +39,7 @@ def cli(*args: str) -> Result:
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str], dict[str, str]]:
     in_dir = tmp_path_factory.mktemp("in")
     good = write_good(in_dir, 4) + [copy_example(in_dir, "jak_methotrexate_alopecia.xml")]
+    good += write_same_article(in_dir)
     bad = write_bad(in_dir)
     (in_dir / "notes.md").write_text("not an article extension\n", encoding="utf-8")
     (in_dir / ".hidden.txt").write_text(CASE.format(age=50, weeks=2), encoding="utf-8")
@@ -69,12 +71,33 @@ def test_every_input_once_and_bad_files_isolated(
 def test_summary_counts(corpus: tuple[Path, list[str], dict[str, str]],
                         local_out: Path) -> None:
     summary = json.loads((local_out / "summary.json").read_text())
-    assert summary["files"] == {"total": 8, "processed": 8, "skipped": 0, "done": 5,
+    assert summary["files"] == {"total": 10, "processed": 10, "skipped": 0, "done": 7,
                                 "error": 3}
-    assert summary["documents"] == 5 and summary["errors"] == 3
+    assert summary["documents"] == 7 and summary["errors"] == 3
     assert sum(summary["mentions_per_label"].values()) == summary["mentions"]
     assert summary["mentions_per_label"]["DRUG"] > 0
     assert summary["run"]["peak_rss_mb_per_worker"] > 0
+
+
+def test_two_files_with_one_document_id_are_both_kept(local_out: Path) -> None:
+    """Ids come from the article's DOI, so two files of one article share an id: every
+    output is keyed by input file, and the report gives each its own page."""
+    import duckdb
+
+    twins = {f: d for f, d in documents_by_file(local_out).items()
+             if f.endswith("article.html")}
+    assert sorted(twins) == ["article.html", "mirror/article.html"]
+    assert {d["id"] for d in twins.values()} == {"10.5555_invented.twin_1"}
+    con = duckdb.connect(str(local_out / "evidence.duckdb"), read_only=True)
+    try:
+        for table in ("documents", "mentions", "records"):
+            files = con.execute(f"SELECT DISTINCT file FROM {table} WHERE document = "
+                                "'10.5555_invented.twin_1' ORDER BY file").fetchall()
+            assert [f for (f,) in files] == sorted(twins), table
+    finally:
+        con.close()
+    pages = list((local_out / "report" / "docs").glob("10.5555_invented.twin_1*.html"))
+    assert len(pages) == 2
 
 
 def test_database_and_parquet_match_jsonl(local_out: Path) -> None:
@@ -138,7 +161,7 @@ def test_rerun_processes_nothing(corpus: tuple[Path, list[str], dict[str, str]],
     before = {name: (out / name).read_bytes() for name in OUTPUTS}
     batch(corpus[0], out, "--workers", "1")
     summary = json.loads((out / "summary.json").read_text())
-    assert summary["files"]["processed"] == 0 and summary["files"]["skipped"] == 8
+    assert summary["files"]["processed"] == 0 and summary["files"]["skipped"] == 10
     assert {name: (out / name).read_bytes() for name in OUTPUTS} == before
 
 
@@ -160,8 +183,8 @@ def test_outputs_built_in_small_batches_are_the_same(local_out: Path, tmp_path: 
     out = tmp_path / "out"
     shutil.copytree(local_out, out)
     log = BatchLog(out)
-    built = build_outputs(out, log, log.recover(), batch_size=2)  # 5 documents: 3 batches
-    assert built["rows"]["documents"] == 5 and built["rows"]["errors"] == 3
+    built = build_outputs(out, log, log.recover(), batch_size=2)  # 7 documents: 4 batches
+    assert built["rows"]["documents"] == 7 and built["rows"]["errors"] == 3
     assert (out / "records.csv").read_bytes() == (local_out / "records.csv").read_bytes()
     for name in ("mentions.parquet", "records.parquet"):
         assert pq.read_table(out / name).equals(pq.read_table(local_out / name))

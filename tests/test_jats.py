@@ -112,7 +112,7 @@ def test_pmc4737013_metadata_matches_the_file() -> None:
     xml = path.read_text(encoding="utf-8")
     doc = parse_jats(read_input(path))[0]
     md = doc.metadata
-    assert doc.id == "PMC4737013"
+    assert md.doi is not None and doc.id == md.doi.replace("/", "_")  # 10.1155_2016_2087525
     assert md.title == _first(r"<title-group>\s*<article-title>(.*?)</article-title>", xml)
     assert md.doi == _first(r'<article-id pub-id-type="doi">(.*?)</article-id>', xml)
     assert md.pmcid == "PMC" + _first(r'<article-id pub-id-type="pmcid">(.*?)</article-id>', xml)
@@ -132,8 +132,9 @@ def test_multi_article_file_gives_one_document_per_article() -> None:
     xml = path.read_text(encoding="utf-8")
     docs = parse_all(path)
     assert len(docs) == 10 == len(re.findall(r"<article[\s>]", xml))
-    pmcids = re.findall(r'<article-id pub-id-type="pmcid">(\d+)</article-id>', xml)
-    assert [d.id for d in docs] == [f"PMC{n}" for n in pmcids]
+    # Each article's own id: its DOI (file-name safe), as the same article as PDF gets it.
+    dois = re.findall(r'<article-id pub-id-type="doi">(.*?)</article-id>', xml)
+    assert [d.id for d in docs] == [d.lower().replace("/", "_") for d in dois]
     assert len({d.id for d in docs}) == 10
     titles = re.findall(r"<title-group>\s*<article-title>(.*?)</article-title>", xml, re.S)
     for doc, title in zip(docs, titles, strict=True):
@@ -248,7 +249,7 @@ xmlns:mml="http://www.w3.org/1998/Math/MathML"><mml:mi>x</mml:mi><mml:mo>&lt;</m
 def test_invented_article_text_metadata_and_sections() -> None:
     doc = _one(ARTICLE)
     md = doc.metadata
-    assert doc.id == "invented"
+    assert doc.id == "PMC9999001"  # no DOI: the PMCID
     assert md.title == "Rash after carboplatin" and md.pmcid == "PMC9999001"
     assert (md.pmid, md.year, md.journal) == ("123", 2019, "Invent Case Rep")
     assert md.authors == ["Jane Q. Doe"]  # the editor is not an author

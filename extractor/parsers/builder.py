@@ -47,6 +47,28 @@ def normalize_inline(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+_UNSAFE_ID = re.compile(r"[^a-z0-9._-]+")
+
+
+def article_id(metadata: Metadata) -> str | None:
+    """A document id from the article's own identifiers, the same for its JATS, PDF and
+    HTML: the DOI first (publisher PDFs and pages print it; only PMC's XML carries the
+    PMCID), then the PMCID, then the PMID; None without any.
+
+    Ids are file-name safe (``parse -o DIR`` writes ``<id>.<format>.json``): the DOI is
+    lower-cased (DOIs ignore case) with every run of characters other than letters,
+    digits, ``.``, ``_`` and ``-`` written ``_`` (``10.1155/2016/2087525`` →
+    ``10.1155_2016_2087525``); the metadata keeps the DOI as printed.
+    """
+    if metadata.doi and (doi := _UNSAFE_ID.sub("_", metadata.doi.strip().lower()).strip("_")):
+        return doi
+    if metadata.pmcid and (digits := re.sub(r"\D", "", metadata.pmcid)):
+        return f"PMC{digits}"
+    if metadata.pmid and (digits := re.sub(r"\D", "", metadata.pmid)):
+        return f"PMID{digits}"
+    return None
+
+
 @dataclass
 class CellSpec:
     """One table cell before layout: its text, spans and (PDF) box; header marks a ``th``."""
@@ -282,13 +304,14 @@ class DocumentBuilder:
 
     # -- result -----------------------------------------------------------------------------
     def build(self, doc_id: str | None = None) -> Document:
-        """Close open sections and return the Document."""
+        """Close open sections and return the Document; its id is ``doc_id``, else the
+        article's own (:func:`article_id`), else the file stem."""
         while self._open:
             self.close_section()
         sections = fold_flat_abstract(sorted(self._sections, key=lambda s: (s.start, -s.end)))
         text = "".join(self._parts)
         return Document(
-            id=doc_id or self.raw.stem,
+            id=doc_id or article_id(self.metadata) or self.raw.stem,
             source=Source(path=self.raw.path, format=self.format, sha256=self.raw.sha256,
                           encoding=self.encoding),
             metadata=self.metadata,

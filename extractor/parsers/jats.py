@@ -49,11 +49,12 @@ _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 def parse_jats(raw: RawInput) -> list[Document]:
     """Parse JATS/NXML bytes into one Document per article.
 
-    Single-article files give one Document whose id is the file stem; ``<articles>`` /
-    ``<pmc-articleset>`` files give one per article, id = its PMCID (else ``<stem>-<n>``);
-    root-less fragments are wrapped and parsed as one Document. Raises ExtractorError with
-    code ``unsafe`` (entity declarations), ``malformed`` (not well-formed XML) or ``empty``
-    (no article content).
+    Single-article files give one Document whose id is the article's own
+    (:func:`~extractor.parsers.builder.article_id`: DOI, PMCID, PMID), else the file stem;
+    ``<articles>`` / ``<pmc-articleset>`` files give one per article, id the article's own
+    (else ``<stem>-<n>``); root-less fragments are wrapped and parsed as one Document.
+    Raises ExtractorError with code ``unsafe`` (entity declarations), ``malformed`` (not
+    well-formed XML) or ``empty`` (no article content).
     """
     data = _ascii_compatible(raw.data)
     if _ENTITY_DECLARATION.search(data):
@@ -167,16 +168,14 @@ def _documents(
             doc = _article(article, builder)
             if not doc.text:
                 continue
-            doc_id = raw.stem
-            if len(articles) > 1:
-                doc_id = doc.metadata.pmcid or f"{raw.stem}-{n}"
-                if any(d.id == doc_id for d in docs):
-                    doc_id = f"{raw.stem}-{n}"
-            docs.append(doc.model_copy(update={"id": doc_id}))
+            # Articles of one file without identifiers (or sharing one) are told apart by n.
+            if len(articles) > 1 and (doc.id == raw.stem or any(d.id == doc.id for d in docs)):
+                doc = doc.model_copy(update={"id": f"{raw.stem}-{n}"})
+            docs.append(doc)
     elif _has_content(root):
         builder = DocumentBuilder(raw, "jats", encoding=encoding, warnings=list(warnings))
         BodyWalker(builder).container(root, 1)
-        doc = builder.build(raw.stem)
+        doc = builder.build()
         if doc.text:
             docs.append(doc)
     else:
