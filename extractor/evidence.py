@@ -230,6 +230,11 @@ class ArmResult(_Model):
     ci_high: float | None = None
     events: int | None = Field(default=None, description="Patients with the outcome.")
     percent: float | None = None
+    stat: str | None = Field(
+        default=None, description="What the value is, as printed (numbers.Stat kinds, as "
+        "Outcome.stat): count_percent, count_total, mean_sd, median_iqr, percent, ...")
+    low: float | None = Field(default=None, description="Lower end of an IQR or range.")
+    high: float | None = Field(default=None, description="Upper end of an IQR or range.")
     text: str | None = Field(default=None, description="The value as printed.")
 
 

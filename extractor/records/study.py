@@ -634,18 +634,23 @@ def table_records(evidence: EvidenceDocument) -> list[Record]:
 
 def build_study_record(evidence: EvidenceDocument) -> Record:
     """The study-level record (id "S1") of ``evidence``."""
+    # imported here: records/findings.py uses this module's helpers
+    from extractor.records.findings import build_findings
+
     body = _Body(evidence)
     design = find_design(body.text)
     if design is None and (evidence.metadata.article_type or "").lower() in (
         "case-report", "case report"
     ):
         design = "case report"
+    interventions = build_interventions(evidence, body)
     return Record(
         id=STUDY_ID, level="study", design=design,
         population=build_population(evidence, body, design),
-        interventions=build_interventions(evidence, body),
+        interventions=interventions,
         outcomes=build_outcomes(evidence, body),
         adverse_events=build_adverse_events(evidence, body),
+        findings=build_findings(evidence, body, interventions),
     )
 
 

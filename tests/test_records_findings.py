@@ -1,0 +1,306 @@
+"""Findings of the study record from results sentences and results tables
+(extractor.records.findings). The article, its sentences and its table are invented."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractor.document import Cell, Section, Source, Table
+from extractor.evidence import ArmResult, Effect, EvidenceDocument, Finding
+from extractor.numbers import Stat
+from extractor.parsers import parse_bytes
+from extractor.pipeline import Pipeline, default_pipeline
+from extractor.records.findings import (
+    arm_result,
+    build_findings,
+    effect_direction,
+    numeric_direction,
+    results_spans,
+)
+
+MINUS = "\u2212"
+ARTICLE = f"""<!DOCTYPE html><html><head><title>Invented trial</title></head><body>
+<h1>Etoricoxib versus placebo for invented knee pain: a randomized controlled trial</h1>
+<h2>Abstract</h2>
+<p>Background: Knee pain is common. Methods: We randomized 200 invented adults. Results: Pain
+fell more with etoricoxib than with placebo (mean difference {MINUS}1.8; 95% CI {MINUS}2.6 to
+{MINUS}1.0). Conclusions: Etoricoxib eased pain more than placebo (p &lt; 0.01).</p>
+<h2>Introduction</h2>
+<p>In an earlier trial, naproxen reduced pain more than placebo (p = 0.01).</p>
+<h2>Methods</h2>
+<p>Patients were randomized to etoricoxib 90 mg daily or placebo for 12 weeks. A P value below
+0.05 was considered significant.</p>
+<h2>Results</h2>
+<p>A total of 200 patients were randomized to etoricoxib (n = 100) or placebo (n = 100). At week
+12, the pain score was lower in the etoricoxib group than in the placebo group (3.4 ± 1.5 vs
+5.1 ± 1.2; p &lt; 0.001). Nausea occurred in 23/100 (23%) and 10/98 (10%) patients in the
+etoricoxib and placebo groups, respectively (p = 0.02). There was no significant difference in
+sleep quality between etoricoxib and placebo (p = 0.41). Relapse was rarer with etoricoxib than
+with placebo (HR 0.70; 95% CI 0.55 to 0.89). Function improved with etoricoxib compared with
+placebo. Most patients completed the trial.</p>
+<table><caption>Table 2. Invented outcomes at week 12</caption>
+<thead><tr><th>Outcome</th><th>Etoricoxib 90 mg (n = 100)</th><th>Placebo (n = 100)</th>
+<th>Difference (95% CI)</th><th>P value</th></tr></thead>
+<tbody>
+<tr><td>Responders, n (%)</td><td>61 (61.0)</td><td>30 (30.0)</td><td>31.0 (17.9 to 44.1)</td>
+<td>&lt;0.001</td></tr>
+<tr><td>Pain score, mean (SD)</td><td>3.4 (1.5)</td><td>5.1 (1.2)</td>
+<td>{MINUS}1.7 ({MINUS}2.1 to {MINUS}1.3)</td><td>0.01</td></tr>
+<tr><td>Sleep score, median [IQR]</td><td>6 [4{MINUS}8]</td><td>6 [5{MINUS}8]</td><td></td>
+<td>NS</td></tr>
+</tbody></table>
+<h2>Discussion</h2>
+<p>Etoricoxib reduced pain more than placebo did (p &lt; 0.001), as in other trials.</p>
+</body></html>"""
+
+
+@pytest.fixture(scope="module")
+def pipeline() -> Pipeline:
+    return default_pipeline()
+
+
+@pytest.fixture(scope="module")
+def trial(pipeline: Pipeline) -> EvidenceDocument:
+    return pipeline.extract(parse_bytes(ARTICLE.encode(), "trial.html", "html")[0])
+
+
+@pytest.fixture(scope="module")
+def findings(trial: EvidenceDocument) -> list[Finding]:
+    return trial.records[0].findings
+
+
+def _by_outcome(findings: list[Finding], outcome: str, found_by: str = "sentence") -> Finding:
+    [finding] = [f for f in findings if f.found_by == found_by and f.outcome == outcome]
+    return finding
+
+
+def test_every_evidence_slices_back_to_the_text(trial: EvidenceDocument,
+                                                findings: list[Finding]) -> None:
+    assert findings
+    for f in findings:
+        assert f.evidence is not None
+        assert trial.text[f.evidence.start:f.evidence.end] == f.evidence.text
+        assert f.evidence.text == f.evidence.text.strip()
+
+
+def test_only_results_sentences(trial: EvidenceDocument, findings: list[Finding]) -> None:
+    sentences = [f.evidence.text for f in findings if f.found_by == "sentence" and f.evidence]
+    assert not any("naproxen" in s or "other trials" in s for s in sentences)
+    assert not any("randomized to" in s or "completed" in s for s in sentences)
+    assert not any("Conclusions" in s or "eased" in s for s in sentences)
+
+
+def test_abstract_results_sentence_with_effect(findings: list[Finding]) -> None:
+    f = _by_outcome(findings, "Pain")
+    assert f.evidence is not None and f.evidence.text.startswith("Pain fell more")
+    assert (f.intervention, f.comparator) == ("etoricoxib", "placebo")
+    assert f.effect is not None
+    assert (f.effect.measure, f.effect.value, f.effect.ci_low, f.effect.ci_high) == (
+        "MD", -1.8, -2.6, -1.0)
+    assert f.effect.text == f"mean difference {MINUS}1.8; 95% CI {MINUS}2.6 to {MINUS}1.0"
+    assert (f.direction, f.significant) == ("decreased", True)
+
+
+def test_arm_values_p_and_timepoint(findings: list[Finding]) -> None:
+    f = _by_outcome(findings, "pain score")
+    assert (f.intervention, f.comparator, f.timepoint) == ("etoricoxib", "placebo", "week 12")
+    assert (f.p_value, f.p_relation, f.significant) == (0.001, "<", True)
+    assert [(a.name, a.value, a.sd) for a in f.arms] == [("etoricoxib", 3.4, 1.5),
+                                                         ("placebo", 5.1, 1.2)]
+    assert f.direction == "decreased"
+    assert f.score is None  # the numbers decided, not the classifier
+
+
+def test_counts_respectively(findings: list[Finding]) -> None:
+    f = _by_outcome(findings, "Nausea")
+    assert [(a.name, a.events, a.n, a.percent) for a in f.arms] == [
+        ("etoricoxib", 23, 100, 23.0), ("placebo", 10, 98, 10.0)]
+    assert (f.p_value, f.direction) == (0.02, "increased")
+
+
+def test_no_significant_difference(findings: list[Finding]) -> None:
+    f = _by_outcome(findings, "sleep quality")
+    assert (f.intervention, f.comparator) == ("etoricoxib", "placebo")
+    assert (f.p_value, f.significant, f.direction) == (0.41, False, "no_difference")
+
+
+def test_hazard_ratio(findings: list[Finding]) -> None:
+    f = _by_outcome(findings, "Relapse")
+    assert f.effect is not None and (f.effect.measure, f.effect.value) == ("HR", 0.70)
+    assert (f.direction, f.significant) == ("decreased", True)
+
+
+def test_words_only_leave_the_numbers_silent(findings: list[Finding]) -> None:
+    f = _by_outcome(findings, "Function")
+    assert (f.intervention, f.comparator, f.p_value, f.effect, f.arms) == (
+        "etoricoxib", "placebo", None, None, [])
+    assert f.significant is None
+
+
+def test_table_rows(trial: EvidenceDocument, findings: list[Finding]) -> None:
+    table = trial.tables[0]
+    rows = [f for f in findings if f.found_by == "table"]
+    assert [f.outcome for f in rows] == ["Responders, n (%)", "Pain score, mean (SD)",
+                                         "Sleep score, median [IQR]"]
+    responders, pain, sleep = rows
+    assert (responders.intervention, responders.comparator) == ("Etoricoxib 90 mg", "Placebo")
+    assert [(a.events, a.percent, a.n) for a in responders.arms] == [(61, 61.0, 100),
+                                                                     (30, 30.0, 100)]
+    assert (responders.p_value, responders.p_relation, responders.direction) == (
+        0.001, "<", "increased")
+    assert responders.effect is not None and (
+        responders.effect.measure, responders.effect.value, responders.effect.ci_low) == (
+        "difference", 31.0, 17.9)
+    assert [(a.value, a.sd) for a in pain.arms] == [(3.4, 1.5), (5.1, 1.2)]
+    assert (pain.direction, pain.timepoint) == ("decreased", "week 12")
+    assert [(a.value, a.low, a.high, a.stat) for a in sleep.arms] == [
+        (6.0, 4.0, 8.0, "median_iqr"), (6.0, 5.0, 8.0, "median_iqr")]
+    assert (sleep.p_value, sleep.significant, sleep.direction) == (None, False, "no_difference")
+    for f in rows:
+        assert f.evidence is not None
+        assert f.evidence.source.kind == "table" and f.evidence.source.table == table.id
+        row = [c for c in table.cells if c.row == f.evidence.source.row]
+        assert f.evidence.start == row[0].start and f.evidence.end == row[-1].end
+        assert trial.text[f.evidence.start:f.evidence.end] == f.evidence.text
+
+
+# --- without the pipeline: a hand-made document -----------------------------------------------
+
+
+def _document(text: str, sections: list[tuple[str, str]], tables: list[Table] | None = None
+              ) -> EvidenceDocument:
+    """``text`` with sections found by their titles, each up to the next title."""
+    starts = [(text.index(title), title, role) for title, role in sections]
+    bounds = [s for s, _, _ in starts[1:]] + [len(text)] * bool(starts)
+    return EvidenceDocument(
+        id="d", source=Source(path="d.txt", format="text", sha256="0" * 64), text=text,
+        sections=[Section(title=title, start=s, end=e, role=role)  # type: ignore[arg-type]
+                  for (s, title, role), e in zip(starts, bounds, strict=True)],
+        tables=tables or [])
+
+
+def test_group_names_and_compared_with_first() -> None:
+    text = ("Results\nCompared with usual care, the exercise group had fewer falls "
+            "(12% vs 20%; p = 0.03).\nDiscussion\nExercise groups had fewer falls than "
+            "controls (p = 0.01).")
+    doc = _document(text, [("Results", "results"), ("Discussion", "discussion")])
+    [f] = build_findings(doc)
+    assert (f.intervention, f.comparator, f.outcome) == ("exercise", "usual care", "falls")
+    assert [(a.name, a.percent) for a in f.arms] == [("exercise", 12.0), ("usual care", 20.0)]
+    assert (f.direction, f.significant) == ("decreased", True)
+
+
+def test_control_named_first_is_still_the_comparator() -> None:
+    text = "Results\nThe placebo group had more falls than the exercise group (20% vs 12%)."
+    [f] = build_findings(_document(text, [("Results", "results")]))
+    assert (f.intervention, f.comparator) == ("exercise", "placebo")
+    assert [(a.name, a.percent) for a in f.arms] == [("exercise", 12.0), ("placebo", 20.0)]
+    assert f.significant is None and f.direction is None  # no p-value: the numbers are silent
+
+
+def test_a_sentence_without_a_comparison_gives_nothing() -> None:
+    text = ("Results\nPain fell from 8 to 1 in the exercise group (p < 0.001). "
+            "Mean age was 54 years.")
+    doc = _document(text, [("Results", "results")])
+    assert build_findings(doc) == []
+
+
+def test_stated_alpha_applies_to_results() -> None:
+    text = ("Methods\nP < 0.01 was considered statistically significant.\nResults\nFalls were "
+            "fewer in the exercise group than in the control group (p = 0.03).")
+    doc = _document(text, [("Methods", "methods"), ("Results", "results")])
+    [f] = build_findings(doc)
+    assert (f.p_value, f.significant, f.direction) == (0.03, False, "no_difference")
+
+
+def test_record_drug_names_mark_arms() -> None:
+    from extractor.evidence import DrugRef, Intervention
+
+    text = "Results\nItch scores were lower with Drugamab than with vehicle (p = 0.004)."
+    doc = _document(text, [("Results", "results")])
+    [f] = build_findings(doc, interventions=[Intervention(drug=DrugRef(name="drugamab"))])
+    assert (f.intervention, f.comparator, f.outcome) == ("drugamab", "vehicle", "Itch scores")
+
+
+def test_flat_abstract_results_part() -> None:
+    text = ("Abstract\nObjective: to compare. Results: Falls were fewer with exercise than "
+            "with usual care (RR 0.8; 95% CI 0.7 to 0.9). Conclusion: exercise works better "
+            "than usual care (p = 0.01).\nIntroduction\nFalls are common.")
+    doc = _document(text, [("Abstract", "abstract"), ("Introduction", "introduction")])
+    spans = results_spans(doc)
+    assert len(spans) == 1 and text[spans[0][0]:].startswith("Falls were fewer")
+    [f] = build_findings(doc)
+    assert f.effect is not None and f.effect.measure == "RR"
+    assert f.evidence is not None and f.evidence.text.startswith("Falls were fewer")
+
+
+def _table(rows: list[list[str]], caption: str, start: int) -> tuple[Table, str]:
+    """A table and its text (cells tab-separated, rows on lines) starting at ``start``."""
+    cells, pos, lines = [], start, []
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            cells.append(Cell(row=r, col=c, text=text, start=pos, end=pos + len(text)))
+            pos += len(text) + 1
+        lines.append("\t".join(row))
+    table = Table(id="T1", caption=caption, n_rows=len(rows), n_cols=len(rows[0]),
+                  header_rows=1, cells=cells, start=start, end=pos - 1)
+    return table, "\n".join(lines)
+
+
+def test_table_effect_column_and_timepoints() -> None:
+    head = "Results\n"
+    table, body = _table([
+        ["Outcome", "Week 4 Placebo (n = 30)", "Week 4 Drugamab (n = 31)",
+         "Week 8 Placebo (n = 30)", "Week 8 Drugamab (n = 31)", "HR (95% CI)"],
+        ["Flares, n (%)", "10 (33.3)", "9 (29.0)", "14 (46.7)", "6 (19.4)",
+         "0.40 (0.20-0.80)"],
+    ], "Table 3. Invented flares", len(head))
+    doc = _document(head + body, [("Results", "results")], [table])
+    rows = build_findings(doc)
+    assert [f.timepoint for f in rows] == ["week 4", "week 8"]
+    for f in rows:
+        assert (f.intervention, f.comparator) == ("Drugamab", "Placebo")
+        assert f.effect is not None and (f.effect.measure, f.effect.value) == ("HR", 0.40)
+        assert (f.significant, f.direction) == (True, "decreased")
+        assert f.evidence is not None and f.evidence.source.row == 1
+
+
+def test_baseline_table_gives_no_findings() -> None:
+    table, body = _table([
+        ["Characteristic", "Drugamab (n = 31)", "Placebo (n = 30)", "P value"],
+        ["Age, mean (SD)", "54 (9)", "55 (8)", "0.60"],
+    ], "Table 1. Baseline characteristics", 0)
+    doc = _document(body, [], [table])
+    assert build_findings(doc) == []
+
+
+# --- the pure parts ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("measure, value, direction", [
+    ("RR", 0.7, "decreased"), ("OR", 1.6, "increased"), ("HR", 1.0, "no_difference"),
+    ("MD", -2.0, "decreased"), ("difference", 3.0, "increased"), ("RRR", 25.0, "decreased"),
+    ("ARR", 5.0, "decreased"), ("NNT", 8.0, None), ("percent_change", -30.0, None),
+])
+def test_effect_direction(measure: str, value: float, direction: str | None) -> None:
+    assert effect_direction(Effect(measure=measure, value=value)) == direction  # type: ignore[arg-type]
+
+
+def test_numeric_direction() -> None:
+    low, high = ArmResult(percent=10.0), ArmResult(percent=20.0)
+    assert numeric_direction(True, None, low, high) == "decreased"
+    assert numeric_direction(True, None, high, low) == "increased"
+    assert numeric_direction(False, None, low, high) == "no_difference"
+    assert numeric_direction(None, None, low, high) is None
+    assert numeric_direction(True, None, low, None) is None
+    # an effect estimate wins over the arms' values
+    assert numeric_direction(True, Effect(measure="RR", value=1.5), low, high) == "increased"
+
+
+def test_arm_result_from_stats() -> None:
+    counted = arm_result("A", Stat("count_total", 3, percent=6.4, total=47), "3/47 (6.4)")
+    assert (counted.events, counted.n, counted.percent, counted.value) == (3, 47, 6.4, None)
+    mean = arm_result("B", Stat("mean_sd", 5.1, sd=1.2), "5.1 (1.2)", n=40)
+    assert (mean.value, mean.sd, mean.n, mean.stat) == (5.1, 1.2, 40, "mean_sd")
+    estimate = arm_result("C", Stat("estimate_ci", 2.0, low=1.0, high=3.0), "2.0 (1.0-3.0)")
+    assert (estimate.ci_low, estimate.ci_high, estimate.low) == (1.0, 3.0, None)
