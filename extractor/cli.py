@@ -280,24 +280,43 @@ def _extract_each(pipeline: Any, docs: list[Document], seconds: float,
               help="Write the table to this file. Default: stdout (csv and md only).")
 @click.option("--provenance", is_flag=True,
               help="Put the source cell (or text offsets) beside each value.")
+@click.option("--findings", is_flag=True,
+              help="One row per finding instead: outcome, intervention vs comparator, "
+                   "direction, significance, p value, effect and CI, arm values, timepoint and "
+                   "the sentence or table row that says so (with where it is).")
 @click.pass_context
 def table(ctx: click.Context, jsonl: str, fmt: str, output: str | None,
-          provenance: bool) -> None:
+          provenance: bool, findings: bool) -> None:
     """Print the evidence table of JSONL (EvidenceDocuments from `extractor extract`): one
-    row per record (study, arm, patient), one column per field. JSONL may also be a batch's
-    OUT_DIR or its evidence.duckdb (the table `extractor batch` stored).
+    row per record (study, arm, patient), one column per field; with --findings, one row per
+    reported comparison of arms. JSONL may also be a batch's OUT_DIR or its evidence.duckdb
+    (the table `extractor batch` stored; without findings).
     """
-    from extractor.records.export import columns, evidence_rows, to_csv, to_markdown, to_xlsx
+    from extractor.records.export import (
+        FINDING_COLUMNS,
+        columns,
+        evidence_rows,
+        finding_rows,
+        to_csv,
+        to_markdown,
+        to_xlsx,
+    )
 
     if fmt == "xlsx" and not output:
         raise click.UsageError("--format xlsx writes a workbook: give its file with -o FILE.")
+    stored = Path(jsonl).is_dir() or jsonl.endswith(".duckdb")
+    if findings and stored:
+        raise click.UsageError("--findings reads the JSONL of `extractor extract`: a batch's "
+                               "database does not store findings.")
 
     errors = _Errors(ctx.obj["debug"])
-    if Path(jsonl).is_dir() or jsonl.endswith(".duckdb"):
+    if findings:
+        rows = finding_rows(_read_evidence(jsonl, errors))
+    elif stored:
         rows = _database_rows(jsonl, provenance)
     else:
         rows = evidence_rows(_read_evidence(jsonl, errors), provenance=provenance)
-    header = columns(provenance)
+    header = FINDING_COLUMNS if findings else columns(provenance)
     if fmt == "xlsx":
         to_xlsx(rows, header, cast(str, output))
     else:

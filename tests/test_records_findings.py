@@ -3,8 +3,14 @@
 
 from __future__ import annotations
 
-import pytest
+import csv
+import io
+from pathlib import Path
 
+import pytest
+from click.testing import CliRunner
+
+from extractor.cli import main
 from extractor.document import Cell, Section, Source, Table
 from extractor.evidence import ArmResult, Effect, EvidenceDocument, Finding
 from extractor.numbers import Stat
@@ -304,3 +310,67 @@ def test_arm_result_from_stats() -> None:
     assert (mean.value, mean.sd, mean.n, mean.stat) == (5.1, 1.2, 40, "mean_sd")
     estimate = arm_result("C", Stat("estimate_ci", 2.0, low=1.0, high=3.0), "2.0 (1.0-3.0)")
     assert (estimate.ci_low, estimate.ci_high, estimate.low) == (1.0, 3.0, None)
+
+
+# --- `extractor table --findings` ------------------------------------------------------------
+
+
+@pytest.fixture()
+def trial_jsonl(trial: EvidenceDocument, tmp_path: Path) -> Path:
+    path = tmp_path / "trial.jsonl"
+    path.write_text(trial.model_dump_json() + "\n", encoding="utf-8")
+    return path
+
+
+def test_table_findings_csv(trial: EvidenceDocument, trial_jsonl: Path) -> None:
+    result = CliRunner().invoke(main, ["table", str(trial_jsonl), "--findings"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    assert len(rows) == len(trial.records[0].findings)
+    assert list(rows[0]) == ["document", "study", "outcome", "intervention", "comparator",
+                             "direction", "significant", "p value", "effect", "arm values",
+                             "timepoint", "found by", "score", "evidence", "evidence source"]
+    pain = next(r for r in rows if r["outcome"] == "pain score")
+    assert (pain["document"], pain["study"], pain["intervention"], pain["comparator"]) == (
+        trial.id, "S1", "etoricoxib", "placebo")
+    assert (pain["direction"], pain["significant"], pain["p value"]) == (
+        "decreased", "yes", "p < 0.001")
+    assert pain["arm values"] == "etoricoxib: 3.4 ± 1.5; placebo: 5.1 ± 1.2"
+    assert pain["timepoint"] == "week 12" and pain["found by"] == "sentence"
+    start, end = map(int, pain["evidence source"].removeprefix("text ").split("-"))
+    assert " ".join(trial.text[start:end].split()) == pain["evidence"]
+    relapse = next(r for r in rows if r["outcome"] == "Relapse")
+    assert relapse["effect"] == "HR 0.7 (95% CI 0.55 to 0.89)"
+    sleep = next(r for r in rows if r["outcome"] == "sleep quality")
+    assert (sleep["direction"], sleep["significant"]) == ("no difference", "no")
+    responders = next(r for r in rows if r["outcome"] == "Responders, n (%)")
+    assert responders["found by"] == "table"
+    assert responders["evidence source"] == f"{trial.tables[0].id} r1"
+    assert responders["arm values"] == "Etoricoxib 90 mg: 61 (61.0), n = 100; " \
+        "Placebo: 30 (30.0), n = 100"
+    assert responders["effect"] == "difference 31 (95% CI 17.9 to 44.1)"
+
+
+def test_table_findings_markdown_and_xlsx(trial: EvidenceDocument, trial_jsonl: Path,
+                                          tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    runner = CliRunner()
+    md = runner.invoke(main, ["table", str(trial_jsonl), "--findings", "--format", "md"])
+    assert md.exit_code == 0, md.output
+    lines = md.output.splitlines()
+    assert lines[0].startswith("| document | study | outcome | intervention | comparator |")
+    assert len(lines) == 2 + len(trial.records[0].findings)
+    csv_out = runner.invoke(main, ["table", str(trial_jsonl), "--findings"])
+    book = tmp_path / "findings.xlsx"
+    result = runner.invoke(main, ["table", str(trial_jsonl), "--findings", "--format", "xlsx",
+                                  "-o", str(book)])
+    assert result.exit_code == 0, result.output
+    sheet = openpyxl.load_workbook(book).active
+    got = [["" if v is None else v for v in row] for row in sheet.iter_rows(values_only=True)]
+    assert got == list(csv.reader(io.StringIO(csv_out.output)))
+
+
+def test_table_findings_needs_the_jsonl(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["table", str(tmp_path), "--findings"])
+    assert result.exit_code == 1
+    assert "--findings reads the JSONL" in result.output

@@ -7,6 +7,11 @@ beside it: the table cell ("T1 r3 c9": table id, row, column) or the running tex
 ("text 120-131") the value was read from, and a last "evidence" column quotes the sentences
 and cells that state the record's fields (each once, in order). ``to_csv``, ``to_markdown``
 and ``to_xlsx`` write the same rows and columns.
+
+``finding_rows`` gives the other table a reviewer keeps: one row per finding of the study
+records (FINDING_COLUMNS: outcome, intervention and comparator, direction, significance,
+p value, effect with its interval, the arms' values, timepoint, and the sentence or table row
+that says so, with where it is).
 """
 
 from __future__ import annotations
@@ -16,7 +21,16 @@ import io
 from collections.abc import Iterable
 from pathlib import Path
 
-from extractor.evidence import Duration, Evidence, EvidenceDocument, Mention, Record
+from extractor.evidence import (
+    ArmResult,
+    Duration,
+    Effect,
+    Evidence,
+    EvidenceDocument,
+    Finding,
+    Mention,
+    Record,
+)
 from extractor.records.table_roles import Layout, Role, layout
 
 FIELDS = ("document", "record", "level", "n", "age", "sex", "condition", "drug", "dose",
@@ -151,6 +165,60 @@ def evidence_rows(documents: Iterable[EvidenceDocument],
                                        if f in SOURCED else ()))}
                 row["evidence"] = _evidence(record)
             rows.append(row)
+    return rows
+
+
+FINDING_COLUMNS = ["document", "study", "outcome", "intervention", "comparator", "direction",
+                   "significant", "p value", "effect", "arm values", "timepoint", "found by",
+                   "score", "evidence", "evidence source"]
+
+
+def _effect(e: Effect) -> str:
+    """"HR 0.7 (95% CI 0.55 to 0.89)"; "RRR 25" without an interval."""
+    text = f"{e.measure} {_num(e.value)}"
+    if e.ci_low is not None and e.ci_high is not None:
+        level = f"{_num(e.ci_level)}% " if e.ci_level is not None else ""
+        text += f" ({level}CI {_num(e.ci_low)} to {_num(e.ci_high)})"
+    return text
+
+
+def _arm(a: ArmResult) -> str:
+    """"placebo: 10/98 (10%)", "etoricoxib: 3.4 (1.5), n = 100"."""
+    text = f"{a.name or 'arm'}: {' '.join((a.text or _num(a.value)).split())}"
+    return text + (f", n = {a.n}" if a.n is not None and a.stat != "count_total" else "")
+
+
+def _p(f: Finding) -> str:
+    if f.p_value is None:
+        return ""
+    return f"p {f.p_relation or '='} {_num(f.p_value)}"
+
+
+def _place(e: Evidence) -> str:
+    s = e.source
+    if s.kind == "table":
+        return f"{s.table} r{s.row}" + (f" c{s.col}" if s.col is not None else "")
+    return f"text {e.start}-{e.end}"
+
+
+def finding_rows(documents: Iterable[EvidenceDocument]) -> list[dict[str, str]]:
+    """One dict per finding of the study records of ``documents`` (FINDING_COLUMNS)."""
+    rows: list[dict[str, str]] = []
+    for doc in documents:
+        for record in doc.records:
+            for f in record.findings:
+                rows.append({
+                    "document": doc.id, "study": record.id, "outcome": f.outcome or "",
+                    "intervention": f.intervention or "", "comparator": f.comparator or "",
+                    "direction": (f.direction or "").replace("_", " "),
+                    "significant": {True: "yes", False: "no", None: ""}[f.significant],
+                    "p value": _p(f), "effect": _effect(f.effect) if f.effect else "",
+                    "arm values": _JOIN.join(_arm(a) for a in f.arms),
+                    "timepoint": f.timepoint or "", "found by": f.found_by or "",
+                    "score": f"{f.score:.2f}" if f.score is not None else "",
+                    "evidence": " ".join(f.evidence.text.split()) if f.evidence else "",
+                    "evidence source": _place(f.evidence) if f.evidence else "",
+                })
     return rows
 
 
