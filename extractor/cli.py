@@ -346,11 +346,6 @@ def _console() -> Any:
     return Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 
 
-# Column headings narrow enough for an 80-column terminal.
-_SHORT = {"FREQUENCY": "freq", "DURATION": "dur", "ADVERSE_EVENT": "AE", "CONDITION": "cond",
-          "OUTCOME": "outc"}
-
-
 def _print_evidence_summary(evidence: list[EvidenceDocument], output: str) -> None:
     """Mentions per label for each document, on stderr."""
     from collections import Counter
@@ -359,10 +354,13 @@ def _print_evidence_summary(evidence: list[EvidenceDocument], output: str) -> No
 
     from extractor.evidence import LABELS
 
-    table = RichTable(title=f"{len(evidence)} evidence document(s) written to {output}")
+    table = RichTable(title=f"{len(evidence)} evidence document(s) written to {output}: "
+                            "mentions per label, relations and records")
     table.add_column("id", no_wrap=True)
-    for heading in [*(_SHORT.get(label, label.lower()) for label in LABELS), "rel", "rec"]:
-        table.add_column(heading, justify="right", min_width=len(heading))
+    # Headings spelled out; a narrow terminal wraps them ("adverse / event").
+    for heading in [*(label.lower().replace("_", " ") for label in LABELS), "relations",
+                    "records"]:
+        table.add_column(heading, justify="right")
     for d in evidence:
         counts: Counter[str] = Counter(m.label for m in d.mentions)
         table.add_row(d.id, *(str(counts.get(label, 0)) for label in LABELS),
@@ -375,7 +373,7 @@ def _print_summary(docs: list[Document], out_dir: Path) -> None:
     from rich.table import Table as RichTable
 
     table = RichTable(title=f"{len(docs)} document(s) written to {out_dir}")
-    for col in ("id", "format", "title", "chars", "sections", "tables", "warnings"):
+    for col in ("id", "format", "title", "characters", "sections", "tables", "warnings"):
         table.add_column(col, overflow="fold")
     for d in docs:
         title = d.metadata.title or ""
@@ -463,7 +461,8 @@ def _print_validation(result: dict[str, Any]) -> None:
 
     def show(title: str, rows: dict[str, Any]) -> None:
         table = RichTable(title=title)
-        for col in ("label", "tp", "fp", "fn", "P", "R", "F1", "F1 95% CI"):
+        for col in ("label", "true positives", "false positives", "false negatives",
+                    "precision", "recall", "F1", "F1 95% interval"):
             table.add_column(col, justify="left" if col == "label" else "right")
         for name, row in rows.items():
             if not isinstance(row, dict) or "tp" not in row:

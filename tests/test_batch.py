@@ -108,7 +108,9 @@ def test_database_and_parquet_match_jsonl(local_out: Path) -> None:
     n_mentions = sum(len(d["mentions"]) for d in docs)
     n_relations = sum(len(d["relations"]) for d in docs)
     n_records = sum(len(d["records"]) for d in docs)
-    n_events = sum(len(r["adverse_events"]) for d in docs for r in d["records"])
+    def n_items(field: str, study: bool) -> int:
+        return sum(len(r[field]) for d in docs for r in d["records"]
+                   if (r["level"] == "study") == study)
     assert pq.read_table(local_out / "mentions.parquet").num_rows == n_mentions
     assert pq.read_table(local_out / "records.parquet").num_rows == n_records
     con = duckdb.connect(str(local_out / "evidence.duckdb"), read_only=True)
@@ -121,7 +123,10 @@ def test_database_and_parquet_match_jsonl(local_out: Path) -> None:
         assert count("relations") == n_relations
         assert count("records") == n_records
         assert count("evidence_table") == n_records
-        assert count("adverse_events") == n_events
+        # the study level counts each fact once; the arm/patient views hold the table rows
+        for field in ("interventions", "adverse_events"):
+            assert count(field) == n_items(field, study=True)
+            assert count(f"arm_patient_{field}") == n_items(field, study=False)
         assert count("errors") == 3
         assert count("evidence_rows") == n_records
     finally:

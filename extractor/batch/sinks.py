@@ -22,10 +22,28 @@ from extractor.records.export import columns, evidence_rows, to_csv
 
 DATABASE = "evidence.duckdb"
 
-# Views that flatten the nested records into evidence tables.
+# Views that flatten the nested records into evidence tables. A document has one study
+# record (level "study": each drug once, each adverse event once per (term, drug)) and one
+# record per arm or patient of its tables, which the study record summarizes; counting both
+# levels together would count a drug once for the study and again for every patient. So
+# `interventions` and `adverse_events` count the study level, one row per fact of each
+# document, with the number of arm/patient records that also name it; the `arm_patient_`
+# views give the per-arm and per-patient rows (each row a fact about that arm or patient).
+_TABLE_RECORDS_NAMING = """(
+    SELECT count(DISTINCT t.id) FROM records t, unnest(t.{field}) AS u(x)
+    WHERE t.file = r.file AND t.doc_index = r.doc_index AND t.level <> 'study'
+      AND lower({inner}) = lower({outer}))"""
+_INTERVENTION_COLUMNS = """iv.drug.name AS drug, iv.dose.text AS dose,
+        iv.dose.value AS dose_value, iv.dose.unit AS dose_unit,
+        iv.frequency.text AS frequency, iv.frequency.per_day AS doses_per_day,
+        iv.route.name AS route, iv.duration.text AS duration,
+        iv.duration.days AS duration_days, iv.drug.evidence.text AS evidence"""
+_ADVERSE_EVENT_COLUMNS = """ae.term, ae.drug, ae.negated, ae.count AS patients_with_event,
+        ae.percent AS percent_of_arm, ae.arm_n AS patients_in_arm, ae.text,
+        ae.evidence.text AS evidence"""
 VIEWS = {
     "evidence_table": """
-        SELECT file, document, id AS record, level, population.n AS n,
+        SELECT file, document, id AS record, level, population.n AS patients,
                coalesce(population.age_mean, population.age_median) AS age,
                population.condition AS condition,
                array_to_string(list_transform(interventions, lambda x: x.drug.name), '; ') AS drugs,
@@ -35,22 +53,45 @@ VIEWS = {
                    lambda x: CASE WHEN x.negated THEN 'no ' ELSE '' END || x.term), '; ')
                    AS adverse_events
         FROM records""",
-    "interventions": """
-        SELECT r.file, r.document, r.id AS record, r.level, iv.drug.name AS drug,
-               iv.dose.text AS dose, iv.dose.value AS dose_value, iv.dose.unit AS dose_unit,
-               iv.frequency.text AS frequency, iv.frequency.per_day AS per_day,
-               iv.route.name AS route, iv.duration.text AS duration,
-               iv.duration.days AS duration_days, iv.drug.evidence.text AS evidence
-        FROM records r, unnest(r.interventions) AS t(iv)""",
-    "adverse_events": """
-        SELECT r.file, r.document, r.id AS record, r.level, ae.term, ae.drug, ae.negated,
-               ae.count, ae.percent, ae.arm_n, ae.text, ae.evidence.text AS evidence
-        FROM records r, unnest(r.adverse_events) AS t(ae)""",
+    "interventions": f"""
+        SELECT r.file, r.document, r.id AS record, {_INTERVENTION_COLUMNS},
+               {_TABLE_RECORDS_NAMING.format(field="interventions", inner="x.drug.name",
+                                             outer="iv.drug.name")} AS arm_patient_records
+        FROM records r, unnest(r.interventions) AS t(iv) WHERE r.level = 'study'""",
+    "adverse_events": f"""
+        SELECT r.file, r.document, r.id AS record, {_ADVERSE_EVENT_COLUMNS},
+               {_TABLE_RECORDS_NAMING.format(field="adverse_events", inner="x.term",
+                                             outer="ae.term")} AS arm_patient_records
+        FROM records r, unnest(r.adverse_events) AS t(ae) WHERE r.level = 'study'""",
+    "arm_patient_interventions": f"""
+        SELECT r.file, r.document, r.id AS record, r.level, {_INTERVENTION_COLUMNS}
+        FROM records r, unnest(r.interventions) AS t(iv) WHERE r.level <> 'study'""",
+    "arm_patient_adverse_events": f"""
+        SELECT r.file, r.document, r.id AS record, r.level, {_ADVERSE_EVENT_COLUMNS}
+        FROM records r, unnest(r.adverse_events) AS t(ae) WHERE r.level <> 'study'""",
     "outcomes": """
         SELECT r.file, r.document, r.id AS record, r.level, o.measure, o.value, o.unit,
                o.timepoint, o.text
         FROM records r, unnest(r.outcomes) AS t(o)""",
+    # One row per reported comparison (Record.findings), at the level that reports it.
+    "findings": """
+        SELECT r.file, r.document, r.id AS record, r.level, f.outcome, f.intervention,
+               f.comparator, f.direction, f.significant, f.p_value,
+               f.p_relation AS p_value_relation, f.effect.measure AS effect_measure,
+               f.effect.value AS effect_value,
+               f.effect.ci_low AS effect_confidence_interval_low,
+               f.effect.ci_high AS effect_confidence_interval_high,
+               f.effect.ci_level AS effect_confidence_level, f.timepoint,
+               f.evidence.text AS evidence, f.evidence.start AS evidence_start,
+               f.evidence."end" AS evidence_end
+        FROM records r, unnest(r.findings) AS t(f)""",
 }
+
+
+def create_views(con: Any) -> None:
+    """The views of :data:`VIEWS` on a database holding the batch tables."""
+    for name, sql in VIEWS.items():
+        con.execute(f"CREATE VIEW {name} AS {sql}")
 
 
 def _tmp(path: Path) -> Path:
@@ -129,8 +170,7 @@ def build_outputs(out_dir: Path, log: BatchLog, entries: list[Entry],
                     con.unregister("incoming")
                     rows[name] += table.num_rows
                 labels.update(str(row["label"]) for row in tables.rows["mentions"])
-        for name, sql in VIEWS.items():
-            con.execute(f"CREATE VIEW {name} AS {sql}")
+        create_views(con)
         con.execute("CHECKPOINT")
     except (duckdb.IOException, duckdb.FatalException) as err:  # a full disk, as the other
         # outputs' OSError says it (a failed checkpoint is "fatal" to that connection only)
