@@ -12,7 +12,16 @@ from click.testing import CliRunner
 
 from extractor.cli import main
 from extractor.document import Source
-from extractor.evidence import EvidenceDocument, Mention, Normalized
+from extractor.evidence import (
+    ArmResult,
+    Effect,
+    Evidence,
+    EvidenceDocument,
+    Finding,
+    Mention,
+    Normalized,
+    Provenance,
+)
 from extractor.report import build_report, write_report
 from extractor.report.pages import document_page
 from extractor.report.validation import validation_page
@@ -224,3 +233,76 @@ def test_validation_page_bars_and_errors_side_by_side():
     assert [(m["data-label"], m.get_text()) for m in pred.select("mark")] == [
         ("DOSE", "aspirin"), ("CONDITION", "rash")]
     assert not group.find_all("b") and "took <b>aspirin</b> daily" in pred.get_text()
+
+
+# --- findings: their sentence or table row is highlighted, with a tooltip ----------------------
+
+
+def _with_findings(doc: EvidenceDocument, findings: list[Finding]) -> EvidenceDocument:
+    study = doc.records[0].model_copy(update={"findings": findings})
+    return doc.model_copy(update={"records": [study, *doc.records[1:]]})
+
+
+def _sentence_finding(doc: EvidenceDocument, sentence: str, **fields: object) -> Finding:
+    start = doc.text.index(sentence)
+    return Finding(**fields, found_by="sentence",  # type: ignore[arg-type]
+                   evidence=Evidence(start=start, end=start + len(sentence), text=sentence))
+
+
+def test_a_finding_sentence_wraps_its_marks_with_a_tooltip(docs):
+    doc = docs["invented_case"]
+    sentence = "He developed nausea and headache in the first month."
+    finding = _sentence_finding(
+        doc, sentence, outcome="nausea", intervention="methotrexate", comparator="placebo",
+        direction="increased", significant=True, p_value=0.01, p_relation="<",
+        effect=Effect(measure="OR", value=2.5, ci_low=1.2, ci_high=5.1, ci_level=95),
+        arms=[ArmResult(name="methotrexate", events=12, n=40, percent=30.0,
+                        stat="count_total", text="12/40 (30%)")])
+    page = _soup(document_page(_with_findings(doc, [finding])))
+    [span] = page.select("span.finding")
+    assert span.get_text() == sentence
+    assert {m.get_text() for m in span.select("mark.mention")} >= {"nausea", "headache"}
+    title = span["title"]
+    assert "finding: nausea" in title and "methotrexate vs placebo" in title
+    assert "direction: increased" in title and "p value: p < 0.01" in title
+    assert "effect: OR 2.5 (95% CI 1.2 to 5.1)" in title
+    assert "arm values: methotrexate: 12/40 (30%)" in title
+    # every mention keeps exactly one mark, and the findings card links to the sentence
+    assert sorted(_marks(page)) == sorted((f"m-{m.id}", m.label, m.text) for m in doc.mentions)
+    [link] = page.select("#findings a.src")
+    assert link["href"] == f"#{span['id']}"
+    assert [td.get_text() for td in page.select("#findings td[data-field=direction]")] == [
+        "increased"]
+
+
+def test_a_finding_sentence_that_crosses_a_mark_is_not_highlighted(docs):
+    doc = docs["invented_case"]
+    nausea = next(m for m in doc.mentions if m.text == "nausea")
+    # from the middle of "nausea" to the end of its sentence: it cannot nest
+    start = nausea.start + 2
+    end = doc.text.index("month.") + len("month.")
+    finding = Finding(outcome="headache", found_by="sentence",
+                      evidence=Evidence(start=start, end=end, text=doc.text[start:end]))
+    page = _soup(document_page(_with_findings(doc, [finding])))
+    assert not page.select("span.finding")
+    assert sorted(_marks(page)) == sorted((f"m-{m.id}", m.label, m.text) for m in doc.mentions)
+    assert page.select("#findings tr")  # still listed, with where its evidence is
+    assert f"text {start}-{end}" in page.select_one("#findings tbody").get_text()
+
+
+def test_a_finding_table_row_is_highlighted(docs):
+    doc = docs["case_series_dupilumab_jak"]
+    table = doc.tables[0]
+    row = [c for c in table.cells if c.row == 1]
+    finding = Finding(outcome="response", intervention="dupilumab", comparator="upadacitinib",
+                      direction="no_difference", significant=False, p_value=0.4,
+                      p_relation="=", found_by="table",
+                      evidence=Evidence(start=row[0].start, end=row[-1].end,
+                                        text=doc.text[row[0].start:row[-1].end],
+                                        source=Provenance(kind="table", table=table.id, row=1)))
+    page = _soup(document_page(_with_findings(doc, [finding])))
+    [tr] = page.select("tr.finding")
+    assert tr["data-direction"] == "no_difference"
+    assert "direction: no difference" in tr["title"] and "p value: p = 0.4" in tr["title"]
+    assert [c.get_text() for c in tr.find_all(["td", "th"])] == [
+        c.text for c in sorted(row, key=lambda c: c.col)]

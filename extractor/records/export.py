@@ -201,25 +201,26 @@ def _place(e: Evidence) -> str:
     return f"text {e.start}-{e.end}"
 
 
+def finding_values(f: Finding) -> dict[str, str]:
+    """A finding's fields as the findings table writes them (FINDING_COLUMNS from "outcome"
+    on)."""
+    return {
+        "outcome": f.outcome or "", "intervention": f.intervention or "",
+        "comparator": f.comparator or "", "direction": (f.direction or "").replace("_", " "),
+        "significant": {True: "yes", False: "no", None: ""}[f.significant],
+        "p value": _p(f), "effect": _effect(f.effect) if f.effect else "",
+        "arm values": _JOIN.join(_arm(a) for a in f.arms),
+        "timepoint": f.timepoint or "", "found by": f.found_by or "",
+        "score": f"{f.score:.2f}" if f.score is not None else "",
+        "evidence": " ".join(f.evidence.text.split()) if f.evidence else "",
+        "evidence source": _place(f.evidence) if f.evidence else "",
+    }
+
+
 def finding_rows(documents: Iterable[EvidenceDocument]) -> list[dict[str, str]]:
     """One dict per finding of the study records of ``documents`` (FINDING_COLUMNS)."""
-    rows: list[dict[str, str]] = []
-    for doc in documents:
-        for record in doc.records:
-            for f in record.findings:
-                rows.append({
-                    "document": doc.id, "study": record.id, "outcome": f.outcome or "",
-                    "intervention": f.intervention or "", "comparator": f.comparator or "",
-                    "direction": (f.direction or "").replace("_", " "),
-                    "significant": {True: "yes", False: "no", None: ""}[f.significant],
-                    "p value": _p(f), "effect": _effect(f.effect) if f.effect else "",
-                    "arm values": _JOIN.join(_arm(a) for a in f.arms),
-                    "timepoint": f.timepoint or "", "found by": f.found_by or "",
-                    "score": f"{f.score:.2f}" if f.score is not None else "",
-                    "evidence": " ".join(f.evidence.text.split()) if f.evidence else "",
-                    "evidence source": _place(f.evidence) if f.evidence else "",
-                })
-    return rows
+    return [{"document": doc.id, "study": record.id, **finding_values(f)}
+            for doc in documents for record in doc.records for f in record.findings]
 
 
 def columns(provenance: bool) -> list[str]:

@@ -9,12 +9,17 @@ from html import escape
 from typing import Any
 
 from extractor.evidence import LABELS, EvidenceDocument
+from extractor.records.export import finding_values
 from extractor.report.assets import page
 from extractor.report.evidence_table import records_table
-from extractor.report.render import render_not_inline, render_text
+from extractor.report.render import Rendered, render_not_inline, render_text
 
 HINT = ("Hover a mention for its normalization, IDs and the rule or model that found it; "
-        "NEG marks a negated mention; click a record value to see its source.")
+        "NEG marks a negated mention; click a record value to see its source. Sentences and "
+        "table rows that report a finding are underlined: hover them for the finding.")
+# The findings card's columns (export.finding_values), and the one that links to the evidence.
+_FINDING_SHOWN = ("outcome", "intervention", "comparator", "direction", "significant",
+                  "p value", "effect", "arm values", "timepoint")
 
 
 def _e(value: object) -> str:
@@ -66,6 +71,27 @@ def _sections(doc: EvidenceDocument) -> list[str]:
     return html
 
 
+def findings_table(doc: EvidenceDocument, out: Rendered) -> list[str]:
+    """The findings of ``doc``'s records, each linked to its highlighted sentence or row."""
+    findings = [f for record in doc.records for f in record.findings]
+    if not findings:
+        return []
+    html = [f'<section class="card" id="findings"><h2>Findings ({len(findings)})</h2>'
+            '<div class="scroll"><table class="data findings"><thead><tr>',
+            *(f"<th>{_e(c)}</th>" for c in _FINDING_SHOWN), "<th>evidence</th></tr></thead>"
+            "<tbody>"]
+    for number, f in enumerate(findings, start=1):
+        values = finding_values(f)
+        target = out.findings.get(number)
+        where = (f'<a class="src" href="#{_e(target)}" data-targets="{_e(target)}">'
+                 f'{_e(values["found by"] or "source")}</a>' if target
+                 else _e(values["evidence source"]))
+        html.append("<tr>" + "".join(f'<td data-field="{_e(c)}">{_e(values[c])}</td>'
+                                     for c in _FINDING_SHOWN) + f"<td>{where}</td></tr>")
+    html.append("</tbody></table></div></section>")
+    return html
+
+
 def document_page(doc: EvidenceDocument, index_href: str = "../index.html") -> str:
     """The review page of one document: records linked to their sources, and the text."""
     rendered = render_text(doc)
@@ -81,6 +107,7 @@ def document_page(doc: EvidenceDocument, index_href: str = "../index.html") -> s
         "<main>",
         f'<section class="card" id="records"><h2>Evidence records ({len(doc.records)})</h2>'
         f'<p class="note">{_e(HINT)}</p>', *records, "</section>",
+        *findings_table(doc, rendered),
         f'<section class="card" id="text"><h2>Text · {len(doc.mentions)} mentions, '
         f"{len(doc.tables)} table(s)</h2>", *_sections(doc),
         '<div class="doc-text">', *rendered.html, "</div></section>",

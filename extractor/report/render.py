@@ -7,17 +7,25 @@ marked inside it. Mentions are nested when one lies inside another; one that cro
 mention, a table edge or a cell edge cannot be nested and is listed below the text instead,
 so every mention still has exactly one mark. The HTML is built as a list of strings joined
 once, and nothing is done per mention in the browser, so long documents stay fast.
+
+Each finding of the records (a comparison of arms on an outcome) highlights its evidence: a
+sentence becomes a ``<span class="finding">`` around its marks, a table row a
+``<tr class="finding">``, each with a tooltip of the finding's outcome, arms, direction,
+significance, p value and effect. A sentence that would cross a mark or a table edge stays
+unhighlighted (the findings table still quotes it).
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import escape
 
 from extractor.document import Cell, Table
-from extractor.evidence import EvidenceDocument, Mention
+from extractor.evidence import EvidenceDocument, Finding, Mention
+from extractor.records.export import finding_values
 
 
 @dataclass
@@ -29,6 +37,7 @@ class Rendered:
     cells: dict[tuple[str, int, int], str] = field(default_factory=dict)  # (table, row, col)
     columns: dict[tuple[str, int], list[str]] = field(default_factory=dict)  # (table, col)
     not_inline: list[Mention] = field(default_factory=list)
+    findings: dict[int, str] = field(default_factory=dict)  # finding number -> element id
 
 
 def tooltip(m: Mention) -> str:
@@ -54,6 +63,37 @@ def tooltip(m: Mention) -> str:
     if m.found_by:
         lines.append("found by: " + ", ".join(m.found_by))
     return "\n".join(lines)
+
+
+def finding_tooltip(f: Finding) -> str:
+    """What hovering a finding's evidence shows: outcome, arms, direction, p, effect."""
+    v = finding_values(f)
+    lines = [f"finding: {v['outcome'] or '(outcome not stated)'}"]
+    if v["intervention"] or v["comparator"]:
+        lines.append(f"{v['intervention'] or '?'} vs {v['comparator'] or '?'}")
+    if v["direction"]:
+        lines.append(f"direction: {v['direction']}"
+                     + (f" (classifier {v['score']})" if v["score"] else ""))
+    if v["significant"]:
+        lines.append(f"significant: {v['significant']}")
+    lines += [f"{k}: {v[k]}" for k in ("p value", "effect", "arm values", "timepoint") if v[k]]
+    return "\n".join(lines)
+
+
+def _finding_open(tag: str, f: Finding, element_id: str) -> str:
+    """The opening tag of a finding's evidence (a sentence's span, a table row)."""
+    return (f'<{tag} class="finding" id="{escape(element_id)}" '
+            f'data-direction="{escape(f.direction or "")}" title="{escape(finding_tooltip(f))}">')
+
+
+@dataclass(frozen=True)
+class _Sentence:
+    """A finding's sentence, to wrap around the marks inside it."""
+
+    start: int
+    end: int
+    finding: Finding
+    number: int
 
 
 def mark_id(m: Mention, out: Rendered) -> str:
@@ -93,28 +133,39 @@ class _Writer:
             self.next_anchor += 1
         html.append(escape(self.text[lo:hi], quote=False))
 
-    def span(self, lo: int, hi: int, mentions: list[Mention]) -> None:
-        """text[lo:hi] with ``mentions`` (inside it, sorted by start then longest) marked."""
+    def span(self, lo: int, hi: int, mentions: list[Mention],
+             sentences: Sequence[_Sentence] = ()) -> None:
+        """text[lo:hi] with ``mentions`` (inside it, sorted by start then longest) marked,
+        and the findings' ``sentences`` (inside it) wrapped around their marks."""
         html = self.out.html
         pos = lo
-        stack: list[int] = []  # ends of the open marks
-        for m in mentions:
-            while stack and stack[-1] <= m.start:
-                end = stack.pop()
+        stack: list[tuple[int, str]] = []  # ends and closing tags of the open elements
+        # a sentence opens before a mark that starts with it, so that it holds the mark
+        items: list[Mention | _Sentence] = sorted([*mentions, *sentences],
+                       key=lambda x: (x.start, -x.end, isinstance(x, Mention)))
+        for item in items:
+            while stack and stack[-1][0] <= item.start:
+                end, closing = stack.pop()
                 self._plain(pos, end)
-                html.append("</mark>")
+                html.append(closing)
                 pos = end
-            if stack and m.end > stack[-1]:
-                self.out.not_inline.append(m)  # crosses an open mark: cannot nest
+            if stack and item.end > stack[-1][0]:
+                if isinstance(item, Mention):
+                    self.out.not_inline.append(item)  # crosses an open element: cannot nest
                 continue
-            self._plain(pos, m.start)
-            pos = m.start
-            html.append(mark_open(m, mark_id(m, self.out)))
-            stack.append(m.end)
+            self._plain(pos, item.start)
+            pos = item.start
+            if isinstance(item, Mention):
+                html.append(mark_open(item, mark_id(item, self.out)))
+                stack.append((item.end, "</mark>"))
+            else:
+                self.out.findings[item.number] = f"f-{item.number}"
+                html.append(_finding_open("span", item.finding, f"f-{item.number}"))
+                stack.append((item.end, "</span>"))
         while stack:
-            end = stack.pop()
+            end, closing = stack.pop()
             self._plain(pos, end)
-            html.append("</mark>")
+            html.append(closing)
             pos = end
         self._plain(pos, hi)
 
@@ -143,8 +194,10 @@ def _cell_of(cells: list[Cell], starts: list[int], m: Mention) -> Cell | None:
     return None
 
 
-def _table(t: Table, index: int, mentions: list[Mention], writer: _Writer) -> None:
-    """An HTML table from ``t``'s cells, the cells' mentions marked inside them."""
+def _table(t: Table, index: int, mentions: list[Mention], writer: _Writer,
+           rows: dict[int, tuple[int, Finding]]) -> None:
+    """An HTML table from ``t``'s cells, the cells' mentions marked inside them; ``rows``:
+    the finding (and its number) whose evidence a row is."""
     out = writer.out
     n = len(writer.text)
     cells = sorted((c for c in t.cells if 0 <= c.start <= c.end <= n), key=lambda c: c.start)
@@ -170,7 +223,12 @@ def _table(t: Table, index: int, mentions: list[Mention], writer: _Writer) -> No
     caption = escape(f"Table {t.id}" + (f": {t.caption}" if shown else ""), quote=False)
     html.append(f'<div class="table-wrap"><table class="cells"><caption>{caption}</caption>')
     for row in range(n_rows):
-        html.append("<tr>")
+        if row in rows:
+            number, finding = rows[row]
+            out.findings[number] = f"f-{number}"
+            html.append(_finding_open("tr", finding, f"f-{number}"))
+        else:
+            html.append("<tr>")
         for col in range(n_cols):
             if (row, col) in covered:
                 continue
@@ -220,15 +278,36 @@ def render_text(doc: EvidenceDocument) -> Rendered:
             per_region[i].append(m)
         else:
             out.not_inline.append(m)  # empty, out of range, or crossing a table edge
+    sentences, table_rows = _finding_places(doc)
     table_index = {id(t): k for k, t in enumerate(doc.tables)}
     for (lo, hi, table), mentions in zip(regions, per_region, strict=True):
         if table is None:
             out.html.append('<div class="prose">')
-            writer.span(lo, hi, mentions)
+            writer.span(lo, hi, mentions, [s for s in sentences if lo <= s.start < s.end <= hi])
             out.html.append("</div>")
         else:
-            _table(table, table_index[id(table)], mentions, writer)
+            _table(table, table_index[id(table)], mentions, writer,
+                   table_rows.get(table.id, {}))
     return out
+
+
+def _finding_places(doc: EvidenceDocument) -> tuple[list[_Sentence],
+                                                    dict[str, dict[int, tuple[int, Finding]]]]:
+    """Where the findings' evidence is: sentences of the text, and table rows by table id.
+    Findings are numbered from 1 in record order; of several findings on the same words the
+    first is shown."""
+    sentences: dict[tuple[int, int], _Sentence] = {}
+    rows: dict[str, dict[int, tuple[int, Finding]]] = defaultdict(dict)
+    findings = [f for record in doc.records for f in record.findings]
+    for number, f in enumerate(findings, start=1):
+        e = f.evidence
+        if e is None:
+            continue
+        if e.source.kind == "table" and e.source.table and e.source.row is not None:
+            rows[e.source.table].setdefault(e.source.row, (number, f))
+        elif 0 <= e.start < e.end <= len(doc.text):
+            sentences.setdefault((e.start, e.end), _Sentence(e.start, e.end, f, number))
+    return list(sentences.values()), rows
 
 
 def render_not_inline(mentions: list[Mention], out: Rendered) -> list[str]:
