@@ -442,6 +442,10 @@ def validate(gold_path: str, pred_path: str, fmt: str | None,
     for problem in unknown:
         skipped(f"{problem} (scored as a label of its own)")
     result = run_validate(gold, pred, lm)
+    for doc_id in result["documents"]["pred_on_another_text"]:
+        skipped(f"document {doc_id}: the predictions were made on another text than the "
+                "gold's (not the same text, nor the file the gold indexes): offsets may not "
+                "line up")
     if json_out:
         _write_file(json_out, json.dumps(result, indent=2) + "\n")
     if html_out:

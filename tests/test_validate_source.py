@@ -204,3 +204,12 @@ def test_readme_validate_example_runs_as_written(tmp_path: Path, monkeypatch: An
     result = _scores(Path("corpus/gold/"), pred, tmp_path / "scores.json")
     assert result["documents"]["paired"] == 2
     assert result["mentions"]["micro"]["f1"] > 0.9
+
+
+def test_a_prediction_on_another_text_is_warned_of(tmp_path: Path) -> None:
+    txt, _ = _write_case(tmp_path / "gold")
+    pred = _perfect_prediction(txt, tmp_path / "ev.jsonl")
+    txt.write_text(RAW.replace("Home | About | Contact", "Home | News"), encoding="utf-8")
+    code, err = _validate("--gold", str(tmp_path / "gold"), "--pred", str(pred))
+    assert code == 0
+    assert "warning: document case: the predictions were made on another text" in err

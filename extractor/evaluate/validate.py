@@ -12,6 +12,7 @@ listed with the sentence around them so a reader can see why.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import PurePath
@@ -21,7 +22,7 @@ import numpy as np
 
 from extractor.evaluate.mentions import Counts, Mention, evaluate_mentions
 from extractor.formats.gold import GoldDocument, LabelMap, apply_label_map
-from extractor.formats.source_offsets import in_source_coordinates
+from extractor.formats.source_offsets import in_source_coordinates, source_map_of
 
 SEED = 20240601
 RESAMPLES = 1000
@@ -95,6 +96,17 @@ def pair_documents(gold: Sequence[GoldDocument], pred: Sequence[GoldDocument]
         else:
             paired[key] = doc
     return paired, unpaired
+
+
+def on_another_text(pred: GoldDocument, gold: GoldDocument) -> bool:
+    """Whether ``pred`` was made on a text other than the one ``gold`` is written on:
+    neither the same text nor (with a source map) the same source file, so its offsets
+    cannot line up."""
+    if pred.text == gold.text:
+        return False
+    sha256 = pred.meta.get("source_sha256")
+    return not (source_map_of(pred) and
+                sha256 == hashlib.sha256(gold.text.encode("utf-8")).hexdigest())
 
 
 def on_gold_text(pred: GoldDocument, gold: GoldDocument) -> GoldDocument:
@@ -267,6 +279,7 @@ def validate(gold_docs: Sequence[GoldDocument], pred_docs: Sequence[GoldDocument
     groups = {part: e.label for d in gold_docs for e in d.entities if "|" in e.label
               for part in e.label.split("|")}
     paired, unpaired = pair_documents(gold_docs, pred_docs)
+    other_text = [g.id for g in gold_docs if g.id in paired and on_another_text(paired[g.id], g)]
     paired = {g.id: on_gold_text(paired[g.id], g) for g in gold_docs if g.id in paired}
     empty = GoldDocument("", "")
     labels = sorted({groups.get(e.label, e.label) for d in [*gold_docs, *paired.values()]
@@ -300,6 +313,7 @@ def validate(gold_docs: Sequence[GoldDocument], pred_docs: Sequence[GoldDocument
                              "sentence": sentence_at(doc.text, start, end)})
     result: dict[str, Any] = {
         "documents": {"gold": len(gold_docs), "pred": len(pred_docs), "paired": len(paired),
+                      "pred_on_another_text": other_text,
                       "unpaired_pred": unpaired,
                       "gold_without_pred": [d.id for d in gold_docs if d.id not in paired]},
         "mentions": _table({k: np.array(v, dtype=np.int64).reshape(-1, 3)
