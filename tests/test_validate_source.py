@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 
 from extractor.cli import main
@@ -48,14 +49,15 @@ def _nth(text: str, word: str, n: int) -> int:
     return [m.start() for m in re.finditer(re.escape(word), text)][n]
 
 
-def _write_case(folder: Path) -> tuple[Path, Path]:
-    """The raw ``case.txt`` and its brat gold ``case.ann``, offsets into the raw file."""
+def _write_case(folder: Path, bom: str = "") -> tuple[Path, Path]:
+    """The raw ``case.txt`` and its brat gold ``case.ann``, offsets into the raw file
+    (a byte-order mark ``bom`` counts as its first character, as brat counts it)."""
     folder.mkdir(parents=True, exist_ok=True)
     txt = folder / "case.txt"
-    txt.write_bytes(RAW.encode("utf-8"))
+    txt.write_bytes((bom + RAW).encode("utf-8"))
     lines = []
     for i, (label, word, n) in enumerate(GOLD, start=1):
-        start = _nth(RAW, word, n)
+        start = _nth(bom + RAW, word, n)
         lines.append(f"T{i}\t{label} {start} {start + len(word)}\t{word}")
     ann = folder / "case.ann"
     ann.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -118,8 +120,9 @@ def test_parsed_text_maps_every_word_back_to_the_file(tmp_path: Path) -> None:
 
 # --- validate on gold written on the raw file ------------------------------------------
 
-def test_perfect_prediction_on_reflowed_text_scores_one(tmp_path: Path) -> None:
-    txt, _ = _write_case(tmp_path / "gold")
+@pytest.mark.parametrize("bom", ["", "\ufeff"])
+def test_perfect_prediction_on_reflowed_text_scores_one(tmp_path: Path, bom: str) -> None:
+    txt, _ = _write_case(tmp_path / "gold", bom)
     pred = _perfect_prediction(txt, tmp_path / "ev.jsonl")
     result = _scores(tmp_path / "gold", pred, tmp_path / "scores.json")
     assert result["documents"]["paired"] == 1

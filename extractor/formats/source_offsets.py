@@ -40,7 +40,7 @@ def in_source_coordinates(doc: GoldDocument, source_text: str) -> GoldDocument:
 
 def _read_source(doc: GoldDocument) -> str | None:
     """The decoded source file of ``doc`` when it is still there, unchanged (same SHA-256)."""
-    from extractor.parsers.source import decode_report
+    from extractor.parsers.source import decode_file_text
 
     path, sha256 = doc.meta.get("source_path"), doc.meta.get("source_sha256")
     if not isinstance(path, str):
@@ -51,7 +51,7 @@ def _read_source(doc: GoldDocument) -> str | None:
         return None
     if hashlib.sha256(data).hexdigest() != sha256:
         return None
-    return decode_report(data)[0]
+    return decode_file_text(data)[0]
 
 
 def source_view(doc: GoldDocument) -> GoldDocument:

@@ -179,3 +179,11 @@ def decode_report(data: bytes, declared: str | None = None) -> tuple[str, str, l
     if best is None or best.encoding is None:
         raise ExtractorError("cannot detect the text encoding", code="decode")
     return str(best), best.encoding, []
+
+
+def decode_file_text(data: bytes) -> tuple[str, str, list[str]]:
+    """:func:`decode_report`, but keeping a UTF-8 byte-order mark as the text's first
+    character: annotation tools (brat, our gold readers) count it, so offsets into the file
+    do too (Document.source_map)."""
+    text, encoding, warnings = decode_report(data)
+    return ("\ufeff" + text if encoding == "utf-8-sig" else text), encoding, warnings

@@ -15,7 +15,7 @@ from typing import Literal
 from extractor.document import Document
 from extractor.errors import ExtractorError
 from extractor.parsers.builder import DocumentBuilder, normalize_inline
-from extractor.parsers.source import RawInput, decode_report
+from extractor.parsers.source import RawInput, decode_file_text
 from extractor.parsers.text_chrome import (
     chrome_lines,
     is_chrome_line,
@@ -383,7 +383,7 @@ def _continues(prev: str, cand: str) -> bool:
 
 def parse_text(raw: RawInput) -> list[Document]:
     """Parse plain text (an article, or a web page dumped to text) into one Document."""
-    text, encoding, decoded = decode_report(raw.data)
+    text, encoding, decoded = decode_file_text(raw.data)
     body = text.lstrip("\ufeff")
     lines = _split_lines(body)
     if not any(line.strip() for line in lines):
