@@ -9,6 +9,7 @@ and the run goes on; anything that stops a command is turned into its line in on
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import traceback
@@ -290,7 +291,7 @@ def table(ctx: click.Context, jsonl: str, fmt: str, output: str | None,
     """Print the evidence table of JSONL (EvidenceDocuments from `extractor extract`): one
     row per record (study, arm, patient), one column per field; with --findings, one row per
     reported comparison of arms. JSONL may also be a batch's OUT_DIR or its evidence.duckdb
-    (the table `extractor batch` stored; without findings).
+    (the tables `extractor batch` stored).
     """
     from extractor.records.export import (
         FINDING_COLUMNS,
@@ -304,13 +305,12 @@ def table(ctx: click.Context, jsonl: str, fmt: str, output: str | None,
 
     if fmt == "xlsx" and not output:
         raise click.UsageError("--format xlsx writes a workbook: give its file with -o FILE.")
-    stored = Path(jsonl).is_dir() or jsonl.endswith(".duckdb")
-    if findings and stored:
-        raise click.UsageError("--findings reads the JSONL of `extractor extract`: a batch's "
-                               "database does not store findings.")
 
     errors = _Errors(ctx.obj["debug"])
-    if findings:
+    stored = Path(jsonl).is_dir() or jsonl.endswith(".duckdb")
+    if findings and stored:
+        rows = _database_findings(jsonl)
+    elif findings:
         rows = finding_rows(_read_evidence(jsonl, errors))
     elif stored:
         rows = _database_rows(jsonl, provenance)
@@ -326,6 +326,20 @@ def table(ctx: click.Context, jsonl: str, fmt: str, output: str | None,
         else:
             click.echo(text, nl=False)
     errors.exit_if_any()
+
+
+def _database_findings(path: str) -> list[dict[str, str]]:
+    """The findings table of the records a batch stored in its evidence.duckdb."""
+    import json
+
+    from extractor.batch.database import query
+    from extractor.evidence import Finding
+    from extractor.records.export import finding_row
+
+    _, stored = query(path, "SELECT document, id, to_json(findings) FROM records "
+                            "WHERE len(findings) > 0 ORDER BY file, doc_index, id")
+    return [finding_row(document, record, Finding.model_validate(f))
+            for document, record, findings in stored for f in json.loads(findings)]
 
 
 def _read_evidence(jsonl: str, errors: _Errors) -> list[EvidenceDocument]:
@@ -677,6 +691,64 @@ def query(sql: str, db: str, fmt: str) -> None:
 
 
 # --- review report (issue 8) -------------------------------------------------------------
+
+
+@main.command()
+@click.argument("article", required=False, type=click.Path(dir_okay=False))
+@click.option("--outcome", help="The outcome asked about (with ARTICLE).")
+@click.option("--intervention", help="The intervention (with ARTICLE).")
+@click.option("--comparator", help="What the intervention is compared with (with ARTICLE).")
+@click.option("--prompts", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="A CSV of prompts (PromptID, PMCID, Outcome, Intervention, Comparator: the "
+                   "Evidence Inference corpus's columns) instead of ARTICLE.")
+@click.option("--articles", type=click.Path(exists=True, file_okay=False), default=None,
+              help="The folder holding the prompts' articles as PMC<PMCID>.<ext> (nxml, xml, "
+                   "html, txt, pdf).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Write the answers (CSV with --prompts, else JSON) here. Default: stdout.")
+@click.pass_context
+def infer(ctx: click.Context, article: str | None, outcome: str | None,
+          intervention: str | None, comparator: str | None, prompts: str | None,
+          articles: str | None, output: str | None) -> None:
+    """Which way did a trial's result go? For ARTICLE and an outcome, intervention and
+    comparator, print the label (significantly increased / decreased / no significant
+    difference), its code (1 / -1 / 0), the evidence sentence with its offsets, and the
+    label's probability, as JSON. With --prompts and --articles, answer every prompt of the
+    CSV: one output row per prompt (PromptID, label_code, label, evidence, evidence_start,
+    evidence_end, score, error); a malformed row, an unknown PMCID or a missing article is an
+    error row (and a line on stderr), and the other prompts go on.
+    """
+    from extractor.findings.infer import ANSWER_COLUMNS, answer_prompts
+    from extractor.findings.infer import infer as infer_one
+    from extractor.records.export import to_csv
+
+    if prompts or articles:
+        if article or not (prompts and articles):
+            raise click.UsageError("give --prompts and --articles together, without ARTICLE")
+        errors = _Errors(ctx.obj["debug"])
+        rows = []
+        for answer in answer_prompts(prompts, articles):
+            if answer.error:
+                errors.report(f"prompt {answer.prompt_id}: {answer.error}")
+            rows.append(answer.row())
+        body = to_csv(rows, list(ANSWER_COLUMNS))
+        if output:
+            _write_file(output, body)
+        else:
+            click.echo(body, nl=False)
+        errors.exit_if_any()
+        return
+    if not (article and outcome and intervention and comparator):
+        raise click.UsageError("give ARTICLE with --outcome, --intervention and --comparator "
+                               "(or --prompts and --articles)")
+    answer = infer_one(article, outcome, intervention, comparator)
+    body = json.dumps({"label_code": answer.label_code, "label": answer.label,
+                       "score": round(answer.score, 4),
+                       "evidence": answer.evidence.model_dump(mode="json")}, indent=2) + "\n"
+    if output:
+        _write_file(output, body)
+    else:
+        click.echo(body, nl=False)
 
 
 @main.command()

@@ -370,7 +370,16 @@ def test_table_findings_markdown_and_xlsx(trial: EvidenceDocument, trial_jsonl: 
     assert got == list(csv.reader(io.StringIO(csv_out.output)))
 
 
-def test_table_findings_needs_the_jsonl(tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["table", str(tmp_path), "--findings"])
-    assert result.exit_code == 1
-    assert "--findings reads the JSONL" in result.output
+def test_table_findings_of_a_batch(trial_jsonl: Path, tmp_path: Path) -> None:
+    """A batch's database gives the same findings table as the JSONL of `extract`."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "trial.html").write_text(ARTICLE, encoding="utf-8")
+    runner = CliRunner()
+    batch = runner.invoke(main, ["batch", str(tmp_path / "in"), "-o", str(tmp_path / "out"),
+                                 "--workers", "1", "--no-report", "--quiet"])
+    assert batch.exit_code == 0, batch.output
+    from_jsonl = runner.invoke(main, ["table", str(trial_jsonl), "--findings"])
+    for stored in (tmp_path / "out", tmp_path / "out" / "evidence.duckdb"):
+        result = runner.invoke(main, ["table", str(stored), "--findings"])
+        assert result.exit_code == 0, result.output
+        assert result.output == from_jsonl.output

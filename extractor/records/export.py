@@ -217,9 +217,14 @@ def finding_values(f: Finding) -> dict[str, str]:
     }
 
 
+def finding_row(document: str, record: str, f: Finding) -> dict[str, str]:
+    """The findings-table row (FINDING_COLUMNS) of one finding of a document's record."""
+    return {"document": document, "study": record, **finding_values(f)}
+
+
 def finding_rows(documents: Iterable[EvidenceDocument]) -> list[dict[str, str]]:
     """One dict per finding of the study records of ``documents`` (FINDING_COLUMNS)."""
-    return [{"document": doc.id, "study": record.id, **finding_values(f)}
+    return [finding_row(doc.id, record.id, f)
             for doc in documents for record in doc.records for f in record.findings]
 
 
