@@ -330,8 +330,6 @@ def table(ctx: click.Context, jsonl: str, fmt: str, output: str | None,
 
 def _database_findings(path: str) -> list[dict[str, str]]:
     """The findings table of the records a batch stored in its evidence.duckdb."""
-    import json
-
     from extractor.batch.database import query
     from extractor.evidence import Finding
     from extractor.records.export import finding_row
