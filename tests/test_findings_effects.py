@@ -151,6 +151,7 @@ def test_percent_change(text: str, value: float) -> None:
     "RR 18 (16-20) breaths per minute",  # a respiratory rate
     "Drug A or placebo 1.5 times daily",  # the word "or"
     "HR 0.8 (1.2-1.9)",  # the bracket does not hold the value: no interval ...
+    "OR 1,06 [0,76-1,48]",  # a decimal comma: "1,06" is no number numbers.py reads
 ])
 def test_not_effect_intervals(text: str) -> None:
     found = find_effects(text)

@@ -186,7 +186,8 @@ _FILLER = (r"(?:\s+(?:in|for|of|between|on)\s+[^\d;:.()=<>]{1,60}?"
            r"(?:\s*[:=,]\s*|\s+(?:was|were|is|of)\s+))")
 _NAMED = re.compile(
     rf"(?<![A-Za-z])(?:{_NAME})(?![A-Za-z])(?:\s*\(\s*{_CI_LABEL.replace('level', 'lv0')}\s*\))?"
-    rf"(?:{_FILLER}|{_LINK})(?:of\s+)?(?P<v>{_SIGNED})(?P<pct>\s*%)?(?![\d/])(?:{_INTERVAL})?")
+    rf"(?:{_FILLER}|{_LINK})(?:of\s+)?(?P<v>{_SIGNED})(?![\d/]|,\d)(?P<pct>\s*%)?"
+    rf"(?:{_INTERVAL})?")
 # The name after the value: "a 25% relative risk reduction", "a 30% reduction",
 # "reduced by 30%".
 _TRAILING = re.compile(
