@@ -204,6 +204,20 @@ def test_control_named_first_is_still_the_comparator() -> None:
     assert f.significant is None and f.direction is None  # no p-value: the numbers are silent
 
 
+def test_groups_compared_without_their_names() -> None:
+    text = ("Results\nThe duration of surgery did not differ between the two groups (52.1 vs. "
+            "50.4 min; p = 0.62). Rash rates did not differ significantly between SC and EI on "
+            "day 3. Figure 2 shows fewer falls in the exercise group than in the control group "
+            "(p = 0.01).")
+    first, second = build_findings(_document(text, [("Results", "results")]))
+    assert first.evidence is not None and first.evidence.text.endswith("p = 0.62).")
+    assert (first.outcome, first.intervention, first.comparator) == (
+        "duration of surgery", None, None)
+    assert (first.p_value, first.direction) == (0.62, "no_difference")
+    assert (second.intervention, second.comparator, second.outcome) == ("SC", "EI", "Rash rates")
+    assert (second.significant, second.direction) == (False, None)  # words only
+
+
 def test_a_sentence_without_a_comparison_gives_nothing() -> None:
     text = ("Results\nPain fell from 8 to 1 in the exercise group (p < 0.001). "
             "Mean age was 54 years.")

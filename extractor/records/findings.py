@@ -130,7 +130,20 @@ _CUE = re.compile(
     r"|relative\s+to|as\s+opposed\s+to)(?=\s)", re.I)
 # Cues that may open a sentence, the comparator right after them: "Compared with Y, X ...".
 _LEADING_CUE = re.compile(r"compared|in\s+comparison|relative", re.I)
-_BETWEEN = re.compile(r"\bbetween\s+(?:the\s+)?(?:two\s+)?(?:groups|arms)\b", re.I)
+# A comparison of arms that need not name them: "between the two groups", "in both arms".
+_BETWEEN = re.compile(
+    r"\b(?:between|among|across)\s+(?:the\s+)?(?:(?:two|three|four|all|treatment|study)\s+)*"
+    r"(?:groups|arms|treatments)\b|\bbetween[- ]groups?\b|\bintergroup\b"
+    r"|\bin\s+(?:both|all|either)\s+(?:(?:treatment|study)\s+)?(?:groups|arms)\b", re.I)
+# Two arms named by "between A and B" ("between SC and EI on ...", "between groups A and B").
+_PHRASE = r"[A-Za-z0-9][\w+./-]*(?:\s+[A-Za-z0-9][\w+./-]*){0,3}?"
+_BETWEEN_ARMS = re.compile(
+    rf"\bbetween\s+(?:the\s+)?(?:groups?\s+)?(?P<a>{_PHRASE})\s+and\s+(?:the\s+)?"
+    rf"(?:groups?\s+)?(?P<b>{_PHRASE})(?=\s+(?:groups?|arms?|on|in|at|for|with|was|were|"
+    rf"regarding|after|during)\b|\s*[,;.()]|$)", re.I)
+# "between baseline and week 12" compares times, not arms.
+_NOT_ARMS = re.compile(r"\b(?:baseline|weeks?|days?|months?|years?|visits?|before|after|"
+                       r"pre|post|\d+|t\d+)\b", re.I)
 # A sentence that reports a result, not who was enrolled or what they were like at baseline.
 _RESULT_WORD = re.compile(
     r"\b(?:higher|lower|greater|less|fewer|more|larger|smaller|better|worse|superior|"
@@ -140,7 +153,10 @@ _RESULT_WORD = re.compile(
 _NOT_A_RESULT = re.compile(
     r"\bbaseline\s+(?:characteristics|demographics|data)|\bdemographic|\brandomi[sz]ed\s+to"
     r"|\bwere\s+(?:assigned|allocated|enrolled|screened)\b|\bet\s+al\b|\bprevious(?:ly)?\s+"
-    r"(?:reported|published|studies)", re.I)
+    r"(?:reported|published|studies)|^\s*(?:figure|fig\.?|table)\s*\d", re.I)
+# Abbreviations whose full stop ends no sentence ("67.3 vs. 78.1", "Smith et al. 2010").
+_ABBREVIATION_END = re.compile(r"\b(?:vs|v|al|e\.g|i\.e|approx|ca|cf|resp|no|fig|figs)\.\s*$",
+                               re.I)
 
 
 @dataclass(frozen=True)
@@ -159,7 +175,8 @@ class _Arm:
 def _arms_in(sentence: str, offset: int, drugs: Sequence[Mention],
              names: Sequence[str]) -> list[_Arm]:
     """The distinct arms a sentence names, in order: this study's drugs (mentions, or the
-    record's intervention names), control arms and "the X group" phrases."""
+    record's intervention names), control arms, "between A and B" and "the X group"
+    phrases."""
     found = [_Arm(_name(d), d.start - offset, d.end - offset) for d in drugs]
     low = sentence.lower()
     for name in names:
@@ -167,6 +184,11 @@ def _arms_in(sentence: str, offset: int, drugs: Sequence[Mention],
             found.append(_Arm(name, m.start(), m.end()))
     for m in _CONTROL.finditer(sentence):
         found.append(_Arm(_control_name(m.group()), m.start(), m.end()))
+    between = _BETWEEN_ARMS.search(sentence)
+    if between and not _NOT_ARMS.search(between.group("a") + " " + between.group("b")):
+        for key in ("a", "b"):
+            if not any(between.start(key) <= a.start < between.end(key) for a in found):
+                found.append(_Arm(between.group(key), between.start(key), between.end(key)))
     for m in _GROUP.finditer(sentence):
         words = m.group("name").lower().split()
         cut = max((i + 1 for i, w in enumerate(words) if w in _GROUP_STOP), default=0)
@@ -276,8 +298,8 @@ def arm_result(name: str | None, stat: Stat, text: str, n: int | None = None) ->
 # --- outcome of a sentence -------------------------------------------------------------------
 _LEAD = re.compile(
     r"^(?:(?:in|at|by|after|during|over|compared|relative|overall|however|similarly|moreover|"
-    r"furthermore|in\s+addition|additionally|likewise|notably|finally|also)\b[^,]{0,80},\s*)+",
-    re.I)
+    r"furthermore|in\s+addition|additionally|likewise|notably|finally|also|considering)\b"
+    r"[^,]{0,80},\s*|(?:but|and|thus|hence|yet|so|however|also)\s+)+", re.I)
 _VERB = (r"(?:was|were|did|had|has|have|is|are|decreased|increased|improved|reduced|fell|"
          r"rose|declined|differed|showed|remained|occurred|tended|favou?red|changed)")
 _SUBJECT = re.compile(rf"(?P<s>[A-Za-z](?:[^,;:()]|\([^()]{{0,30}}\)){{1,80}}?)\s+{_VERB}\b",
@@ -295,6 +317,8 @@ _OBJECT = re.compile(
     r"compared|relative|versus|vs|more|than|at|among|over)\b|\s*[,;(]|$)", re.I)
 _NOT_AN_OUTCOME = re.compile(
     r"^(?:there|this|these|that|it|we|they|patients|participants|subjects|both|all|no|none|"
+    r"infants|children|women|men|adults|mothers|individuals|volunteers|people|before|after|"
+    r"during|i\.e|e\.g|"
     r"although|though|while|whereas|because|since|when|if|figure|table|fig|"
     r"the\s+(?:difference|results?|groups?|two\s+groups|study|trial|analysis)|results?|"
     r"a\s+total|most|many|one|two|three|neither|each)\b", re.I)
@@ -340,15 +364,23 @@ def _before_arms(phrase: str, arms: list[_Arm]) -> str:
     """``phrase`` up to the first arm it names ("response rate for fluoxetine" -> "response
     rate")."""
     low = phrase.lower()
-    cut = min((i for a in arms if (i := low.find(a.name)) >= 0), default=len(phrase))
+    found = (re.search(rf"\b{re.escape(a.name.lower())}\b", low) for a in arms)
+    cut = min((m.start() for m in found if m is not None), default=len(phrase))
     return _ARM_LEAD.sub("", phrase[:cut]) if cut < len(phrase) else phrase
+
+
+# A phrase ending in one of these was cut inside a clause ("TEAEs that", "proportion of").
+_OPEN_END = re.compile(r"\b(?:that|who|which|whom|of|in|and|or|the|a|an|to|as|with|for|by|"
+                       r"on|at|from)$", re.I)
 
 
 def _usable_outcome(phrase: str, arms: list[_Arm]) -> bool:
     low = phrase.lower()
     return bool(phrase) and phrase[0].isalpha() and not _NOT_AN_OUTCOME.match(phrase) \
+        and not _OPEN_END.search(phrase) \
         and len(phrase.split()) <= _MAX_OUTCOME_WORDS and bool(re.search(r"[a-z]{3}", low)) \
-        and not any(a.name in low or low in a.name for a in arms) and not _CONTROL.search(low)
+        and not any(re.search(rf"\b{re.escape(a.name.lower())}\b", low) or low in a.name.lower()
+                    for a in arms) and not _CONTROL.search(low)
 
 
 # --- direction from the numbers --------------------------------------------------------------
@@ -427,8 +459,13 @@ def _sentence_finding(body: _Body, start: int, end: int, mentions: Sequence[Ment
     if first is not None and second is not None and first.control and not second.control:
         intervention, comparator = second, first
     reports = bool(effects or p_values or _RESULT_WORD.search(sentence))
+    significant = significance(sentence, alpha)
+    # two arms compared, or a comparison of groups it does not name that says whether the
+    # difference is significant ("did not differ between the two groups (p = 0.4)")
     compares = bool(effects) or (comparator is not None and bool(
-        _CUE.search(sentence) or _BETWEEN.search(sentence) or p_values or respectively))
+        _CUE.search(sentence) or _BETWEEN.search(sentence) or _BETWEEN_ARMS.search(sentence)
+        or p_values or respectively)) or (
+        _BETWEEN.search(sentence) is not None and (significant is not None or bool(p_values)))
     if not (reports and compares):
         return None
     taken = [(e.start, e.end) for e in effects] + [(p.start, p.end) for p in p_values]
@@ -446,7 +483,7 @@ def _sentence_finding(body: _Body, start: int, end: int, mentions: Sequence[Ment
         intervention=intervention.name if intervention else None,
         comparator=comparator.name if comparator else None,
         direction=numeric_direction(numbers_say, effect, arm_i, arm_c),
-        significant=significance(sentence, alpha),
+        significant=significant,
         p_value=p.value if p else None, p_relation=_relation(p),
         effect=_effect_text(effect, effects, evidence.text), arms=results,
         timepoint=canonical_timepoint(timepoint.group()) if timepoint else None,
@@ -487,7 +524,9 @@ def sentence_findings(evidence: EvidenceDocument, body: _Body,
     names = [iv.drug.name for iv in interventions]
     mentions = sorted(evidence.mentions, key=lambda m: m.start)
     found: list[Finding] = []
-    starts = body.sentence_starts
+    text = evidence.text
+    starts = [s for s in body.sentence_starts
+              if not _ABBREVIATION_END.search(text, max(0, s - 12), s)]
     for i, start in enumerate(starts):
         end = starts[i + 1] if i + 1 < len(starts) else len(evidence.text)
         # the part of the sentence inside results ("Results: ..." starts at its label)
