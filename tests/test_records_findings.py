@@ -218,6 +218,14 @@ def test_groups_compared_without_their_names() -> None:
     assert (second.significant, second.direction) == (False, None)  # words only
 
 
+def test_words_that_contradict_the_numbers_leave_the_direction_open() -> None:
+    text = ("Results\nThere was no significant difference between the exercise and control "
+            "groups in the change of pain score, which fell in both (p < 0.01).")
+    [f] = build_findings(_document(text, [("Results", "results")]))
+    assert (f.intervention, f.comparator, f.p_value) == ("exercise", "control", 0.01)
+    assert f.significant is None and f.direction is None
+
+
 def test_a_sentence_without_a_comparison_gives_nothing() -> None:
     text = ("Results\nPain fell from 8 to 1 in the exercise group (p < 0.001). "
             "Mean age was 54 years.")

@@ -473,7 +473,10 @@ def _sentence_finding(body: _Body, start: int, end: int, mentions: Sequence[Ment
     results = [arm_result(a.name, by_arm[a.name].stat, by_arm[a.name].text)
                for a in (intervention, comparator) if a is not None and a.name in by_arm]
     effect = effects[0].effect if effects else None
+    # the numbers decide only where the words do not contradict them ("no significant
+    # difference between the groups in the change from baseline (p < 0.01 within each)")
     numbers_say = significance(sentence, alpha, words=False)
+    numbers_say = numbers_say if numbers_say == significant else None
     arm_i = results[0] if len(results) == 2 else None
     arm_c = results[1] if len(results) == 2 else None
     timepoint = _TIMEPOINT_IN_SENTENCE.search(sentence)
