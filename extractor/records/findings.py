@@ -660,7 +660,8 @@ def _row_finding(lay: Layout, cells: dict[tuple[int, int], Cell], row: int, cols
     label_cell = cells.get((row, 0))
     row_cells = [c for c in [label_cell, *arm_cells, *used] if c is not None]
     return Finding(
-        outcome=measure, intervention=intervention.name, comparator=comparator.name,
+        outcome=_STAT_NOTE.sub("", measure).strip() or measure,  # "Pain score, mean (SD)"
+        intervention=intervention.name, comparator=comparator.name,
         direction=numeric_direction(significant, effect, intervention, comparator),
         significant=significant, p_value=p.value if p else None, p_relation=_relation(p),
         effect=effect, arms=arms, found_by="table",
