@@ -292,6 +292,34 @@ def test_table_effect_column_and_timepoints() -> None:
         assert f.evidence is not None and f.evidence.source.row == 1
 
 
+def test_table_with_arms_as_rows() -> None:
+    head = "Results\n"
+    table, body = _table([
+        ["Pain score", "n", "Mean change (SD)", "p"],
+        ["Placebo", "30", f"{MINUS}1.2 (0.8)", "\u2014"],
+        ["Drugamab", "31", f"{MINUS}3.4 (1.1)", "0.01"],
+        ["Remission", "Responders", "%", "p"],
+        ["Placebo", "4/30", "13.3", "\u2014"],
+        ["Drugamab", "11/31", "35.5", "0.04"],
+    ], "Table 4. Invented results, arms as rows", len(head))
+    doc = _document(head + body, [("Results", "results")], [table])
+    change, responders, percent = build_findings(doc)
+    assert change.outcome == "Pain score: Mean change (SD)"
+    assert (change.intervention, change.comparator) == ("Drugamab", "Placebo")
+    assert [(a.name, a.value, a.sd) for a in change.arms] == [
+        ("Placebo", -1.2, 0.8), ("Drugamab", -3.4, 1.1)]
+    assert (change.p_value, change.direction) == (0.01, "decreased")
+    assert [(a.events, a.n) for a in responders.arms] == [(4, 30), (11, 31)]
+    assert (responders.outcome, responders.p_value, responders.direction) == (
+        "Remission: Responders", 0.04, "increased")
+    assert percent.outcome == "Remission: %"
+    for f in (change, responders, percent):
+        assert f.evidence is not None and f.evidence.source.kind == "table"
+        assert doc.text[f.evidence.start:f.evidence.end] == f.evidence.text
+    assert change.evidence is not None and change.evidence.text.startswith("Placebo\t30")
+    assert (change.evidence.source.row, change.evidence.source.col) == (1, 2)
+
+
 def test_baseline_table_gives_no_findings() -> None:
     table, body = _table([
         ["Characteristic", "Drugamab (n = 31)", "Placebo (n = 30)", "P value"],

@@ -14,7 +14,8 @@ Two sources, both about this study's own patients:
 - **Results tables** with arms as columns (records/table_roles.py): one finding per outcome
   row (per timepoint when the columns have several), its arms' cells parsed as the arm
   records read them, the p-value column and an effect column ("HR (95% CI)",
-  "Difference"); the row is the evidence, with table provenance.
+  "Difference"); the row is the evidence, with table provenance. A table with arms as rows
+  gives one finding per measure column of each block, the block's rows its evidence.
 
 Direction comes from the numbers when they say: an effect estimate against its null, or the
 two arms' values, each with the significance its p-value or interval gives (not significant:
@@ -58,10 +59,18 @@ from extractor.records.study import (
     _name,
     canonical_timepoint,
 )
-from extractor.records.table_arms import _STAT_NOTE, _arm_n, _labelled_rows
+from extractor.records.table_arms import (
+    _N_HEADER,
+    _STAT_NOTE,
+    _TEST_HEADER,
+    _arm_n,
+    _labelled_rows,
+)
 from extractor.records.table_roles import (
     COMPARISON,
+    ArmRow,
     Layout,
+    arm_row_blocks,
     grid,
     is_adverse_event_table,
     layout,
@@ -405,7 +414,10 @@ def effect_direction(effect: Effect) -> Direction | None:
 
 
 def _comparable(arm: ArmResult) -> float | None:
-    """What two arms are compared on: their percentages when given, else their values."""
+    """What two arms are compared on: their percentages when given (or their events over
+    their n), else their values."""
+    if arm.percent is None and arm.events is not None and arm.n:
+        return arm.events / arm.n
     return arm.percent if arm.percent is not None else arm.value
 
 
@@ -545,6 +557,8 @@ def sentence_findings(evidence: EvidenceDocument, body: _Body,
 
 # --- findings from results tables ------------------------------------------------------------
 _P_HEADER = re.compile(r"^p\b|\bp[- ]?values?\b|\bp\s*[(<=]", re.I)
+_ARM_HEADING = re.compile(r"^\s*(?:(?:study\s+)?(?:arms?|groups?|treatments?|interventions?|"
+                          r"regimens?|randomi[sz]ation))?\s*$", re.I)
 _N_NOTE = re.compile(r"[,;]?\s*\(?\s*\b[nN]\s*=\s*\d[\d,]*\s*\)?")
 _BASELINE = re.compile(r"baseline|characteristic|demograph", re.I)
 
@@ -630,18 +644,32 @@ def _comparison(cells: dict[tuple[int, int], Cell], row: int, columns: list[int]
     return p, effect, used
 
 
+# What one comparison in a table has besides its arms: a p-value, an effect, their cells.
+_Extra = tuple[PValue | None, Effect | None, list[Cell]]
+
+
 def _row_finding(lay: Layout, cells: dict[tuple[int, int], Cell], row: int, cols: list[int],
-                 measure: str, adverse: bool, text: str,
-                 extra: tuple[PValue | None, Effect | None, list[Cell]]) -> Finding | None:
+                 measure: str, adverse: bool, text: str, extra: _Extra) -> Finding | None:
     """The finding of one row over the arm columns ``cols`` (one timepoint)."""
-    arms: list[ArmResult] = []
-    arm_cells: list[Cell] = []
+    pieces = []
     for col in cols:
         cell = cells.get((row, col))
-        label = lay.arm_labels[col] or ""
-        if cell is None or cell.row != row:
-            continue
-        hint = f"{'n (%) ' if adverse else ''}{measure} | {lay.headers[col]}"
+        if cell is not None and cell.row == row:
+            hint = f"{'n (%) ' if adverse else ''}{measure} | {lay.headers[col]}"
+            pieces.append((lay.arm_labels[col] or "", cell, hint))
+    label_cell = cells.get((row, 0))
+    return _cells_finding(lay.table, text, measure, pieces, extra,
+                          [label_cell] if label_cell is not None else [], row)
+
+
+def _cells_finding(table: Table, text: str, measure: str, pieces: list[tuple[str, Cell, str]],
+                   extra: _Extra, labels: list[Cell], row: int,
+                   col: int | None = None) -> Finding | None:
+    """The finding of arms' cells in a table: ``pieces`` are (arm label, cell, the hint that
+    says what the cell holds); None with fewer than two arms' values."""
+    arms: list[ArmResult] = []
+    arm_cells: list[Cell] = []
+    for label, cell, hint in pieces:
         stat = parse_stat(cell.text, hint)
         if stat is None:
             continue
@@ -657,15 +685,47 @@ def _row_finding(lay: Layout, cells: dict[tuple[int, int], Cell], row: int, cols
     votes = {x for x in (p.significant if p else None,
                          _ci_significant(effect)) if x is not None}
     significant = votes.pop() if len(votes) == 1 else None
-    label_cell = cells.get((row, 0))
-    row_cells = [c for c in [label_cell, *arm_cells, *used] if c is not None]
+    evidence = _row_evidence(table, [*labels, *arm_cells, *used], text, row)
+    evidence.source.col = col
     return Finding(
         outcome=_STAT_NOTE.sub("", measure).strip() or measure,  # "Pain score, mean (SD)"
         intervention=intervention.name, comparator=comparator.name,
         direction=numeric_direction(significant, effect, intervention, comparator),
         significant=significant, p_value=p.value if p else None, p_relation=_relation(p),
-        effect=effect, arms=arms, found_by="table",
-        evidence=_row_evidence(lay.table, row_cells, text, row))
+        effect=effect, arms=arms, found_by="table", evidence=evidence)
+
+
+def _arm_row_findings(lay: Layout, text: str, alpha: float | None) -> list[Finding]:
+    """One finding per measure column of each block of an arms-as-rows table: its arm rows'
+    cells, and the block's p-value column; the evidence spans the block's rows."""
+    table = lay.table
+    cells = grid(table)
+    blocks: dict[str, list[ArmRow]] = {}
+    for arm_row in arm_row_blocks(table, lay.header_rows, lay.headers):
+        blocks.setdefault(arm_row.block, []).append(arm_row)
+    found: list[Finding] = []
+    for block, rows in blocks.items():
+        headers = rows[0].headers
+        tests = [c for c in range(1, len(headers)) if _TEST_HEADER.search(headers[c])]
+        p = next((q for r in rows for c in tests if (cell := cells.get((r.row, c))) is not None
+                  and (q := _p_of_cell(cell.text, alpha)) is not None), None)
+        p_cells = [cells[(r.row, c)] for r in rows for c in tests if (r.row, c) in cells]
+        # the block's title names the measure ("Itch score", "CGI-I"), unless it only heads
+        # the arm column ("Group")
+        title = "" if _ARM_HEADING.match(block) else _STAT_NOTE.sub("", block).strip()
+        for col in range(1, len(headers)):
+            header = headers[col]
+            if not header or col in tests or _N_HEADER.match(header) or COMPARISON.search(header):
+                continue
+            measure = f"{title}: {header}" if title else header
+            pieces = [(r.label, cells[(r.row, col)], measure) for r in rows
+                      if (r.row, col) in cells]
+            labels = [cells[(r.row, 0)] for r in rows if (r.row, 0) in cells]
+            finding = _cells_finding(table, text, measure, pieces, (p, None, p_cells), labels,
+                                     rows[0].row, col)
+            if finding is not None:
+                found.append(finding)
+    return found
 
 
 def _ci_significant(effect: Effect | None) -> bool | None:
@@ -674,13 +734,18 @@ def _ci_significant(effect: Effect | None) -> bool | None:
 
 
 def table_findings(evidence: EvidenceDocument) -> list[Finding]:
-    """The findings of the results tables with arms as columns (not baseline tables)."""
+    """The findings of the results tables with arms as columns or as rows (not baseline
+    tables)."""
     alpha = find_alpha(evidence.text)
     found: list[Finding] = []
     for table in evidence.tables:
         lay = layout(table)
-        if lay.orientation == "arms" and not _BASELINE.search(table.caption or ""):
+        if _BASELINE.search(table.caption or ""):
+            continue
+        if lay.orientation == "arms":
             found += _table_findings(lay, evidence.text, alpha)
+        elif lay.orientation == "arm_rows":
+            found += _arm_row_findings(lay, evidence.text, alpha)
     return found
 
 
