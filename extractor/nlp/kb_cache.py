@@ -16,6 +16,7 @@ import marshal
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 import spacy
 
@@ -68,19 +69,36 @@ def _decode(data: tuple) -> Lexicon:
                    [tuple(entry) for entry in dropped])
 
 
-def load_or_build(build: Callable[[], Lexicon], files: Iterable[Path]) -> Lexicon:
-    """The cached lexicon for ``files``, else ``build()`` (then cached for next time)."""
-    path = cache_dir() / f"lexicon-{cache_key(files)}.marshal"
+def read_cached(path: Path) -> object | None:
+    """The value marshalled in ``path``, or None when it is absent, truncated or foreign."""
     try:
-        return _decode(marshal.loads(path.read_bytes()))
-    except (OSError, EOFError, ValueError, TypeError):  # absent, truncated or foreign
-        pass
-    lex = build()
+        return marshal.loads(path.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+
+
+def write_cached(path: Path, value: Any) -> None:
+    """Marshal ``value`` into ``path``, renamed into place so that a reader never sees half
+    a file. A read-only home only means the next process builds again, so failing to write
+    is silent."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f"{path.name}.tmp{os.getpid()}")
-        tmp.write_bytes(marshal.dumps(_encode(lex)))
+        tmp.write_bytes(marshal.dumps(value))
         tmp.replace(path)
-    except OSError:  # a read-only home: the next process builds again, nothing worse
+    except OSError:
         pass
+
+
+def load_or_build(build: Callable[[], Lexicon], files: Iterable[Path]) -> Lexicon:
+    """The cached lexicon for ``files``, else ``build()`` (then cached for next time)."""
+    path = cache_dir() / f"lexicon-{cache_key(files)}.marshal"
+    cached = read_cached(path)
+    if cached is not None:
+        try:
+            return _decode(cached)  # type: ignore[arg-type]
+        except (ValueError, TypeError):  # a file of another format
+            pass
+    lex = build()
+    write_cached(path, _encode(lex))
     return lex

@@ -1,44 +1,49 @@
 """The ``extractor_lexicon`` component: drug and condition names from the knowledge base
-(extractor/nlp/kb.py) found by PhraseMatchers, added as candidates with their concept.
+(extractor/nlp/kb.py) found in the text, added as candidates with their concept.
 
-Building a PhraseMatcher the usual way (one tokenized Doc per phrase) costs ~8 s for the
-~110k names here, nearly all of it in the tokenizer and in Doc construction. So patterns are
-given to the PhraseMatcher as tuples of LOWER hashes (it accepts those), names made only of
-lower-case letters and spaces are split on spaces (what the tokenizer does with them; a
-sample is checked against it), and only names with punctuation or digits go through the
-pipeline's tokenizer, in one call, with the result cached on disk keyed by the tokenizer's
-serialized rules and the names (``$EXTRACTOR_CACHE`` or ~/.cache/extractor).
+Each name is a key of token hashes (LOWER for lower-case names, ORTH for acronyms), as the
+pipeline's tokenizer splits it. Matching looks those keys up in a dict from each token that
+starts a name, which finds exactly what spaCy's PhraseMatcher would (every span whose
+tokens spell a name), but needs no trie built at start-up (~0.5 s for the ~110k names).
+Making the keys costs ~1 s (names made only of lower-case letters and spaces are split on
+spaces, what the tokenizer does with them, checked on a sample; the others go through the
+tokenizer in one call), so they are cached on disk (``$EXTRACTOR_CACHE`` or
+~/.cache/extractor, ``lexicon-keys-*.marshal``) keyed by the tokenizer's serialized rules
+and the names: ~0.1 s to read.
 """
 
 from __future__ import annotations
 
 import bisect
-import gzip
 import hashlib
-import os
 import random
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
+from spacy.attrs import LOWER, ORTH
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
 from spacy.strings import hash_string  # type: ignore[attr-defined]
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
-from spacy.vocab import Vocab
 
 from extractor.nlp.extensions import add_candidate
 from extractor.nlp.kb import Concept, Lexicon, load_lexicon
+from extractor.nlp.kb_cache import read_cached, write_cached
 from extractor.resources import cache_dir
 
 _SIMPLE = re.compile(r"^[a-z]+(?: [a-z]+)*$")
-_SEP = "\x1f"  # between token texts in the cache file
+FORMAT = 1  # of the keys cache: bump when its layout changes
 
 Tokenize = Callable[[str], Doc]
+Key = tuple[int, ...]  # the hashes of a name's tokens
+# the keys of the lower-case names and of the acronyms, in the lexicon's order, and for each
+# token that starts a key the length of the longest key it starts
+Keys = tuple[list[Key], list[Key], dict[int, int], dict[int, int]]
 
 
-def _fingerprint(tokenizer: object, names: list[str]) -> str | None:
-    """A key for the tokenizer's behaviour on ``names``, or None when it cannot be taken."""
+def _fingerprint(tokenizer: object, lexicon: Lexicon) -> str | None:
+    """A key for the tokenizer's behaviour on the lexicon's names, or None when it cannot
+    be taken."""
     to_bytes = getattr(tokenizer, "to_bytes", None)
     if to_bytes is None:
         return None
@@ -46,8 +51,9 @@ def _fingerprint(tokenizer: object, names: list[str]) -> str | None:
         rules = to_bytes(exclude=["vocab"])
     except (TypeError, ValueError, NotImplementedError):
         return None
-    digest = hashlib.sha256(rules)
-    digest.update("\n".join(names).encode("utf-8"))
+    digest = hashlib.sha256(f"{FORMAT}\0".encode() + rules)
+    for names in (lexicon.lower, lexicon.cased):
+        digest.update("\n".join(names).encode("utf-8") + b"\0")
     return digest.hexdigest()[:24]
 
 
@@ -63,27 +69,6 @@ def _tokenize_together(tokenizer: Tokenize, names: list[str]) -> list[list[str]]
     for tok in tokenizer("\n".join(names)):
         if not tok.is_space:
             groups[bisect.bisect_right(starts, tok.idx) - 1].append(tok.lower_)
-    return groups
-
-
-def _tokenized_with_cache(tokenizer: Tokenize, names: list[str]) -> list[list[str]]:
-    key = _fingerprint(tokenizer, names)
-    path = cache_dir() / f"lexicon-tokens-{key}.txt.gz" if key else None
-    if path is not None and path.exists():
-        with gzip.open(path, "rt", encoding="utf-8") as fh:
-            groups = [line.rstrip("\n").split(_SEP) for line in fh]
-        if len(groups) == len(names):
-            return groups
-    groups = _tokenize_together(tokenizer, names)
-    if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".tmp{os.getpid()}")
-            with gzip.open(tmp, "wt", encoding="utf-8") as fh:
-                fh.writelines(_SEP.join(g) + "\n" for g in groups)
-            tmp.replace(path)
-        except OSError:
-            pass  # a read-only home only costs the tokenization next time
     return groups
 
 
@@ -107,55 +92,95 @@ def tokenize_names(tokenizer: Tokenize, names: list[str]) -> list[list[str]]:
         other_idx, simple_idx = sorted(other_idx + simple_idx), []
     for i in simple_idx:
         out[i] = names[i].split(" ")
-    others = _tokenized_with_cache(tokenizer, [names[i] for i in other_idx])
+    others = _tokenize_together(tokenizer, [names[i] for i in other_idx])
     for i, toks in zip(other_idx, others, strict=True):
         out[i] = toks
     return out
 
 
-class LexiconMatcher:
-    """PhraseMatchers over the lexicon: lower-case names on LOWER, acronyms on ORTH."""
+def _reach(keys: list[Key]) -> dict[int, int]:
+    """For each first token of a key, the length of the longest key it starts."""
+    reach: dict[int, int] = {}
+    for key in keys:
+        if key and len(key) > reach.get(key[0], 0):
+            reach[key[0]] = len(key)
+    return reach
 
-    def __init__(self, tokenizer: Tokenize, vocab: Vocab, lexicon: Lexicon) -> None:
+
+def build_keys(tokenizer: Tokenize, lexicon: Lexicon) -> Keys:
+    """The keys of the lexicon's names as ``tokenizer`` splits them (see :data:`Keys`)."""
+    names = list(lexicon.lower)
+    lower = [tuple(hash_string(t) for t in toks) for toks in tokenize_names(tokenizer, names)]
+    cased = [tuple(t.orth for t in tokenizer(name)) for name in lexicon.cased]
+    return lower, cased, _reach(lower), _reach(cased)
+
+
+def load_keys(tokenizer: Tokenize, lexicon: Lexicon) -> Keys:
+    """:func:`build_keys`, read from the disk cache when it was built for the same
+    tokenizer rules and names (else built and cached)."""
+    fingerprint = _fingerprint(tokenizer, lexicon)
+    path = cache_dir() / f"lexicon-keys-{fingerprint}.marshal" if fingerprint else None
+    cached = read_cached(path) if path is not None else None
+    if (isinstance(cached, tuple) and len(cached) == 4 and len(cached[0]) == len(lexicon.lower)
+            and len(cached[1]) == len(lexicon.cased)):
+        return cached
+    keys = build_keys(tokenizer, lexicon)
+    if path is not None:
+        write_cached(path, keys)
+    return keys
+
+
+def _first_wins(keys: list[Key], concepts: Iterable[Concept]) -> dict[Key, Concept]:
+    """Key -> concept, the first name with a key winning (built from the end, in C)."""
+    table = dict(zip(reversed(keys), reversed(list(concepts)), strict=True))
+    table.pop((), None)  # a name with no tokens matches nothing
+    return table
+
+
+def _matches(hashes: list[int], table: dict[Key, Concept],
+             reach: dict[int, int]) -> Iterator[tuple[int, int, Concept]]:
+    """(start, end, concept) of every run of ``hashes`` that is a key of ``table``, nested
+    and overlapping runs included (what a PhraseMatcher returns)."""
+    n = len(hashes)
+    for start, first in enumerate(hashes):
+        for end in range(start + 1, min(n, start + reach.get(first, 0)) + 1):
+            concept = table.get(tuple(hashes[start:end]))
+            if concept is not None:
+                yield start, end, concept
+
+
+class LexiconMatcher:
+    """The lexicon's names as token-hash keys: lower-case names on LOWER, acronyms on ORTH."""
+
+    def __init__(self, tokenizer: Tokenize, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
-        self.lower = PhraseMatcher(vocab, attr="LOWER")
-        self.cased = PhraseMatcher(vocab, attr="ORTH")
-        self.by_lower: dict[tuple[int, ...], Concept] = {}
-        self.by_orth: dict[tuple[int, ...], Concept] = {}
-        names = list(lexicon.lower)
-        for name, toks in zip(names, tokenize_names(tokenizer, names), strict=True):
-            key = tuple(hash_string(t) for t in toks)
-            if key and key not in self.by_lower:
-                self.by_lower[key] = lexicon.lower[name]
-        for name, concept in lexicon.cased.items():
-            key = tuple(t.orth for t in tokenizer(name))
-            self.by_orth.setdefault(key, concept)
-        # PhraseMatcher.add takes attribute-hash sequences as well as Docs (see module doc)
-        self.lower.add("LEXICON", list(self.by_lower))  # type: ignore[arg-type]
-        self.cased.add("LEXICON", list(self.by_orth))  # type: ignore[arg-type]
+        lower, cased, self.lower_reach, self.orth_reach = load_keys(tokenizer, lexicon)
+        self.by_lower = _first_wins(lower, lexicon.lower.values())
+        self.by_orth = _first_wins(cased, lexicon.cased.values())
 
     def spans(self, doc: Doc) -> list[tuple[Span, Concept]]:
         """Longest non-overlapping lexicon matches in ``doc`` with their concepts."""
         found: dict[tuple[int, int], Concept] = {}
-        for _, start, end in self.lower(doc):
-            found[(start, end)] = self.by_lower[tuple(t.lower for t in doc[start:end])]
-        for _, start, end in self.cased(doc):
-            found[(start, end)] = self.by_orth[tuple(t.orth for t in doc[start:end])]
+        lowers, orths = doc.to_array([LOWER, ORTH]).T.tolist()
+        for start, end, concept in _matches(lowers, self.by_lower, self.lower_reach):
+            found[(start, end)] = concept
+        for start, end, concept in _matches(orths, self.by_orth, self.orth_reach):
+            found[(start, end)] = concept  # an acronym's concept wins over a lower-case name's
         spans = filter_spans(Span(doc, s, e, label=c.label) for (s, e), c in found.items())
         return [(span, found[(span.start, span.end)]) for span in spans]
 
 
-# (tokenizer, vocab, matcher): holding the first two keeps their ids from being reused
-_MATCHERS: list[tuple[object, object, LexiconMatcher]] = []
+# (tokenizer, matcher): holding the tokenizer keeps its id from being reused
+_MATCHERS: list[tuple[object, LexiconMatcher]] = []
 
 
 def get_matcher(nlp: Language) -> LexiconMatcher:
-    """One LexiconMatcher per (tokenizer, vocab) in this process."""
-    for tokenizer, vocab, matcher in _MATCHERS:
-        if tokenizer is nlp.tokenizer and vocab is nlp.vocab:
+    """One LexiconMatcher per tokenizer in this process."""
+    for tokenizer, matcher in _MATCHERS:
+        if tokenizer is nlp.tokenizer:
             return matcher
-    matcher = LexiconMatcher(nlp.tokenizer, nlp.vocab, load_lexicon())
-    _MATCHERS.append((nlp.tokenizer, nlp.vocab, matcher))
+    matcher = LexiconMatcher(nlp.tokenizer, load_lexicon())
+    _MATCHERS.append((nlp.tokenizer, matcher))
     return matcher
 
 
