@@ -51,10 +51,12 @@ def partial_nlp(*components: str):  # type: ignore[no-untyped-def]
 
 
 def context_doc(nlp, text: str, ents: list[tuple[str, str]],  # type: ignore[no-untyped-def]
-                sections: list[tuple[int, int, str]] | None = None, whole_words: bool = False):
+                sections: list[tuple[int, int, str]] | None = None, whole_words: bool = False,
+                context=None):
     """``text`` split into sentences, the first occurrence of each entity text placed by hand
     with its label, then the context component run (``nlp`` from :func:`partial_nlp` with
-    extractor_sentences and extractor_context); ``sections`` become ``Doc._.sections``."""
+    extractor_sentences and extractor_context, or ``context`` when given: a
+    ContextComponent of other rules); ``sections`` become ``Doc._.sections``."""
     import re
 
     doc = nlp.make_doc(text)
@@ -69,4 +71,4 @@ def context_doc(nlp, text: str, ents: list[tuple[str, str]],  # type: ignore[no-
         assert span is not None, sub
         spans.append(span)
     doc.ents = spans
-    return nlp.get_pipe("extractor_context")(doc)
+    return (context or nlp.get_pipe("extractor_context"))(doc)

@@ -2,7 +2,9 @@
 
 Runs after ``extractor_resolve`` (``doc.ents`` exist). One PhraseMatcher pass finds every
 trigger phrase of ``models/context_rules.tsv``; each trigger then walks its scope over the
-tokens of its sentence, forward or backward, and marks the entities it reaches.
+tokens of its sentence, forward or backward, and marks the entities it reaches. How far
+each kind of trigger reaches, which labels and what it sets is data too: ``SCOPES`` below
+(medspaCy ConText's rule fields), read by one loop over the triggers.
 
 Scope (NegEx-like, implemented here because negspacy stops at the first entity/chunk):
 
@@ -50,10 +52,11 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 from spacy.attrs import IS_SPACE, LOWER, SENT_START
@@ -207,6 +210,83 @@ def load_rules(path: str | Path = RULES_PATH) -> dict[str, tuple[str, ...]]:
             raise ValueError(f"{path}:{n}: bad rule line {line!r}")
         rules[kind].append(phrase.strip().lower())
     return {k: tuple(v) for k, v in rules.items()}
+
+
+# What each scope kind sets on the entities it reaches: a trigger finding (the first trigger
+# to reach an entity is its evidence) or a role cue (rules 1, 4 and 5 above).
+FINDINGS = ("negated", "uncertain", "historical", "planned", "hypothetical", "excluded",
+            "measured", "family")
+ROLE_CUES = ("direct_ae", "cond_cue", "ae_cue", "reported")
+# Kinds that only stop or silence other triggers (handled while matching, never walked).
+NON_SCOPE_KINDS = frozenset({"term", "neg_pseudo", "hist_pseudo", "hist_term",
+                             *SENTENCE_KINDS})
+
+
+@dataclass(frozen=True)
+class Scope:
+    """How far a trigger kind reaches and what it sets: medspaCy ConText's rule fields
+    (direction, ``max_scope``, ``allowed_types``, ``terminated_by``) for this module's walks.
+
+    A walk window is ``(max_scope, chain)``: free tokens crossed before the first entity,
+    then after each entity reached (so coordinated lists are covered to their last item).
+    Every walk stops at a ``term`` trigger, a sentence start, a line break or a new clause.
+    """
+
+    sets: str  # one of FINDINGS or ROLE_CUES
+    forward: tuple[int, int] | None = None  # a walk from the trigger's end
+    backward: tuple[int, int] | None = None  # a walk back from its start
+    # "next": only the entity right after the trigger ("serum X"); "previous": right before
+    # it, past a hyphen ("X levels", "X-resistant")
+    adjacent: Literal["next", "previous"] | None = None
+    allowed_types: frozenset[str] | None = None  # labels reached at any distance (None: all)
+    # other labels only within (n, n for a trigger of 3+ tokens) free tokens of the trigger
+    # and with no preposition between ("no X", not "no response to X"; "no exposure to X")
+    near: tuple[int, int] | None = None
+    terminated_by: frozenset[str] = frozenset()  # also stops at: "hist_term", the word "to"
+    negation: bool = False  # a copula that does not report the thing ends the scope
+    nearest_only_after: frozenset[str] = frozenset()  # first words: only the nearest entity
+    # a condition around the trigger: "people_before" ("patients taking X were excluded";
+    # without people the phrase is a negation), "drug_follows" (a DRUG within three free
+    # tokens after it), "stop_word_after" (discontinuation etc. within five tokens)
+    requires: Literal["people_before", "drug_follows", "stop_word_after"] | None = None
+
+
+_HISTORY = frozenset({"hist_term"})
+SCOPES: dict[str, Scope] = {
+    "neg_pre": Scope("negated", forward=(8, 5), allowed_types=CLINICAL, near=(2, 5),
+                     negation=True),
+    "neg_outcome": Scope("negated", forward=(6, 4), allowed_types=frozenset({OUTCOME}),
+                         negation=True),
+    "neg_post": Scope("negated", backward=(3, 3), nearest_only_after=frozenset({"was", "is"})),
+    "spec_pre": Scope("uncertain", forward=(4, 3)),
+    "spec_post": Scope("uncertain", backward=(2, 2)),
+    "spec_rest": Scope("uncertain", forward=(40, 40)),
+    "hist_pre": Scope("historical", forward=(6, 5), terminated_by=_HISTORY),
+    "hist_from": Scope("historical", forward=(6, 5), terminated_by=_HISTORY | {"to"}),
+    "hist_post": Scope("historical", backward=(6, 5), terminated_by=_HISTORY),
+    "plan_pre": Scope("planned", forward=(4, 3)),
+    "plan_post": Scope("planned", backward=(3, 2)),
+    "hypo_pre": Scope("hypothetical", forward=(5, 3)),
+    "hypo_post": Scope("hypothetical", backward=(3, 2)),
+    "excl_pre": Scope("excluded", forward=(8, 5)),
+    "excl_post": Scope("excluded", backward=(6, 5), requires="people_before"),
+    "measure_pre": Scope("measured", adjacent="next"),
+    "measure_post": Scope("measured", adjacent="previous"),
+    "measure_back": Scope("measured", backward=(3, 3)),
+    "family_pre": Scope("family", forward=(4, 3)),
+    "ae_cue": Scope("ae_cue", forward=(6, 5), backward=(3, 2)),
+    "ae_list": Scope("ae_cue", forward=(40, 40)),
+    "ae_verb": Scope("ae_cue", forward=(4, 3)),
+    "ae_link": Scope("direct_ae", backward=(3, 2), requires="drug_follows"),
+    "ae_weak": Scope("ae_cue", backward=(3, 2), requires="drug_follows"),
+    "ae_lead": Scope("ae_cue", backward=(5, 2), requires="stop_word_after"),
+    "ae_report": Scope("reported", backward=(3, 3)),
+    "cond_pre": Scope("cond_cue", forward=(3, 2)),
+}
+# a kind without a scope would do nothing, a scope that sets nothing known would fail later
+if (set(SCOPES) | NON_SCOPE_KINDS != set(KINDS)
+        or {s.sets for s in SCOPES.values()} - {*FINDINGS, *ROLE_CUES}):
+    raise RuntimeError("context: SCOPES disagree with KINDS, FINDINGS or ROLE_CUES")
 
 
 @dataclass
@@ -448,8 +528,10 @@ class _SentenceCueIndex:
 class ContextComponent:
     """spaCy component setting ``negated``, ``uncertain``, ``historical`` and AE roles."""
 
-    def __init__(self, nlp: Language, rules_path: str | Path = RULES_PATH) -> None:
+    def __init__(self, nlp: Language, rules_path: str | Path = RULES_PATH,
+                 scopes: Mapping[str, Scope] = SCOPES) -> None:
         self.rules = load_rules(str(rules_path))
+        self.scopes = scopes  # one Scope per kind of trigger that walks (SCOPES' kinds)
         self.vocab = nlp.vocab
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         for kind, phrases in self.rules.items():
@@ -508,109 +590,27 @@ class ContextComponent:
         w = _Walker(doc, ents, terms, hist_terms)
         n = len(ents)
         labels = [e.label_ for e in ents]  # Span.label_ looks the string up on every read
-        # per entity, the trigger that set each finding (None: not set)
-        negated: list[_Trigger | None] = [None] * n
-        uncertain: list[_Trigger | None] = [None] * n
-        historical: list[_Trigger | None] = [None] * n
-        planned: list[_Trigger | None] = [None] * n
-        hypothetical: list[_Trigger | None] = [None] * n
-        excluded: list[_Trigger | None] = [None] * n
-        measured: list[_Trigger | None] = [None] * n
-        family: list[_Trigger | None] = [None] * n
-        direct_ae = [False] * n  # rule 1
-        cond_cue = [False] * n  # rule 4
-        ae_cue = [False] * n  # rule 5
-        reported = [False] * n  # rule 5, negated-list part
-
-        def mark(found: list[_Trigger | None], ks: Iterable[int], t: _Trigger) -> None:
-            for k in ks:
-                if found[k] is None:
-                    found[k] = t
-
+        # per finding and entity, the trigger that set it (None: not set); per role cue
+        # and entity, whether a trigger reached it
+        found: dict[str, list[_Trigger | None]] = {f: [None] * n for f in FINDINGS}
+        cued: dict[str, list[bool]] = {c: [False] * n for c in ROLE_CUES}
         for t in triggers:
-            kind = t.kind
-            if kind == "neg_pre":
-                # a drug is negated only right after the trigger ("no X", not "no response
-                # to X"), unless the trigger itself names the exposure ("no exposure to")
-                near = 5 if t.end - t.start >= 3 else 2
-                mark(negated, (k for k, free, prep in w.forward(t.end, 8, 5, negation=True)
-                               if labels[k] in CLINICAL or (free <= near and not prep)), t)
-            elif kind == "neg_outcome":
-                mark(negated, (k for k, _f, _p in w.forward(t.end, 6, 4, negation=True)
-                               if labels[k] == OUTCOME), t)
-            elif kind == "neg_post":
-                singular = t.text.split()[0] in {"was", "is"}
-                mark(negated, w.backward(t.start, 3, 3, nearest_only=singular), t)
-            elif kind == "spec_pre":
-                mark(uncertain, (k for k, _f, _p in w.forward(t.end, 4, 3)), t)
-            elif kind == "spec_post":
-                mark(uncertain, w.backward(t.start, 2, 2), t)
-            elif kind in ("hist_pre", "hist_from"):
-                reached = w.forward(t.end, 6, 5, stop_at_to=kind == "hist_from", history=True)
-                mark(historical, (k for k, _f, _p in reached), t)
-            elif kind == "hist_post":
-                mark(historical, w.backward(t.start, 6, 5, history=True), t)
-            elif kind == "plan_pre":
-                mark(planned, (k for k, _f, _p in w.forward(t.end, 4, 3)), t)
-            elif kind == "plan_post":
-                mark(planned, w.backward(t.start, 3, 2), t)
-            elif kind == "hypo_pre":
-                mark(hypothetical, (k for k, _f, _p in w.forward(t.end, 5, 3)), t)
-            elif kind == "hypo_post":
-                mark(hypothetical, w.backward(t.start, 3, 2), t)
-            elif kind == "excl_pre":
-                mark(excluded, (k for k, _f, _p in w.forward(t.end, 8, 5)), t)
-            elif kind == "excl_post" and self._people_before(w, t.start):
-                # "patients taking X were excluded"; without people ("infection was
-                # excluded") the phrase is a negation (neg_post), not a criterion
-                mark(excluded, w.backward(t.start, 6, 5), t)
-            elif kind == "measure_pre":
-                k = w.tok2ent.get(t.end)  # right next to the drug: "serum X"
-                if k is not None:
-                    mark(measured, [k], t)
-            elif kind == "measure_post":
-                # "X levels", "X-resistant" (the hyphen is a token of its own)
-                before = t.start - 2 if t.start > 1 and w.lower[t.start - 1] == HYPHEN_H \
-                    else t.start - 1
-                k = w.tok2ent.get(before)
-                if k is not None:
-                    mark(measured, [k], t)
-            elif kind == "measure_back":
-                mark(measured, w.backward(t.start, 3, 3), t)
-            elif kind == "spec_rest":
-                mark(uncertain, (k for k, _f, _p in w.forward(t.end, 40, 40)), t)
-            elif kind == "family_pre":
-                mark(family, (k for k, _f, _p in w.forward(t.end, 4, 3)), t)
-            elif kind == "ae_cue":
-                for k, _free, _prep in w.forward(t.end, 6, 5):
-                    ae_cue[k] = True
-                for k in w.backward(t.start, 3, 2):
-                    ae_cue[k] = True
-            elif kind == "ae_list":
-                for k, _free, _prep in w.forward(t.end, 40, 40):
-                    ae_cue[k] = True
-            elif kind == "ae_verb":
-                for k, _free, _prep in w.forward(t.end, 4, 3):
-                    ae_cue[k] = True
-            elif kind in ("ae_link", "ae_weak"):
-                if self._drug_follows(w, t.end):
-                    target = direct_ae if kind == "ae_link" else ae_cue
-                    for k in w.backward(t.start, 3, 2):
-                        target[k] = True
-            elif kind == "ae_lead":
-                after = doc[t.end:min(len(doc), t.end + 5)].text.lower()
-                if STOP_WORDS.search(after):
-                    for k in w.backward(t.start, 5, 2):
-                        ae_cue[k] = True
-            elif kind == "ae_report":
-                for k in w.backward(t.start, 3, 3):
-                    reported[k] = True
-            elif kind == "cond_pre":
-                for k, _free, _prep in w.forward(t.end, 3, 2):
-                    cond_cue[k] = True
+            scope = self.scopes[t.kind]
+            if scope.requires is not None and not self._holds(scope.requires, doc, w, t):
+                continue
+            reached = self._reach(w, t, scope, labels)
+            if scope.sets in cued:
+                for k in reached:
+                    cued[scope.sets][k] = True
+            else:
+                marks = found[scope.sets]
+                for k in reached:
+                    if marks[k] is None:
+                        marks[k] = t
+        negated, historical = found["negated"], found["historical"]
 
-        self._attributions(doc, w, ents, labels, direct_ae)
-        self._lab_values(doc, ents, labels, measured)
+        self._attributions(doc, w, ents, labels, cued["direct_ae"])
+        self._lab_values(doc, ents, labels, found["measured"])
         table: _TableIndex | None = _TableIndex(doc, w.space_tokens)
         if table is not None and not table.has_tables:
             table = None
@@ -625,21 +625,18 @@ class ContextComponent:
                 historical[k] = historical[k] or _Trigger("table_header", e.start, e.start,
                                                           header)
             # Set only what is true: the defaults are False, and each set costs.
-            if uncertain[k]:
+            if found["uncertain"][k]:
                 e._.uncertain = True
             if historical[k] and label in HISTORY_LABELS:
                 e._.historical = True
             if label in DISORDERS:
-                label = self._role(k, header, direct_ae, historical, cond_cue,
-                                   ae_cue, reported, negated, label)
+                label = self._role(k, header, found, cued, label)
             section = sections.role_at(e.start_char)
             if section is not None:
                 e._.section = "other" if section == FRONT_MATTER else section
             decided = None
             if label == DRUG or label in DISORDERS:  # the labels that get a status
-                findings = Findings(*(_cue(doc, found[k]) for found in (
-                    negated, uncertain, historical, planned, hypothetical, excluded, measured,
-                    family)))
+                findings = Findings(**{f: _cue(doc, found[f][k]) for f in FINDINGS})
                 decided = status_of(label, findings, section, sentences.at(e.start))
             if decided is None:
                 if negated[k]:
@@ -729,22 +726,60 @@ class ContextComponent:
                     direct_ae[k] = True
 
     @staticmethod
-    def _role(k: int, header: str | None, direct_ae: list[bool],
-              historical: list[_Trigger | None], cond_cue: list[bool], ae_cue: list[bool],
-              reported: list[bool], negated: list[_Trigger | None], label: str) -> str:
+    def _role(k: int, header: str | None, found: dict[str, list[_Trigger | None]],
+              cued: dict[str, list[bool]], label: str) -> str:
         """CONDITION or ADVERSE_EVENT for a disorder (rules in the module docstring)."""
-        if direct_ae[k]:
+        if cued["direct_ae"][k]:
             return AE
         if header is not None:
             if HEADER_AE.search(header):
                 return AE
             if HEADER_COND.search(header):
                 return COND
-        if historical[k] or cond_cue[k]:
+        if found["historical"][k] or cued["cond_cue"][k]:
             return COND
-        if ae_cue[k] or (reported[k] and negated[k]):
+        if cued["ae_cue"][k] or (cued["reported"][k] and found["negated"][k]):
             return AE
         return label
+
+    def _holds(self, condition: str, doc: Doc, w: _Walker, t: _Trigger) -> bool:
+        """Whether a scope's ``requires`` condition holds around trigger ``t``."""
+        if condition == "people_before":
+            return self._people_before(w, t.start)
+        if condition == "drug_follows":
+            return self._drug_follows(w, t.end)
+        # "stop_word_after" (Scope.requires allows no other value)
+        return bool(STOP_WORDS.search(doc[t.end:min(len(doc), t.end + 5)].text.lower()))
+
+    @staticmethod
+    def _reach(w: _Walker, t: _Trigger, scope: Scope, labels: list[str]) -> list[int]:
+        """The entities (indices) trigger ``t`` reaches under ``scope``."""
+        if scope.adjacent is not None:
+            if scope.adjacent == "next":
+                at = t.end
+            elif t.start > 1 and w.lower[t.start - 1] == HYPHEN_H:  # "X-resistant"
+                at = t.start - 2
+            else:
+                at = t.start - 1
+            k = w.tok2ent.get(at)
+            return [] if k is None else [k]
+        reached: list[int] = []
+        if scope.forward is not None:
+            near = None
+            if scope.near is not None:
+                near = scope.near[1] if t.end - t.start >= 3 else scope.near[0]
+            for k, free, prep in w.forward(t.end, *scope.forward,
+                                           stop_at_to="to" in scope.terminated_by,
+                                           history="hist_term" in scope.terminated_by,
+                                           negation=scope.negation):
+                if (scope.allowed_types is None or labels[k] in scope.allowed_types
+                        or (near is not None and free <= near and not prep)):
+                    reached.append(k)
+        if scope.backward is not None:
+            nearest = t.text.split()[0] in scope.nearest_only_after
+            reached += w.backward(t.start, *scope.backward, nearest_only=nearest,
+                                  history="hist_term" in scope.terminated_by)
+        return reached
 
 
 @Language.factory("extractor_context", default_config={"rules_path": None})
