@@ -58,9 +58,15 @@ clean:
 
 ## Rebuild the shipped NER model (models/ner) from ../shared/corpora: deterministic (fixed
 ## seeds, one thread); about 20 minutes on one CPU core. Settings: models/ner.cfg.
-.PHONY: model
-model: setup
+.PHONY: model ner-model findings-model
+model: ner-model findings-model
+ner-model: setup
 	OMP_NUM_THREADS=1 $(BIN)/extractor train --config models/ner.cfg --out models/ner
+
+## Rebuild the trial-findings models (models/findings: evidence retrieval and direction) from
+## ../shared/corpora/evidence_inference_v2 train: deterministic, about 10 minutes on one core.
+findings-model: setup
+	OMP_NUM_THREADS=1 $(BIN)/python -m extractor.train.findings --out models/findings
 
 ## Headless Chromium for the review report's browser tests (Debian packages; root or sudo).
 ## A plain pytest without it skips those tests; under `make test` they fail instead.

@@ -1,7 +1,8 @@
 """Literature evidence extraction toolkit.
 
 ``parse``/``parse_all`` turn a file into Documents; ``extract`` and ``Pipeline`` (loaded
-lazily: they bring in spaCy) add mentions, relations and evidence records. Bad input of any
+lazily: they bring in spaCy) add mentions, relations and evidence records; ``infer``
+answers an (outcome, intervention, comparator) question about a trial article. Bad input of any
 kind (a missing file, a directory, a symbolic link loop, a name too long, text with a lone
 surrogate, an argument of the wrong type) raises ``ExtractorError`` with a ``code``.
 """
@@ -18,10 +19,12 @@ from extractor.parsers import parse, parse_all, parse_bytes
 
 if TYPE_CHECKING:
     from extractor.evidence import EvidenceDocument
+    from extractor.findings.article import Article
+    from extractor.findings.infer import Inference
 
 __version__ = "0.1.0"
 
-__all__ = ["Document", "ExtractorError", "Pipeline", "extract", "parse", "parse_all",
+__all__ = ["Document", "ExtractorError", "Pipeline", "extract", "infer", "parse", "parse_all",
            "parse_bytes", "__version__"]
 
 
@@ -46,6 +49,17 @@ def extract(path_or_text: str | os.PathLike[str]) -> EvidenceDocument:
         raise ExtractorError(f"expected a path or text, got {type(path_or_text).__name__}",
                              code="bad_argument")
     return pipeline.extract(path_or_text)
+
+
+def infer(article: str | os.PathLike[str] | Document | Article, *, outcome: str,
+          intervention: str, comparator: str) -> Inference:
+    """Did ``intervention`` significantly increase, decrease or not change ``outcome``
+    against ``comparator`` in this trial article (a path, a Document, or an Article read
+    once for many prompts)? The answer names the sentence that says so
+    (extractor/findings/infer.py)."""
+    from extractor.findings import infer as inference
+
+    return inference.infer(article, outcome, intervention, comparator)
 
 
 def __getattr__(name: str) -> Any:

@@ -739,10 +739,10 @@ def infer(ctx: click.Context, article: str | None, outcome: str | None,
     if not (article and outcome and intervention and comparator):
         raise click.UsageError("give ARTICLE with --outcome, --intervention and --comparator "
                                "(or --prompts and --articles)")
-    answer = infer_one(article, outcome, intervention, comparator)
-    body = json.dumps({"label_code": answer.label_code, "label": answer.label,
-                       "score": round(answer.score, 4),
-                       "evidence": answer.evidence.model_dump(mode="json")}, indent=2) + "\n"
+    one = infer_one(article, outcome, intervention, comparator)
+    body = json.dumps({"label_code": one.label_code, "label": one.label,
+                       "score": round(one.score, 4),
+                       "evidence": one.evidence.model_dump(mode="json")}, indent=2) + "\n"
     if output:
         _write_file(output, body)
     else:

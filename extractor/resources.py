@@ -69,6 +69,11 @@ def ade_sentence_model() -> Path:
     return package_dir("extractor.nlp") / "data" / "ade_sentence"
 
 
+def findings_model(name: str) -> Path:
+    """One of the trial-findings models (``models/findings/<name>``: retrieval, direction)."""
+    return models_dir() / "findings" / name
+
+
 def report_static(name: str) -> str:
     """The text of one of the report's static files (``extractor/report/static/``)."""
     return (files("extractor.report") / "static" / name).read_text(encoding="utf-8")

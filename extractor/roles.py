@@ -20,6 +20,10 @@ _NUMBERING = re.compile(
     r"^\s*(?:\(?\d+(?:\.\d+)*\.?\)?|\(?[ivxlc]+[.)]|\(?[a-h][.)])\s*", re.I)
 _TRAILING = re.compile(r"[\s:.\u2013\u2014-]+$")
 _SPACES = re.compile(r"\s+")
+# Plain-text dumps of PMC articles (the Evidence Inference corpus's files) name each heading
+# by its path: "ABSTRACT.RESULTS:", "BODY.STATISTICAL ANALYSIS:", "BODY.RESULTS.SAFETY:". The
+# first part below BODY is the section's own name; ABSTRACT.* stays "abstract".
+_BODY_PATH = re.compile(r"^\s*body\.([^.]+)", re.I)
 
 # Strong headings name a part of the article outright: they hold their role wherever they sit
 # (a "Conclusion" inside a "Discussion" is a conclusion). Matched at the start of the title.
@@ -111,6 +115,7 @@ _SEC_TYPES: dict[str, Role] = {
 
 
 def _normalize(title: str) -> str:
+    title = _BODY_PATH.sub(r"\1", title, count=1)
     title = _NUMBERING.sub("", title.replace("&", " and ").replace("\u2019", "'"), count=1)
     return _SPACES.sub(" ", _TRAILING.sub("", title)).strip().lower()
 
