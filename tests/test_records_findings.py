@@ -136,11 +136,13 @@ def test_hazard_ratio(findings: list[Finding]) -> None:
     assert (f.direction, f.significant) == ("decreased", True)
 
 
-def test_words_only_leave_the_numbers_silent(findings: list[Finding]) -> None:
+def test_words_only_go_to_the_classifier(findings: list[Finding]) -> None:
     f = _by_outcome(findings, "Function")
     assert (f.intervention, f.comparator, f.p_value, f.effect, f.arms) == (
         "etoricoxib", "placebo", None, None, [])
     assert f.significant is None
+    # the sentence classifier decides, and says how sure it is
+    assert f.direction == "increased" and f.score is not None and 0 < f.score <= 1
 
 
 def test_table_rows(trial: EvidenceDocument, findings: list[Finding]) -> None:
@@ -200,7 +202,9 @@ def test_control_named_first_is_still_the_comparator() -> None:
     [f] = build_findings(_document(text, [("Results", "results")]))
     assert (f.intervention, f.comparator) == ("exercise", "placebo")
     assert [(a.name, a.percent) for a in f.arms] == [("exercise", 12.0), ("placebo", 20.0)]
-    assert f.significant is None and f.direction is None  # no p-value: the numbers are silent
+    # no p-value: the numbers are silent, the sentence classifier reads the words
+    assert f.significant is None and f.direction == "decreased"
+    assert f.score is not None and 0 < f.score <= 1
 
 
 def test_groups_compared_without_their_names() -> None:
@@ -214,7 +218,8 @@ def test_groups_compared_without_their_names() -> None:
         "duration of surgery", None, None)
     assert (first.p_value, first.direction) == (0.62, "no_difference")
     assert (second.intervention, second.comparator, second.outcome) == ("SC", "EI", "Rash rates")
-    assert (second.significant, second.direction) == (False, None)  # words only
+    assert (second.significant, second.direction) == (False, "no_difference")  # words only
+    assert second.score is not None and first.score is None  # the classifier, the numbers
 
 
 def test_words_that_contradict_the_numbers_leave_the_direction_open() -> None:
@@ -222,7 +227,8 @@ def test_words_that_contradict_the_numbers_leave_the_direction_open() -> None:
             "groups in the change of pain score, which fell in both (p < 0.01).")
     [f] = build_findings(_document(text, [("Results", "results")]))
     assert (f.intervention, f.comparator, f.p_value) == ("exercise", "control", 0.01)
-    assert f.significant is None and f.direction is None
+    assert f.significant is None
+    assert f.direction == "no_difference" and f.score is not None  # the classifier's
 
 
 def test_a_sentence_without_a_comparison_gives_nothing() -> None:

@@ -19,8 +19,10 @@ Two sources, both about this study's own patients:
 
 Direction comes from the numbers when they say: an effect estimate against its null, or the
 two arms' values, each with the significance its p-value or interval gives (not significant:
-no_difference). Otherwise the sentence classifier decides (``score`` is its probability);
-a table row the numbers leave open keeps a blank direction.
+no_difference). Otherwise the sentence classifier (findings/classify.py) decides from the
+sentence's words, with the finding's outcome, intervention and comparator; ``score`` is its
+probability (blank where the numbers decided). A table row the numbers leave open keeps a
+blank direction.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from extractor.evidence import (
     Mention,
     Provenance,
 )
+from extractor.findings.classify import direction_of
 from extractor.findings.effects import (
     EffectMatch,
     PValue,
@@ -393,6 +396,7 @@ def _usable_outcome(phrase: str, arms: list[_Arm]) -> bool:
 
 
 # --- direction from the numbers --------------------------------------------------------------
+_DIRECTIONS: dict[int, Direction] = {-1: "decreased", 0: "no_difference", 1: "increased"}
 _RATIO = frozenset({"RR", "OR", "HR", "IRR"})
 _DIFFERENCE = frozenset({"MD", "SMD", "RD", "difference"})
 _REDUCTION = frozenset({"RRR", "ARR"})  # positive: the outcome is rarer with the intervention
@@ -493,12 +497,18 @@ def _sentence_finding(body: _Body, start: int, end: int, mentions: Sequence[Ment
     arm_c = results[1] if len(results) == 2 else None
     timepoint = _TIMEPOINT_IN_SENTENCE.search(sentence)
     p = _first_p(p_values)
+    outcome = _outcome(sentence, arms, inside, offset)
+    names = (intervention.name if intervention else None,
+             comparator.name if comparator else None)
+    direction = numeric_direction(numbers_say, effect, arm_i, arm_c)
+    score = None
+    if direction is None:
+        # the numbers leave it open: the sentence classifier reads the words
+        code, score = direction_of(evidence.text, outcome, *names)
+        direction = _DIRECTIONS[code]
     return Finding(
-        outcome=_outcome(sentence, arms, inside, offset),
-        intervention=intervention.name if intervention else None,
-        comparator=comparator.name if comparator else None,
-        direction=numeric_direction(numbers_say, effect, arm_i, arm_c),
-        significant=significant,
+        outcome=outcome, intervention=names[0], comparator=names[1],
+        direction=direction, score=score, significant=significant,
         p_value=p.value if p else None, p_relation=_relation(p),
         effect=_effect_text(effect, effects, evidence.text), arms=results,
         timepoint=canonical_timepoint(timepoint.group()) if timepoint else None,
