@@ -12,7 +12,7 @@ is scispacy's own code; only the two token searches around it are replaced:
   Matcher pattern per short form and runs that Matcher over the Doc; here the short forms'
   token texts are looked up in a dictionary keyed by their first token.
 
-Registered as ``extractor_abbreviation_detector``; the pipeline keeps the component name
+Registered as ``extractor_abbreviation_detector_v1``; the pipeline keeps the component name
 ``abbreviation_detector`` and the ``Doc._.abbreviations`` / ``Span._.long_form`` attributes.
 """
 
@@ -24,6 +24,8 @@ from scispacy.abbreviation import AbbreviationDetector, filter_matches, find_abb
 from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
+
+from extractor.nlp.factories import factory
 
 # filter_matches keeps parenthesized contents of at most this many tokens
 _MAX_INSIDE = 8
@@ -103,8 +105,7 @@ class FastAbbreviationDetector(AbbreviationDetector):
         return list(all_occurrences.items())
 
 
-@Language.factory("extractor_abbreviation_detector",
-                  default_config={"make_serializable": False})
+@factory("abbreviation_detector", default_config={"make_serializable": False})
 def make_abbreviation_detector(nlp: Language, name: str,
                                make_serializable: bool) -> FastAbbreviationDetector:
     """spaCy factory for :class:`FastAbbreviationDetector`."""

@@ -68,6 +68,7 @@ from spacy.util import filter_spans
 
 from extractor import resources
 from extractor.nlp.extensions import doc_text  # (also registers the Span attributes)
+from extractor.nlp.factories import factory
 from extractor.nlp.status import (
     CITATION,
     FRONT_MATTER,
@@ -782,7 +783,7 @@ class ContextComponent:
         return reached
 
 
-@Language.factory("extractor_context", default_config={"rules_path": None})
+@factory("context", default_config={"rules_path": None})
 def make_context(nlp: Language, name: str, rules_path: str | None) -> ContextComponent:
     """Factory for the pipeline config (``rules_path`` defaults to models/context_rules.tsv)."""
     return ContextComponent(nlp, rules_path or RULES_PATH)

@@ -1,4 +1,4 @@
-"""The ``extractor_lexicon`` component: drug and condition names from the knowledge base
+"""The ``extractor_lexicon_v1`` component: drug and condition names from the knowledge base
 (extractor/nlp/kb.py) found in the text, added as candidates with their concept.
 
 Each name is a key of token hashes (LOWER for lower-case names, ORTH for acronyms), as the
@@ -27,6 +27,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from extractor.nlp.extensions import add_candidate
+from extractor.nlp.factories import factory
 from extractor.nlp.kb import Concept, Lexicon, load_lexicon
 from extractor.nlp.kb_cache import read_cached, write_cached
 from extractor.resources import cache_dir
@@ -203,7 +204,7 @@ class LexiconComponent:
             yield self(doc)
 
 
-@Language.factory("extractor_lexicon")
+@factory("lexicon")
 def make_lexicon(nlp: Language, name: str) -> LexiconComponent:
     """spaCy factory: the lexicon component (lexicons load once per process)."""
     return LexiconComponent(nlp)

@@ -1,4 +1,4 @@
-"""The ``extractor_linker`` component: normalize the entities that have no concept yet.
+"""The ``extractor_linker_v1`` component: normalize the entities that have no concept yet.
 
 For each DRUG, CONDITION or ADVERSE_EVENT entity without a ``norm_name`` (a model-found
 mention, an abbreviation whose long form was not normalized): exact lookup of its text (or
@@ -16,6 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from extractor.nlp.extensions import doc_text
+from extractor.nlp.factories import factory
 from extractor.nlp.kb import CONDITION, DRUG, Lexicon, load_lexicon
 
 # Entity label -> lexicon label it is normalized against
@@ -101,10 +102,7 @@ class Linker:
             doc.ents = sorted([*doc.ents, *added], key=lambda s: s.start)
 
 
-@Language.factory(
-    "extractor_linker",
-    default_config={"threshold": DEFAULT_THRESHOLD, "find_misspelled": True},
-)
+@factory("linker", default_config={"threshold": DEFAULT_THRESHOLD, "find_misspelled": True})
 def make_linker(nlp: Language, name: str, threshold: float, find_misspelled: bool) -> Linker:
     """spaCy factory: the normalizing linker (the fuzzy index loads on first need)."""
     return Linker(threshold=threshold, find_misspelled=find_misspelled)

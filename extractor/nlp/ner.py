@@ -24,6 +24,7 @@ from spacy.tokens import Doc, Span
 from extractor import resources
 from extractor.errors import ExtractorError
 from extractor.nlp.extensions import MODEL_SPANS, add_candidate
+from extractor.nlp.factories import factory
 from extractor.nlp.vectors import VECTORS_DIR, load_vectors
 
 log = logging.getLogger(__name__)
@@ -144,8 +145,7 @@ class ModelNer:
             yield from batch
 
 
-@Language.factory("extractor_model_ner", default_config={"path": "", "components": [],
-                                                          "model": ""})
+@factory("model_ner", default_config={"path": "", "components": [], "model": ""})
 def make_model_ner(nlp: Language, name: str, path: str, components: list[str],
                    model: str) -> ModelNer:
     """spaCy factory. ``path``: trained model folder (default models/ner); ``components``:

@@ -1,4 +1,4 @@
-"""Pattern rules ("extractor_patterns"): DOSE, FREQUENCY, ROUTE, DURATION and OUTCOME.
+"""Pattern rules ("extractor_patterns_v1"): DOSE, FREQUENCY, ROUTE, DURATION and OUTCOME.
 
 Each family is a set of compiled regexes over ``doc.text`` (extractor/nlp/dose.py,
 frequency.py, route.py, duration.py, outcome.py); this component maps their character
@@ -26,6 +26,7 @@ from spacy.tokens import Doc, Span
 from extractor.nlp.dose import find_doses
 from extractor.nlp.duration import find_durations
 from extractor.nlp.extensions import CANDIDATES, add_candidate, doc_text
+from extractor.nlp.factories import factory
 from extractor.nlp.frequency import find_frequencies
 from extractor.nlp.outcome import find_outcomes
 from extractor.nlp.route import find_routes
@@ -134,7 +135,7 @@ class PatternRules:
         return doc
 
 
-@Language.factory("extractor_patterns", default_config={"labels": list(LABELS)})
+@factory("patterns", default_config={"labels": list(LABELS)})
 def make_patterns(nlp: Language, name: str, labels: list[str]) -> PatternRules:
     """spaCy factory for :class:`PatternRules`."""
     return PatternRules(tuple(labels))

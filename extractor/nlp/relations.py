@@ -1,4 +1,4 @@
-"""Rule-based relations between the entities of a Doc (factory ``extractor_relations``).
+"""Rule-based relations between the entities of a Doc (factory ``extractor_relations_v1``).
 
 Sets ``Doc._.relations`` to ``(type, head, tail)`` triples over ``doc.ents``; the tail is
 always a DRUG. Everything is decided inside one sentence (``doc.sents`` when the sentence
@@ -72,7 +72,6 @@ from collections.abc import Iterable
 
 import numpy
 from spacy.attrs import IDX, SENT_START
-from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from extractor.nlp import relation_cues as cues
@@ -81,6 +80,7 @@ from extractor.nlp import relation_cues as cues
 # when it did not run); importing the module also registers its factory
 from extractor.nlp.ade_sentence import ADE_SENTENCES
 from extractor.nlp.extensions import doc_text  # (also registers Doc._.relations)
+from extractor.nlp.factories import component
 
 Relation = tuple[str, Span, Span]
 
@@ -551,7 +551,7 @@ def extract_relations(doc: Doc) -> list[Relation]:
     return relations
 
 
-@Language.component("extractor_relations")
+@component("relations")
 def relations_component(doc: Doc) -> Doc:
     """Set ``Doc._.relations`` from ``doc.ents``; a condition a relation names as a drug's
     adverse effect becomes an ADVERSE_EVENT."""

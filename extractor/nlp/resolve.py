@@ -10,6 +10,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from extractor.nlp.extensions import CANDIDATES, MODEL_SPANS
+from extractor.nlp.factories import factory
 
 # On a tie in length, the more specific producer wins (a curated alias beats a generic
 # lexicon hit, a pattern with a parsed value beats both for its labels).
@@ -163,8 +164,7 @@ class Resolve:
         return doc
 
 
-@Language.factory("extractor_resolve", default_config={"model_first": [], "model_only": [],
-                                                        "model_last": []})
+@factory("resolve", default_config={"model_first": [], "model_only": [], "model_last": []})
 def make_resolve(nlp: Language, name: str, model_first: list[str], model_only: list[str],
                  model_last: list[str]) -> Resolve:
     """spaCy factory; ``model_first`` / ``model_only`` / ``model_last``: labels for which

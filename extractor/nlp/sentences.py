@@ -1,4 +1,4 @@
-"""Rule-based sentence boundaries ("extractor_sentences"), fast and layout-aware.
+"""Rule-based sentence boundaries ("extractor_sentences_v1"), fast and layout-aware.
 
 A sentence starts
 - at the first token of the document;
@@ -29,6 +29,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractor.nlp.extensions import doc_text
+from extractor.nlp.factories import factory
 
 _FINAL = frozenset({".", "!", "?"})
 _CLOSING = frozenset({'"', "'", "”", "’", ")", "]", "}", "»"})
@@ -133,7 +134,7 @@ def _after_final(toks: _Tokens, i: int, line_start: int) -> int | None:
     return j if first.isupper() or first.isdigit() else None
 
 
-@Language.factory("extractor_sentences", default_config={"split_cells": True})
+@factory("sentences", default_config={"split_cells": True})
 def make_sentences(nlp: Language, name: str, split_cells: bool) -> SentenceSplitter:
     """spaCy factory for :class:`SentenceSplitter`."""
     return SentenceSplitter(split_cells=split_cells)
