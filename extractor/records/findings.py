@@ -498,16 +498,16 @@ def _sentence_finding(body: _Body, start: int, end: int, mentions: Sequence[Ment
     timepoint = _TIMEPOINT_IN_SENTENCE.search(sentence)
     p = _first_p(p_values)
     outcome = _outcome(sentence, arms, inside, offset)
-    names = (intervention.name if intervention else None,
-             comparator.name if comparator else None)
+    intervention_name = intervention.name if intervention else None
+    comparator_name = comparator.name if comparator else None
     direction = numeric_direction(numbers_say, effect, arm_i, arm_c)
     score = None
     if direction is None:
         # the numbers leave it open: the sentence classifier reads the words
-        code, score = direction_of(evidence.text, outcome, *names)
+        code, score = direction_of(evidence.text, outcome, intervention_name, comparator_name)
         direction = _DIRECTIONS[code]
     return Finding(
-        outcome=outcome, intervention=names[0], comparator=names[1],
+        outcome=outcome, intervention=intervention_name, comparator=comparator_name,
         direction=direction, score=score, significant=significant,
         p_value=p.value if p else None, p_relation=_relation(p),
         effect=_effect_text(effect, effects, evidence.text), arms=results,
