@@ -27,7 +27,8 @@ class ExtractorError(Exception):
 
     ``code`` is a short machine-readable reason (``not_found``, ``is_directory``, ``empty``,
     ``too_large``, ``unsupported_format``, ``malformed``, ``corrupt``, ``encrypted``,
-    ``unsafe``, ``decode``, ``bad_argument``, ``io``, ``locked``) used in batch error records.
+    ``unsafe``, ``decode``, ``bad_argument``, ``io``, ``locked``, ``missing_extra``) used in
+    batch error records.
     ``exit_code`` is the command line's exit status for it (1: bad input).
     """
 

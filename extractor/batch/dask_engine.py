@@ -23,6 +23,7 @@ from typing import Any
 from extractor.batch.inputs import InputFile
 from extractor.batch.local import EngineError, failed_chunk, sigint_ignored
 from extractor.batch.work import ChunkResult, load_pipeline, process_chunk
+from extractor.errors import ExtractorError
 
 
 def _connect(workers: int, scheduler: str | None) -> tuple[Any, Any]:
@@ -61,8 +62,12 @@ def run_dask(chunks: list[list[InputFile]], workers: int, timeout: float,
              ner: bool = False) -> Iterator[ChunkResult]:
     """Process ``chunks`` on a dask cluster; yields each chunk's results when done.
     ``on_ready`` is called once every worker has loaded the pipeline."""
-    from distributed import wait
-    from distributed.client import FIRST_COMPLETED
+    try:
+        from distributed import wait
+        from distributed.client import FIRST_COMPLETED
+    except ImportError as exc:  # an extra: the default local engine needs none of it
+        raise ExtractorError(f"--engine dask needs dask.distributed ({exc}): "
+                             "pip install 'extractor[dask]'", code="missing_extra") from exc
 
     try:
         client, cluster = _connect(workers, scheduler)

@@ -24,6 +24,7 @@ import spacy
 from spacy.language import Language
 from spacy.vectors import Vectors
 
+from extractor.errors import ExtractorError
 from extractor.train.corpora import CORPORA, training_docs
 
 Say = Callable[[str], None]
@@ -79,7 +80,12 @@ def train_vectors(settings: VectorSettings, texts: Iterable[str], tok_nlp: Langu
     """Train the vectors (module docstring) and return them pruned to ``settings.rows``.
     floret has no seed argument: it uses fastText's fixed seed, and one thread makes the
     result repeatable. Also returns the SHA-256 of the token text it learned from."""
-    import floret  # only the rebuild needs it
+    try:
+        import floret  # only the rebuild needs it: an extra
+    except ImportError as exc:
+        raise ExtractorError(f"training word vectors needs floret ({exc}): "
+                             "pip install 'extractor[train]' (or dims = 0 in the config)",
+                             code="missing_extra") from exc
 
     with tempfile.TemporaryDirectory() as tmp:
         text = Path(tmp) / "tokens.txt"
