@@ -9,10 +9,19 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from extractor.cli import main
 from extractor.document import Cell, Section, Source, Table
-from extractor.evidence import ArmResult, Effect, EvidenceDocument, Finding
+from extractor.evidence import (
+    ArmResult,
+    DrugRef,
+    Effect,
+    EvidenceDocument,
+    Finding,
+    Intervention,
+)
 from extractor.numbers import Stat
 from extractor.parsers import parse_bytes
 from extractor.pipeline import Pipeline, default_pipeline
@@ -197,6 +206,16 @@ def test_group_names_and_compared_with_first() -> None:
     assert (f.direction, f.significant) == ("decreased", True)
 
 
+def test_bare_numbers_compared() -> None:
+    text = (f"Results\nItch scores fell more with drugamab than with placebo ({MINUS}2\u00b71 vs "
+            f"{MINUS}0\u00b79 points; p = 0.002).")
+    [f] = build_findings(_document(text, [("Results", "results")]),
+                         interventions=[Intervention(drug=DrugRef(name="drugamab"))])
+    assert [(a.name, a.value, a.text) for a in f.arms] == [
+        ("drugamab", -2.1, f"{MINUS}2\u00b71"), ("placebo", -0.9, f"{MINUS}0\u00b79")]
+    assert (f.direction, f.score) == ("decreased", None)
+
+
 def test_control_named_first_is_still_the_comparator() -> None:
     text = "Results\nThe placebo group had more falls than the exercise group (20% vs 12%)."
     [f] = build_findings(_document(text, [("Results", "results")]))
@@ -247,8 +266,6 @@ def test_stated_alpha_applies_to_results() -> None:
 
 
 def test_record_drug_names_mark_arms() -> None:
-    from extractor.evidence import DrugRef, Intervention
-
     text = "Results\nItch scores were lower with Drugamab than with vehicle (p = 0.004)."
     doc = _document(text, [("Results", "results")])
     [f] = build_findings(doc, interventions=[Intervention(drug=DrugRef(name="drugamab"))])
@@ -333,6 +350,37 @@ def test_baseline_table_gives_no_findings() -> None:
     ], "Table 1. Baseline characteristics", 0)
     doc = _document(body, [], [table])
     assert build_findings(doc) == []
+
+
+_SENTENCES = [
+    "Falls were fewer in the exercise group than in the control group (12% vs 20%; p = 0.03).",
+    "Pain did not differ between the two groups (p = 0.41).",
+    "Relapse was rarer with drugamab than with placebo (HR 0.70; 95% CI 0.55 to 0.89).",
+    "Mean age was 54 years.",
+    "Nausea occurred in 23/100 (23%) and 10/98 (10%) patients in the drugamab and placebo "
+    "groups, respectively.",
+    "Compared with placebo, drugamab lowered itch by 2.1 points (p\u20390\u00b701).",
+    "Itch scores fell more with drugamab than with placebo (\u22122\u00b71 vs \u22120\u00b79 "
+    "points; p = 0.002).",
+    "Most patients completed the trial.",
+]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from(_SENTENCES), max_size=6),
+       st.sampled_from(["results", "discussion"]))
+def test_findings_point_into_results_text(sentences: list[str], role: str) -> None:
+    text = "Heading\n" + " ".join(sentences)
+    doc = _document(text, [("Heading", role)])
+    findings = build_findings(doc)
+    if role == "discussion":
+        assert findings == []  # never from the discussion
+    for f in findings:
+        assert f.evidence is not None and text[f.evidence.start:f.evidence.end] == \
+            f.evidence.text
+        assert f.evidence.text in sentences  # one whole sentence each
+        assert f.direction is not None
+        assert all(a.text and a.text in f.evidence.text for a in f.arms)
 
 
 # --- the pure parts ---------------------------------------------------------------------------

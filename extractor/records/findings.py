@@ -256,6 +256,9 @@ _VALUE = re.compile(
     rf"|{NUMBER}\s*\(\s*{NUMBER}\s*%\s*\)"
     rf"|{_SIGNED}\s*(?:±|\+/-)\s*{NUMBER}"
     rf"|{_SIGNED}\s*%(?!\s*(?:CI|C\.I\.|CrI|confidence|credible))))")
+# Two bare numbers compared: "3.4 vs 5.1", "67.3 vs. 64.3 min".
+_NUMBER_PAIR = re.compile(
+    rf"(?<![\w.%/])(?P<a>{_SIGNED})\s*(?:vs\.?|versus)\s*(?P<b>{_SIGNED})(?![\w.%/(±])")
 _VALUE_KIND = {"count_total": "count", "count_percent": "count", "percent": "percent",
                "mean_sd": "mean", "number": "number"}
 
@@ -268,8 +271,9 @@ class _Value:
     text: str
 
 
-def _values(sentence: str, taken: Sequence[tuple[int, int]]) -> list[_Value]:
-    """The arm values of a folded sentence outside the p-values and effect estimates."""
+def _values(sentence: str, printed: str, taken: Sequence[tuple[int, int]]) -> list[_Value]:
+    """The arm values of a folded sentence outside the p-values and effect estimates, each
+    with its text as ``printed`` (the sentence before folding)."""
     out: list[_Value] = []
     for m in _VALUE.finditer(sentence):
         if any(a <= m.start() < b for a, b in taken):
@@ -278,8 +282,17 @@ def _values(sentence: str, taken: Sequence[tuple[int, int]]) -> list[_Value]:
         start = m.start("to") if m.group("to") else m.start("stat")
         stat = parse_stat(piece)
         if stat is not None and stat.kind in _VALUE_KIND:
-            out.append(_Value(start, start + len(piece), stat, m.group()))
-    return out
+            out.append(_Value(start, start + len(piece), stat, printed[m.start():m.end()]))
+    for m in _NUMBER_PAIR.finditer(sentence):
+        if any(a <= m.start() < b for a, b in taken) or any(
+                m.start() <= v.start < m.end() for v in out):
+            continue
+        for key in ("a", "b"):
+            stat = parse_stat(m.group(key))
+            if stat is not None:
+                out.append(_Value(m.start(key), m.end(key), stat,
+                                  printed[m.start(key):m.end(key)]))
+    return sorted(out, key=lambda v: v.start)
 
 
 def _arm_values(values: list[_Value], arms: list[_Arm]) -> dict[str, _Value]:
@@ -485,7 +498,7 @@ def _sentence_finding(body: _Body, start: int, end: int, mentions: Sequence[Ment
     if not (reports and compares):
         return None
     taken = [(e.start, e.end) for e in effects] + [(p.start, p.end) for p in p_values]
-    by_arm = _arm_values(_values(sentence, taken), stated)
+    by_arm = _arm_values(_values(sentence, evidence.text, taken), stated)
     results = [arm_result(a.name, by_arm[a.name].stat, by_arm[a.name].text)
                for a in (intervention, comparator) if a is not None and a.name in by_arm]
     effect = effects[0].effect if effects else None
