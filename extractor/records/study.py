@@ -25,6 +25,8 @@ rebuilt from a stored EvidenceDocument:
 - adverse_events: every ADVERSE_EVENT mention that is not history, one per linked drug, kept
   once per (term, drug, negated): observed and explicitly absent events both; an event with
   no drug is left out when the same (term, negated) is attributed to a drug elsewhere.
+- findings: the comparisons of arms that results sentences and results tables report
+  (records/findings.py).
 """
 
 from __future__ import annotations
