@@ -4,13 +4,15 @@ Two sources, both about this study's own patients:
 
 - **Results sentences** (the results section and the results part of the abstract; never the
   introduction, discussion or another study) that compare arms: "in the X group than in the
-  placebo group", "X versus Y", "compared with Y", an effect estimate, or two arms with their
-  values or a p-value. The finding takes the outcome the sentence is about (its subject, "the
-  difference in ...", the object of "X reduced ...", else an outcome or event mention; blank
-  when none), the arms it names (intervention first; placebo, vehicle, sham, control or usual
-  care is the comparator), the first p-value and effect estimate (findings/effects.py), the
-  arms' values ("12.3% vs 20.1%", "23/100 (23%) and 40/98 (41%)", "from 8 to 1"), the
-  timepoint, and the sentence as evidence.
+  placebo group", "X versus Y", "compared with Y", "between X and Y", an effect estimate, two
+  arms with their values or a p-value, or groups it does not name with a p-value or words on
+  significance ("did not differ between the two groups (p = 0.41)"). The finding takes the
+  outcome the sentence is about (its subject, "the difference in ...", the object of "X
+  reduced ...", else an outcome or event mention; blank when none), the arms it names
+  (intervention first; placebo, vehicle, sham, control or usual care is the comparator), the
+  first p-value and effect estimate (findings/effects.py), the arms' values ("12.3% vs
+  20.1%", "23/100 (23%) and 40/98 (41%)", "from 8 to 1", "3.4 vs 5.1"), the timepoint, and
+  the sentence as evidence.
 - **Results tables** with arms as columns (records/table_roles.py): one finding per outcome
   row (per timepoint when the columns have several), its arms' cells parsed as the arm
   records read them, the p-value column and an effect column ("HR (95% CI)",
@@ -265,6 +267,8 @@ _VALUE_KIND = {"count_total": "count", "count_percent": "count", "percent": "per
 
 @dataclass(frozen=True)
 class _Value:
+    """One arm's value in a sentence: where its number is, what it states, as printed."""
+
     start: int
     end: int
     stat: Stat
