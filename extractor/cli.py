@@ -9,14 +9,15 @@ and the run goes on; anything that stops a command is turned into its line in on
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from functools import partial
 from pathlib import Path
-from typing import Any, NoReturn, cast
+from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 import click
 from pydantic import BaseModel
@@ -30,6 +31,10 @@ from extractor.errors import (
     printable,
 )
 from extractor.evidence import EvidenceDocument, read_evidence_jsonl
+
+if TYPE_CHECKING:  # annotations only: validate imports them when it runs
+    from extractor.batch.summary import BatchSummary
+    from extractor.evaluate.results import Averages, Score, ScoreTable, ValidationResult
 
 
 def _say(message: str) -> None:
@@ -229,13 +234,18 @@ def extract(ctx: click.Context, paths: tuple[str, ...], output: str | None,
     from extractor.pipeline import Pipeline
 
     errors = _Errors(ctx.obj["debug"])
-    docs = list(_iter_docs(paths, cast(Format | None, fmt), errors))
+    with _status(f"parsing {len(paths)} input(s)...") as status:
+        docs = list(_iter_docs(paths, cast(Format | None, fmt), errors))
+        evidence: list[EvidenceDocument] = []
+        if docs:
+            status.update(f"loading the extraction pipeline for {len(docs)} document(s)...")
+            pipeline = Pipeline(model=model, ner=ner)
+            status.update(f"extracting {len(docs)} document(s)...")
+            for result in (pipeline.pipe(docs) if max_seconds is None else
+                           _extract_each(pipeline, docs, max_seconds, errors)):
+                evidence.append(result)
+                status.update(f"extracted {len(evidence)}/{len(docs)} document(s)...")
     if docs:
-        pipeline = Pipeline(model=model, ner=ner)
-        if max_seconds is None:
-            evidence = list(pipeline.pipe(docs))
-        else:
-            evidence = list(_extract_each(pipeline, docs, max_seconds, errors))
         _write(list(evidence), output, pretty=False)
         if output:
             _print_evidence_summary(evidence, output)
@@ -351,6 +361,21 @@ def _read_evidence(jsonl: str, errors: _Errors) -> list[EvidenceDocument]:
     return docs
 
 
+class _Quiet:
+    """The status of a run whose stderr is no terminal: shows nothing."""
+
+    def update(self, message: str) -> None:
+        """Show nothing."""
+
+
+def _status(message: str) -> Any:
+    """What a long step is doing, as rich's transient status line on stderr when it is a
+    terminal; logs and pipes get only the results (and rich is not even imported)."""
+    if not sys.stderr.isatty():
+        return contextlib.nullcontext(_Quiet())
+    return _console().status(message)
+
+
 def _console() -> Any:
     """A stderr console; piped output (make, CI logs) gets a wide page instead of 80 columns."""
     from rich.console import Console
@@ -454,63 +479,66 @@ def validate(gold_path: str, pred_path: str, fmt: str | None,
     for problem in unknown:
         skipped(f"{problem} (scored as a label of its own)")
     result = run_validate(gold, pred, lm)
-    for doc_id in result["documents"]["pred_on_another_text"]:
+    for doc_id in result.documents.pred_on_another_text:
         skipped(f"document {doc_id}: the predictions were made on another text than the "
                 "gold's (not the same text, nor the file the gold indexes): offsets may not "
                 "line up")
     if json_out:
-        _write_file(json_out, json.dumps(result, indent=2) + "\n")
+        _write_file(json_out, json.dumps(result.to_json(), indent=2) + "\n")
     if html_out:
         from extractor.report.validation import write_validation_page
 
-        write_validation_page(result, html_out,
+        write_validation_page(result.to_json(), html_out,
                               f"Validation: {Path(pred_path).name} against {Path(gold_path).name}")
     _print_validation(result)
 
 
-def _print_validation(result: dict[str, Any]) -> None:
+def _print_validation(result: ValidationResult) -> None:
     """Rich tables of the mention, concept and relation scores, on stderr."""
     from rich.table import Table as RichTable
 
-    docs = result["documents"]
+    from extractor.evaluate.results import LabelScore, Skipped
+
+    docs = result.documents
     console = _console()
 
-    def show(title: str, rows: dict[str, Any]) -> None:
+    def show(title: str, rows: Mapping[str, Score], macro: Averages | None = None) -> None:
         table = RichTable(title=title)
         for col in ("label", "true positives", "false positives", "false negatives",
                     "precision", "recall", "F1", "F1 95% interval"):
             table.add_column(col, justify="left" if col == "label" else "right")
         for name, row in rows.items():
-            if not isinstance(row, dict) or "tp" not in row:
-                continue
-            ci = row.get("ci95")
-            table.add_row(name, str(row["tp"]), str(row["fp"]), str(row["fn"]),
-                          f"{row['precision']:.3f}", f"{row['recall']:.3f}",
-                          f"{row['f1']:.3f}", f"{ci[0]:.3f}-{ci[1]:.3f}" if ci else "")
-        if "macro" in rows:
-            m = rows["macro"]
-            table.add_row("macro", "", "", "", f"{m['precision']:.3f}", f"{m['recall']:.3f}",
-                          f"{m['f1']:.3f}", "")
+            ci = row.ci95 if isinstance(row, LabelScore) else None
+            table.add_row(name, str(row.tp), str(row.fp), str(row.fn),
+                          f"{row.precision:.3f}", f"{row.recall:.3f}",
+                          f"{row.f1:.3f}", f"{ci[0]:.3f}-{ci[1]:.3f}" if ci else "")
+        if macro is not None:
+            table.add_row("macro", "", "", "", f"{macro.precision:.3f}",
+                          f"{macro.recall:.3f}", f"{macro.f1:.3f}", "")
         console.print(table)
 
-    show(f"mentions, exact ({docs['paired']}/{docs['gold']} gold documents paired)",
-         result["mentions"])
-    show("mentions, overlap", result["mentions_overlap"])
-    show("mentions, untyped exact", {"ANY": result["mentions_untyped"]})
-    for section in ("concepts", "relations"):
-        if "skipped" in result[section]:
-            console.print(f"{section}: skipped ({result[section]['skipped']})")
-        elif result[section]:
-            show(section, result[section])
-    neg = result["negation"]
-    if neg["accuracy"] is not None:
-        console.print(f"negation accuracy: {neg['accuracy']:.3f} on {neg['pairs']} "
+    def show_table(title: str, scores: ScoreTable) -> None:
+        micro = {"micro": scores.micro} if scores.micro is not None else {}
+        show(title, {**scores.labels, **micro}, scores.macro)
+
+    show_table(f"mentions, exact ({docs.paired}/{docs.gold} gold documents paired)",
+               result.mentions)
+    show_table("mentions, overlap", result.mentions_overlap)
+    show("mentions, untyped exact", {"ANY": result.mentions_untyped})
+    for section, scored in (("concepts", result.concepts), ("relations", result.relations)):
+        if isinstance(scored, Skipped):
+            console.print(f"{section}: skipped ({scored.skipped})")
+        elif scored:
+            show(section, scored)
+    neg = result.negation
+    if neg.accuracy is not None:
+        console.print(f"negation accuracy: {neg.accuracy:.3f} on {neg.pairs} "
                       "overlap-matched mentions")
-    for key, row in result.get("records", {}).items():
-        console.print(f"record field {key}: {row['correct']}/{row['total']} "
-                      f"({row['accuracy']:.3f})")
-    console.print(f"{len(result['false_positives'])} false positive(s), "
-                  f"{len(result['false_negatives'])} false negative(s) (exact)")
+    for key, field in (result.records or {}).items():
+        console.print(f"record field {key}: {field.correct}/{field.total} "
+                      f"({field.accuracy:.3f})")
+    console.print(f"{len(result.false_positives)} false positive(s), "
+                  f"{len(result.false_negatives)} false negative(s) (exact)")
 
 
 @main.command()
@@ -548,10 +576,10 @@ class _BatchProgress:
         )
 
         self.progress = Progress(
-            TextColumn("files"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
             TextColumn("{task.fields[rate]} docs/s"), TimeElapsedColumn(), TextColumn("ETA"),
             TimeRemainingColumn(), console=_console(), transient=False)
-        self.task = self.progress.add_task("batch", total=None, rate="-")
+        self.task = self.progress.add_task("files", total=None, rate="-")
         self.started = 0.0
 
     def __call__(self, done: int, total: int, documents: int) -> None:
@@ -559,7 +587,11 @@ class _BatchProgress:
 
         if not self.started:
             self.progress.start()
-        if done == 0:  # called at the start and again when the workers are ready
+            if total:  # the workers load the pipeline (and maybe build caches) first
+                self.progress.update(self.task, description="files: starting the workers")
+        elif done == 0:  # called at the start and again when the workers are ready
+            self.progress.update(self.task, description="files")
+        if done == 0:
             self.started = time.monotonic()
         elapsed = time.monotonic() - self.started
         rate = f"{documents / elapsed:.1f}" if elapsed > 0 and documents else "-"
@@ -569,24 +601,24 @@ class _BatchProgress:
         self.progress.stop()
 
 
-def _print_batch_summary(summary: dict[str, Any], out_dir: str) -> None:
+def _print_batch_summary(summary: BatchSummary, out_dir: str) -> None:
     """The run summary on stderr: files, documents, mentions per label, errors, speed."""
     from rich.table import Table as RichTable
 
-    files, run = summary["files"], summary["run"]
+    files, run = summary.files, summary.run
     table = RichTable(title=f"batch → {out_dir}", show_header=False)
     table.add_column("what")
     table.add_column("value", justify="right")
-    table.add_row("files", f"{files['total']} ({files['processed']} processed, "
-                           f"{files['skipped']} already done)")
-    table.add_row("documents", str(summary["documents"]))
-    for label, count in summary["mentions_per_label"].items():
+    table.add_row("files", f"{files.total} ({files.processed} processed, "
+                           f"{files.skipped} already done)")
+    table.add_row("documents", str(summary.documents))
+    for label, count in summary.mentions_per_label.items():
         table.add_row(f"  {label}", str(count))
-    table.add_row("relations / records", f"{summary['relations']} / {summary['records']}")
-    table.add_row("errors", str(summary["errors"]))
-    table.add_row("time", f"{run['seconds']:.1f} s")
-    table.add_row("throughput", f"{run['documents_per_second']:.2f} docs/s, "
-                                f"{run['words_per_second']:.0f} words/s")
+    table.add_row("relations / records", f"{summary.relations} / {summary.records}")
+    table.add_row("errors", str(summary.errors))
+    table.add_row("time", f"{run.seconds:.1f} s")
+    table.add_row("throughput", f"{run.documents_per_second:.2f} docs/s, "
+                                f"{run.words_per_second:.0f} words/s")
     _console().print(table)
 
 

@@ -219,6 +219,8 @@ def test_official_kit_disease_ids_match_the_jar_item_by_item(fmt: str) -> None:
         # false positives of the same documents.
         ours = {(k, d, t, c.removeprefix("OMIM:")) for k, d, t, c in ours}
     assert ours == _scorer_items(f"id.{fmt}.txt")
-    row = validate(gold, dner)["concepts"]["Disease"]
-    assert (row["tp"], row["fp"], row["fn"]) == (149, 57, 65)
+    concepts = validate(gold, dner).concepts
+    assert isinstance(concepts, dict)
+    row = concepts["Disease"]
+    assert (row.tp, row.fp, row.fn) == (149, 57, 65)
     assert len(problems) == (1 if fmt == "BioC" else 0)

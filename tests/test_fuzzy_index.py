@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import fcntl
+import os
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
 
 import pytest
 
-from extractor.nlp.fuzzy import FuzzyLinker, build_index, ensure_index
+from extractor.nlp.fuzzy import FuzzyLinker, build_index, ensure_index, index_is_built
 from extractor.nlp.kb import DRUG, Concept, Lexicon
 
 ALIASES = ["baricitinib", "methotrexate", "tofacitinib", "upadacitinib"]
@@ -68,3 +71,29 @@ def test_a_killed_build_leaves_no_half_index(tmp_path: Path,
     ensure_index(folder, sorted(ALIASES))
     assert folder.is_dir() and not (tmp_path / "index.tmp123").exists()
     assert "one time" in capfd.readouterr().err
+
+
+def test_index_is_built_says_whether_this_machine_has_it(
+        tmp_path: Path, lexicon: Lexicon, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EXTRACTOR_CACHE", str(tmp_path / "cache"))
+    assert not index_is_built(lexicon)
+    FuzzyLinker(lexicon)
+    assert index_is_built(lexicon)
+
+
+WARM_UP = """
+from extractor.batch.work import load_pipeline
+load_pipeline()
+"""
+
+
+def test_batch_workers_leave_an_unbuilt_index_to_the_first_need(tmp_path: Path) -> None:
+    """A batch worker's warm-up loads the index only when it is built: a run whose documents
+    need no fuzzy match (make run's examples) does not wait a minute for the build."""
+    cache = tmp_path / "cache"
+    proc = subprocess.run([sys.executable, "-c", WARM_UP], capture_output=True, text=True,
+                          env={**os.environ, "EXTRACTOR_CACHE": str(cache)}, timeout=600,
+                          check=True)
+    assert "fuzzy" not in proc.stderr
+    assert list(cache.glob("lexicon-*"))  # the worker did load (and cache) the lexicon
+    assert not list(cache.glob("fuzzy-*"))

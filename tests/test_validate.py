@@ -17,6 +17,7 @@ from click.testing import CliRunner
 
 from extractor.cli import main
 from extractor.errors import ExtractorError
+from extractor.evaluate.results import FieldAccuracy, Negation, Score, ValidationResult
 from extractor.evaluate.validate import bootstrap_f1, score_records, sentence_at, validate
 from extractor.formats.gold import GoldDocument, GoldEntity, GoldRelation, LabelMap
 from extractor.formats.registry import detect_gold_format, read_any
@@ -164,42 +165,54 @@ def test_read_any_dispatches_brat_and_json(tmp_path: Path) -> None:
 
 # --- metrics ---------------------------------------------------------------------------
 
-def _result(tmp_path: Path) -> dict[str, Any]:
+def _result(tmp_path: Path) -> ValidationResult:
     pred = read_toolkit_json(_write_jsonl(tmp_path / "p.jsonl", _pred_json()))
     return validate(_gold(), pred)
 
 
+def _counts(row: Score) -> tuple[int, int, int]:
+    return row.tp, row.fp, row.fn
+
+
 def test_mentions_exact_overlap_untyped_by_hand(tmp_path: Path) -> None:
     res = _result(tmp_path)
-    exact = res["mentions"]
-    assert isinstance(exact, dict)
+    exact = res.mentions
     # DRUG: aspirin and Metformin (paired by text) found.
-    assert {k: exact["DRUG"][k] for k in ("tp", "fp", "fn")} == {"tp": 2, "fp": 0, "fn": 0}
-    assert {k: exact["DOSE"][k] for k in ("tp", "fp", "fn")} == {"tp": 0, "fp": 1, "fn": 1}
-    assert {k: exact["ADVERSE_EVENT"][k] for k in ("tp", "fp", "fn")} == \
-        {"tp": 1, "fp": 0, "fn": 1}
-    assert exact["CONDITION"]["fp"] == 1
+    assert _counts(exact.labels["DRUG"]) == (2, 0, 0)
+    assert _counts(exact.labels["DOSE"]) == (0, 1, 1)
+    assert _counts(exact.labels["ADVERSE_EVENT"]) == (1, 0, 1)
+    assert exact.labels["CONDITION"].fp == 1
     # micro exact: 3 of 5 predictions, 3 of 5 gold.
-    assert exact["micro"]["precision"] == exact["micro"]["recall"] == exact["micro"]["f1"] == 0.6
+    assert exact.micro is not None and exact.macro is not None
+    assert exact.micro.precision == exact.micro.recall == exact.micro.f1 == 0.6
     # macro F1 = mean(1, 0, 2/3, 0).
-    assert exact["macro"]["f1"] == pytest.approx((1 + 0 + 2 / 3 + 0) / 4, abs=1e-4)
-    overlap = res["mentions_overlap"]
-    assert isinstance(overlap, dict)
-    assert overlap["DOSE"]["tp"] == 1 and overlap["micro"]["tp"] == 4
-    untyped = res["mentions_untyped"]
-    assert isinstance(untyped, dict)
-    assert (untyped["tp"], untyped["fp"], untyped["fn"]) == (3, 2, 2)
+    assert exact.macro.f1 == pytest.approx((1 + 0 + 2 / 3 + 0) / 4, abs=1e-4)
+    overlap = res.mentions_overlap
+    assert overlap.labels["DOSE"].tp == 1 and overlap.micro is not None
+    assert overlap.micro.tp == 4
+    assert _counts(res.mentions_untyped) == (3, 2, 2)
     # Overlap pairs: aspirin, dose, rash (negation wrong), Metformin.
-    assert res["negation"] == {"pairs": 4, "agree": 3, "accuracy": 0.75}
-    docs = res["documents"]
-    assert isinstance(docs, dict)
-    assert docs["paired"] == 2 and docs["unpaired_pred"] == []
+    assert res.negation == Negation(pairs=4, agree=3, accuracy=0.75)
+    assert res.documents.paired == 2 and res.documents.unpaired_pred == []
+
+
+def test_the_json_lays_labels_and_averages_side_by_side(tmp_path: Path) -> None:
+    data = _result(tmp_path).to_json()
+    assert list(data) == ["documents", "mentions", "mentions_overlap", "mentions_untyped",
+                          "negation", "bootstrap", "concepts", "relations",
+                          "false_positives", "false_negatives"]  # no records on either side
+    assert list(data["mentions"]) == ["ADVERSE_EVENT", "CONDITION", "DOSE", "DRUG", "micro",
+                                      "macro"]
+    assert data["mentions"]["macro"] == {"precision": 0.5, "recall": 0.375, "f1": 0.4167}
+    assert data["mentions_untyped"]["ci95"] is not None
+    assert data["false_positives"][0].keys() == {"document", "label", "start", "end", "text",
+                                                 "sentence"}
 
 
 def test_false_positives_and_negatives_carry_their_sentence(tmp_path: Path) -> None:
     res = _result(tmp_path)
-    fps = {(f["label"], f["text"]): f["sentence"] for f in res["false_positives"]}
-    fns = {(f["label"], f["text"]): f["sentence"] for f in res["false_negatives"]}
+    fps = {(f.label, f.text): f.sentence for f in res.false_positives}
+    fns = {(f.label, f.text): f.sentence for f in res.false_negatives}
     assert fps[("CONDITION", "patient")] == "The patient took aspirin 100 mg daily."
     assert fps[("DOSE", "100 mg daily")] == "The patient took aspirin 100 mg daily."
     assert fns[("ADVERSE_EVENT", "fever")] == "No fever was seen."
@@ -216,7 +229,7 @@ def test_sentence_at_edges() -> None:
 
 def test_bootstrap_is_deterministic_and_brackets_the_estimate(tmp_path: Path) -> None:
     first, second = _result(tmp_path), _result(tmp_path)
-    assert first["mentions"] == second["mentions"]
+    assert first.mentions == second.mentions
     rng = np.random.default_rng(1)
     per_doc = np.stack([rng.integers(0, 5, 40), rng.integers(5, 9, 40),
                         rng.integers(5, 9, 40)], axis=1)
@@ -237,10 +250,10 @@ def test_label_map_with_alternative_targets() -> None:
     pred = [GoldDocument("d", text, [_ent("m1", "DRUG", text, "Cisplatin"),
                                      _ent("m2", "CONDITION", text, "nausea")])]
     lm = LabelMap({"Chemical": "DRUG", "Disease": "ADVERSE_EVENT|CONDITION"})
-    exact = validate(gold, pred, lm)["mentions"]
-    assert exact["DRUG"]["tp"] == 1
-    assert exact["ADVERSE_EVENT|CONDITION"]["tp"] == 1
-    assert exact["micro"]["f1"] == 1.0
+    exact = validate(gold, pred, lm).mentions
+    assert exact.labels["DRUG"].tp == 1
+    assert exact.labels["ADVERSE_EVENT|CONDITION"].tp == 1
+    assert exact.micro is not None and exact.micro.f1 == 1.0
 
 
 def test_record_fields_accuracy() -> None:
@@ -253,17 +266,16 @@ def test_record_fields_accuracy() -> None:
              "interventions": [{"drug": {"name": "aspirin"}}],
              "adverse_events": [{"term": "Rash"}]}]
     scores = score_records([(gold, pred)])
-    assert scores["interventions.drug"] == {"correct": 1, "total": 1, "accuracy": 1.0}
-    assert scores["adverse_events.term"]["correct"] == 1
-    assert scores["population.n"]["correct"] == 0  # paired with the patient record (n=2)
-    assert scores["interventions.dose"]["correct"] == 0
+    assert scores["interventions.drug"] == FieldAccuracy(correct=1, total=1, accuracy=1.0)
+    assert scores["adverse_events.term"].correct == 1
+    assert scores["population.n"].correct == 0  # paired with the patient record (n=2)
+    assert scores["interventions.dose"].correct == 0
     assert "design" not in scores  # no gold value
 
 
 def test_concepts_and_relations_sections_exist(tmp_path: Path) -> None:
     res = _result(tmp_path)
-    for section in ("concepts", "relations"):
-        assert isinstance(res[section], dict)
+    assert isinstance(res.concepts, dict) and isinstance(res.relations, dict)
 
 
 # --- command line ----------------------------------------------------------------------
@@ -295,10 +307,6 @@ def test_cli_validate_reports_unreadable_gold(tmp_path: Path) -> None:
 
 # --- the field's own scorer ------------------------------------------------------------
 
-def _counts(row: dict[str, int]) -> tuple[int, int, int]:
-    return row["tp"], row["fp"], row["fn"]
-
-
 @pytest.mark.skipif(importlib.util.find_spec("extractor.formats.pubtator") is None
                     or importlib.util.find_spec("extractor.evaluate.concepts") is None,
                     reason="PubTator reader / concept scorer not available yet")
@@ -313,13 +321,15 @@ def test_bc5cdr_sample_scores_through_validate() -> None:
     dner_pred = read_any(SAMPLE / "CDR_sample.test.DNER.PubTator")
     dner = validate(gold, dner_pred)
     # EVALKIT_README.txt: disease mentions TP 303 / FP 105 / FN 121.
-    assert _counts(dner["mentions"]["Disease"]) == (303, 105, 121)
+    assert _counts(dner.mentions.labels["Disease"]) == (303, 105, 121)
     direct = score_concepts(gold, dner_pred)
-    assert {k: _counts(r) for k, r in dner["concepts"].items()} == \
+    assert isinstance(dner.concepts, dict)
+    assert {k: _counts(r) for k, r in dner.concepts.items()} == \
         {k: (c.tp, c.fp, c.fn) for k, c in direct.items()}
     cid_pred = read_any(SAMPLE / "CDR_sample.test.CID.PubTator")
     cid = validate(gold, cid_pred)
-    assert {k: _counts(r) for k, r in cid["relations"].items()} == \
+    assert isinstance(cid.relations, dict)
+    assert {k: _counts(r) for k, r in cid.relations.items()} == \
         {k: (c.tp, c.fp, c.fn) for k, c in score_relations(gold, cid_pred).items()}
 
 

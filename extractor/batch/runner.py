@@ -13,12 +13,12 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from extractor.batch.inputs import InputFile, find_inputs
 from extractor.batch.lock import FolderLock
 from extractor.batch.log import BatchLog, Entry
 from extractor.batch.sinks import build_outputs, write_summary
+from extractor.batch.summary import BatchSummary, FileCounts, RunStats
 from extractor.batch.version import pipeline_version
 from extractor.batch.work import ChunkResult, plan_chunks
 
@@ -75,7 +75,7 @@ def _engine(options: BatchOptions, chunks: list[list[InputFile]],
 
 
 def run_batch(options: BatchOptions, progress: Progress | None = None, *, lock: bool = True,
-              warn: Callable[[str], None] | None = None) -> dict[str, Any]:
+              warn: Callable[[str], None] | None = None) -> BatchSummary:
     """Process the new and changed files of IN_DIR into OUT_DIR; returns the run summary
     (also written to OUT_DIR/summary.json).
 
@@ -122,25 +122,24 @@ def run_batch(options: BatchOptions, progress: Progress | None = None, *, lock: 
     log.compact(keep)
     built = build_outputs(options.out_dir, log, log.entries)
     elapsed = time.monotonic() - started
-    summary = {
-        "in_dir": str(options.in_dir), "engine": options.engine, "workers": options.workers,
-        "pipeline_version": version,
-        "files": {"total": len(files), "processed": done, "skipped": len(files) - len(todo),
-                  "done": sum(e.status == "done" for e in keep),
-                  "error": sum(e.status == "error" for e in keep)},
-        "documents": built["rows"]["documents"],
-        "mentions": built["rows"]["mentions"],
-        "mentions_per_label": built["mentions_per_label"],
-        "relations": built["rows"]["relations"],
-        "records": built["rows"]["records"],
-        "errors": built["rows"]["errors"],
-        "quarantined_lines": log.quarantined,
-        "run": {"documents": documents, "words": words, "seconds": round(elapsed, 3),
-                "startup_seconds": round(ready[0] - started, 3),
-                "processing_seconds": round(processing, 3),
-                "documents_per_second": round(documents / processing, 3) if processing else 0,
-                "words_per_second": round(words / processing, 1) if processing else 0,
-                "peak_rss_mb_per_worker": round(max(peak.values()), 1) if peak else None},
-    }
-    write_summary(options.out_dir, summary)
+    summary = BatchSummary(
+        in_dir=str(options.in_dir), engine=options.engine, workers=options.workers,
+        pipeline_version=version,
+        files=FileCounts(total=len(files), processed=done, skipped=len(files) - len(todo),
+                         done=sum(e.status == "done" for e in keep),
+                         error=sum(e.status == "error" for e in keep)),
+        documents=built["rows"]["documents"],
+        mentions=built["rows"]["mentions"],
+        mentions_per_label=built["mentions_per_label"],
+        relations=built["rows"]["relations"],
+        records=built["rows"]["records"],
+        errors=built["rows"]["errors"],
+        quarantined_lines=log.quarantined,
+        run=RunStats(documents=documents, words=words, seconds=round(elapsed, 3),
+                     startup_seconds=round(ready[0] - started, 3),
+                     processing_seconds=round(processing, 3),
+                     documents_per_second=round(documents / processing, 3) if processing else 0,
+                     words_per_second=round(words / processing, 1) if processing else 0,
+                     peak_rss_mb_per_worker=round(max(peak.values()), 1) if peak else None))
+    write_summary(options.out_dir, summary.model_dump())
     return summary

@@ -143,14 +143,16 @@ _WARM_UP = b"A 40-year-old man took aspirin 100 mg daily for 2 weeks and develop
 def load_pipeline(ner: bool = False) -> int:
     """Load and warm up the pipeline now (engines call it on each worker before timing
     tasks): components with a ``warm`` method (the linker's fuzzy index) load what they
-    would otherwise load on first need. Returns the worker's pid."""
+    would otherwise load on first need, when it is on disk already (``warm(build=False)``:
+    an index not built yet is built by the first document that needs it, under a lock, so
+    a run that needs none does not wait a minute for it). Returns the worker's pid."""
     from extractor.parsers import parse_bytes
 
     nlp = pipeline(ner).nlp
     for _, component in nlp.pipeline:
         warm = getattr(component, "warm", None)
         if callable(warm):
-            warm()
+            warm(build=False)
     pipeline(ner).extract(parse_bytes(_WARM_UP, "warm-up.txt", "text")[0])
     return os.getpid()
 

@@ -21,19 +21,25 @@ from typing import Any
 import numpy as np
 
 from extractor.evaluate.mentions import Counts, Mention, evaluate_mentions
+from extractor.evaluate.results import (
+    Averages,
+    Bootstrap,
+    Documents,
+    Example,
+    FieldAccuracy,
+    LabelScore,
+    Negation,
+    Score,
+    ScoreTable,
+    Skipped,
+    ValidationResult,
+)
 from extractor.formats.gold import GoldDocument, LabelMap, apply_label_map
 from extractor.formats.source_offsets import in_source_coordinates, source_map_of
 
 SEED = 20240601
 RESAMPLES = 1000
 _SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
-
-
-def _row(tp: int, n_pred: int, n_gold: int) -> dict[str, Any]:
-    c = Counts(tp, n_pred, n_gold)
-    return {"tp": tp, "fp": n_pred - tp, "fn": n_gold - tp,
-            "precision": round(c.precision, 4), "recall": round(c.recall, 4),
-            "f1": round(c.f1, 4)}
 
 
 def _f1(tp: np.ndarray, n_pred: np.ndarray, n_gold: np.ndarray) -> np.ndarray:
@@ -143,29 +149,30 @@ def _mentions(doc: GoldDocument, groups: Mapping[str, str]) -> list[Mention]:
     return list(seen.values())
 
 
-def _table(per_doc: Mapping[str, np.ndarray], labels: Iterable[str]) -> dict[str, Any]:
+def _label_score(per_doc: np.ndarray) -> LabelScore:
+    """Scores with the bootstrap CI from a (documents × 3) array of (tp, pred, gold)."""
+    tp, n_pred, n_gold = (int(x) for x in per_doc.sum(axis=0))
+    return LabelScore.of(tp, n_pred, n_gold, ci95=bootstrap_f1(per_doc))
+
+
+def _table(per_doc: Mapping[str, np.ndarray], labels: Iterable[str]) -> ScoreTable:
     """Per-label rows with CIs, then micro and macro, from per-document count arrays."""
-    out: dict[str, Any] = {}
-    for label in labels:
-        arr = per_doc[label]
-        tp, n_pred, n_gold = (int(x) for x in arr.sum(axis=0))
-        out[label] = _row(tp, n_pred, n_gold) | {"ci95": bootstrap_f1(arr)}
-    if per_doc:
-        total = np.sum(np.stack(list(per_doc.values())), axis=0)
-        tp, n_pred, n_gold = (int(x) for x in total.sum(axis=0))
-        out["micro"] = _row(tp, n_pred, n_gold) | {"ci95": bootstrap_f1(total)}
-        rows = [out[label] for label in per_doc]
-        out["macro"] = {k: round(sum(r[k] for r in rows) / len(rows), 4)
-                        for k in ("precision", "recall", "f1")}
-    return out
+    rows = {label: _label_score(per_doc[label]) for label in labels}
+    if not per_doc:
+        return ScoreTable(labels=rows)
+    averaged = [rows[label] for label in per_doc]
+    return ScoreTable(
+        labels=rows, micro=_label_score(np.sum(np.stack(list(per_doc.values())), axis=0)),
+        macro=Averages(**{k: round(sum(getattr(r, k) for r in averaged) / len(averaged), 4)
+                          for k in ("precision", "recall", "f1")}))
 
 
-def _counts_dict(counts: Mapping[str, Any]) -> dict[str, Any]:
+def _counts_dict(counts: Mapping[str, Any]) -> dict[str, Score]:
     """Rows from a {key: Counts-like with tp/fp/fn} mapping."""
     out = {}
     for key, c in counts.items():
         tp, fp, fn = int(c.tp), int(c.fp), int(c.fn)
-        out[key] = _row(tp, tp + fp, tp + fn)
+        out[key] = Score.of(tp, tp + fp, tp + fn)
     return out
 
 
@@ -192,7 +199,7 @@ def _record_fields(record: Mapping[str, Any]) -> dict[str, object]:
     return fields
 
 
-def score_records(pairs: Sequence[tuple[list[Any], list[Any]]]) -> dict[str, Any]:
+def score_records(pairs: Sequence[tuple[list[Any], list[Any]]]) -> dict[str, FieldAccuracy]:
     """Per-field accuracy over gold records, each paired with its most similar prediction.
 
     Within a document, gold records are paired greedily (one-to-one, same level) with the
@@ -221,12 +228,13 @@ def score_records(pairs: Sequence[tuple[list[Any], list[Any]]]) -> dict[str, Any
                     continue
                 total[key] = total.get(key, 0) + 1
                 correct[key] = correct.get(key, 0) + (p.get(key) == value)
-    return {key: {"correct": correct[key], "total": total[key],
-                  "accuracy": round(correct[key] / total[key], 4)} for key in sorted(total)}
+    return {key: FieldAccuracy(correct=correct[key], total=total[key],
+                               accuracy=round(correct[key] / total[key], 4))
+            for key in sorted(total)}
 
 
 def _records_section(gold: Sequence[GoldDocument], paired: Mapping[str, GoldDocument]
-                     ) -> dict[str, Any] | None:
+                     ) -> dict[str, FieldAccuracy] | None:
     """Per-field accuracy of evidence records, when both sides carry records."""
     def records(doc: GoldDocument) -> list[Any]:
         found = doc.meta.get("records")
@@ -264,8 +272,8 @@ def unknown_labels(gold_docs: Sequence[GoldDocument], pred_docs: Sequence[GoldDo
 
 def validate(gold_docs: Sequence[GoldDocument], pred_docs: Sequence[GoldDocument],
              label_map: LabelMap | None = None, *, max_examples: int | None = None
-             ) -> dict[str, Any]:
-    """Every metric of gold vs predictions as a JSON-ready dict.
+             ) -> ValidationResult:
+    """Every metric of gold vs predictions (``.to_json()``: what ``validate --json`` writes).
 
     ``label_map`` maps corpus labels to the toolkit's; it is applied to both sides, and
     labels already in the toolkit's vocabulary pass through. A mapped value ``A|B`` (a
@@ -288,8 +296,8 @@ def validate(gold_docs: Sequence[GoldDocument], pred_docs: Sequence[GoldDocument
         mode: {label: [] for label in labels} for mode in ("exact", "overlap")}
     untyped: list[list[int]] = []
     negation = [0, 0]
-    false_pos: list[dict[str, Any]] = []
-    false_neg: list[dict[str, Any]] = []
+    false_pos: list[Example] = []
+    false_neg: list[Example] = []
     for g_doc in gold_docs:
         p_doc = paired.get(g_doc.id, empty)
         g, p = _mentions(g_doc, groups), _mentions(p_doc, groups)
@@ -308,25 +316,9 @@ def validate(gold_docs: Sequence[GoldDocument], pred_docs: Sequence[GoldDocument
         for keys, other, doc, sink in ((p_keys, g_keys, p_doc, false_pos),
                                        (g_keys, p_keys, g_doc, false_neg)):
             for label, start, end in sorted(keys - other, key=lambda k: (k[1], k[2], k[0])):
-                sink.append({"document": g_doc.id, "label": label, "start": start, "end": end,
-                             "text": doc.text[start:end],
-                             "sentence": sentence_at(doc.text, start, end)})
-    result: dict[str, Any] = {
-        "documents": {"gold": len(gold_docs), "pred": len(pred_docs), "paired": len(paired),
-                      "pred_on_another_text": other_text,
-                      "unpaired_pred": unpaired,
-                      "gold_without_pred": [d.id for d in gold_docs if d.id not in paired]},
-        "mentions": _table({k: np.array(v, dtype=np.int64).reshape(-1, 3)
-                            for k, v in per_doc["exact"].items()}, labels),
-        "mentions_overlap": _table({k: np.array(v, dtype=np.int64).reshape(-1, 3)
-                                    for k, v in per_doc["overlap"].items()}, labels),
-        "mentions_untyped": _table({"ANY": np.array(untyped, dtype=np.int64).reshape(-1, 3)},
-                                   ["ANY"])["ANY"],
-        "negation": {"pairs": negation[1], "agree": negation[0],
-                     "accuracy": round(negation[0] / negation[1], 4) if negation[1] else None},
-        "bootstrap": {"resamples": RESAMPLES, "seed": SEED, "unit": "document",
-                      "statistic": "f1", "interval": "95% percentile"},
-    }
+                sink.append(Example(document=g_doc.id, label=label, start=start, end=end,
+                                    text=doc.text[start:end],
+                                    sentence=sentence_at(doc.text, start, end)))
     pred_aligned = [GoldDocument(g.id, paired[g.id].text, paired[g.id].entities,
                                  paired[g.id].relations, paired[g.id].meta)
                     for g in gold_docs if g.id in paired]
@@ -336,14 +328,24 @@ def validate(gold_docs: Sequence[GoldDocument], pred_docs: Sequence[GoldDocument
             score_relations,
         )
     except ImportError:
-        note = {"skipped": "extractor.evaluate.concepts is not available"}
-        result["concepts"], result["relations"] = note, dict(note)
+        concepts: dict[str, Score] | Skipped = Skipped(
+            skipped="extractor.evaluate.concepts is not available")
+        relations = concepts
     else:
-        result["concepts"] = _counts_dict(score_concepts(list(gold_docs), pred_aligned))
-        result["relations"] = _counts_dict(score_relations(list(gold_docs), pred_aligned))
-    records = _records_section(gold_docs, paired)
-    if records is not None:
-        result["records"] = records
-    result["false_positives"] = false_pos[:max_examples]
-    result["false_negatives"] = false_neg[:max_examples]
-    return result
+        concepts = _counts_dict(score_concepts(list(gold_docs), pred_aligned))
+        relations = _counts_dict(score_relations(list(gold_docs), pred_aligned))
+    return ValidationResult(
+        documents=Documents(gold=len(gold_docs), pred=len(pred_docs), paired=len(paired),
+                            pred_on_another_text=other_text, unpaired_pred=unpaired,
+                            gold_without_pred=[d.id for d in gold_docs if d.id not in paired]),
+        mentions=_table({k: np.array(v, dtype=np.int64).reshape(-1, 3)
+                         for k, v in per_doc["exact"].items()}, labels),
+        mentions_overlap=_table({k: np.array(v, dtype=np.int64).reshape(-1, 3)
+                                 for k, v in per_doc["overlap"].items()}, labels),
+        mentions_untyped=_label_score(np.array(untyped, dtype=np.int64).reshape(-1, 3)),
+        negation=Negation(pairs=negation[1], agree=negation[0],
+                          accuracy=round(negation[0] / negation[1], 4) if negation[1] else None),
+        bootstrap=Bootstrap(resamples=RESAMPLES, seed=SEED),
+        concepts=concepts, relations=relations,
+        records=_records_section(gold_docs, paired),
+        false_positives=false_pos[:max_examples], false_negatives=false_neg[:max_examples])

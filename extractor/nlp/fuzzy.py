@@ -144,13 +144,23 @@ def build_index(folder: Path, aliases: list[str]) -> None:
     tmp.rename(folder)
 
 
+def _index_folder(pairs: list[tuple[str, str]]) -> Path:
+    """Where the index of these (alias, concept id) pairs is cached on this machine."""
+    digest = hashlib.sha256("\n".join(f"{a}\t{c}" for a, c in pairs).encode()).hexdigest()
+    return cache_dir() / f"fuzzy-{digest[:24]}"
+
+
+def index_is_built(lexicon: Lexicon) -> bool:
+    """Whether this machine has built the fuzzy index of ``lexicon`` already."""
+    return _index_folder(_fuzzy_entries(lexicon)[0]).is_dir()
+
+
 class FuzzyLinker:
     """Nearest lexicon aliases of a mention by character-3-gram tf-idf cosine similarity."""
 
     def __init__(self, lexicon: Lexicon, folder: Path | None = None) -> None:
         pairs, self.concepts = _fuzzy_entries(lexicon)
-        digest = hashlib.sha256("\n".join(f"{a}\t{c}" for a, c in pairs).encode()).hexdigest()
-        self.folder = folder or cache_dir() / f"fuzzy-{digest[:24]}"
+        self.folder = folder or _index_folder(pairs)
         ensure_index(self.folder, sorted({a for a, _ in pairs}))
         index = nmslib.init(
             method="hnsw", space="cosinesimil_sparse", data_type=nmslib.DataType.SPARSE_VECTOR

@@ -42,12 +42,16 @@ class Linker:
         self.find_misspelled = find_misspelled
         self.lexicon: Lexicon = load_lexicon()
 
-    def warm(self) -> None:
+    def warm(self, build: bool = True) -> None:
         """Load the fuzzy index now rather than on the first mention that needs it (~2 s
-        when cached on disk; a benchmark calls this so its timing excludes the load)."""
-        from extractor.nlp.fuzzy import get_fuzzy_linker
+        when cached on disk; a benchmark calls this so its timing excludes the load).
+        ``build=False`` loads it only when this machine has built it already: the build
+        (a minute, once per machine) is then left to the first mention that needs it, and
+        many runs have none (``make run`` on corpus/examples)."""
+        from extractor.nlp.fuzzy import get_fuzzy_linker, index_is_built
 
-        get_fuzzy_linker()
+        if build or index_is_built(self.lexicon):
+            get_fuzzy_linker()
 
     def _fuzzy(self, texts: list[str], labels: list[str]) -> list:
         from extractor.nlp.fuzzy import get_fuzzy_linker  # built on first need only
