@@ -46,11 +46,14 @@ class HashedLinearModel:
     classes: tuple[int, ...]
     bits: int
     info: dict[str, object] = field(default_factory=dict)
+    _columns: numpy.ndarray | None = field(default=None, init=False, repr=False, compare=False)
 
     def decision(self, rows: Sequence[list[int]]) -> numpy.ndarray:
         """Raw scores, one row per input row and one column per weight row."""
+        if self._columns is None:  # float32 once: converting per call costs more than scoring
+            self._columns = numpy.ascontiguousarray(self.weights.T, dtype=numpy.float32)
         x = feature_matrix(rows, self.bits)
-        return numpy.asarray(x @ self.weights.T.astype(numpy.float32)) + self.bias
+        return numpy.asarray(x @ self._columns) + self.bias
 
     def positive(self, rows: Sequence[list[int]]) -> numpy.ndarray:
         """P(positive) of each row for a binary model."""

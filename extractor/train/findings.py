@@ -52,9 +52,9 @@ from extractor.train.corpora import SHARED
 CORPUS = Path("corpora") / "evidence_inference_v2"
 HOLD_MOD, HOLD_REST = 10, 3
 NEGATIVE_EVERY = 3
-RETRIEVAL_C = (1.0, 3.0, 10.0)
-DIRECTION_C = (0.3, 1.0, 3.0)
-TOP_K = (1, 2, 3)
+RETRIEVAL_C = (1.0, 3.0)
+DIRECTION_C = (0.3, 1.0)
+TOP_K = (1, 2)
 DEFAULT_OUT = resources.models_dir() / "findings"
 Say = Callable[[str], None]
 
