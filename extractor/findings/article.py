@@ -68,8 +68,8 @@ def _splitter() -> Language:
 
     nlp = spacy.blank("en", config={"nlp": {"tokenizer": {
         "@tokenizers": "extractor.tokenizer.v1"}}})
-    nlp.add_pipe("extractor_sentences")
-    nlp.add_pipe("extractor_abbreviation_detector", name="abbreviation_detector")
+    nlp.add_pipe("extractor_sentences_v1")
+    nlp.add_pipe("extractor_abbreviation_detector_v1", name="abbreviation_detector")
     nlp.max_length = 5_000_000
     return nlp
 

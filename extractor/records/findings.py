@@ -45,7 +45,6 @@ from extractor.evidence import (
     Mention,
     Provenance,
 )
-from extractor.findings.classify import direction_of
 from extractor.findings.effects import (
     EffectMatch,
     PValue,
@@ -520,7 +519,10 @@ def _sentence_finding(body: _Body, start: int, end: int, mentions: Sequence[Ment
     direction = numeric_direction(numbers_say, effect, arm_i, arm_c)
     score = None
     if direction is None:
-        # the numbers leave it open: the sentence classifier reads the words
+        # the numbers leave it open: the sentence classifier reads the words (imported here:
+        # it brings scipy, which a document without a results comparison never needs)
+        from extractor.findings.classify import direction_of
+
         code, score = direction_of(evidence.text, outcome, intervention_name, comparator_name)
         direction = _DIRECTIONS[code]
     return Finding(
