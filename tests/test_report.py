@@ -103,6 +103,39 @@ def test_record_values_link_to_rendered_sources(docs):
     assert any(t.startswith("t0-r") for a in links for t in a["data-targets"].split())
 
 
+def test_record_values_link_through_places_to_a_cell_and_a_column():
+    from extractor.document import Table
+    from extractor.evidence import AdverseEvent, DrugRef, Intervention, Record
+    from extractor.records.export import Place, places
+    from extractor.report.evidence_table import records_table
+    from extractor.report.render import Rendered
+
+    text = "quellomab rash"
+    doc = EvidenceDocument(
+        id="d", source=Source(path="x.txt", format="text", sha256="0"), text=text,
+        tables=[Table(id="T1", n_rows=3, n_cols=5, cells=[], start=0, end=len(text))],
+        mentions=[Mention(id="M1", label="DRUG", text="quellomab", start=0, end=9,
+                          source=Provenance(kind="table", table="T1", row=2, col=3))],
+        records=[Record(id="P1", level="patient", source=Provenance(kind="table", table="T1"),
+                        interventions=[Intervention(drug=DrugRef(name="quellomab",
+                                                                 mention="M1"))]),
+                 Record(id="A1", level="arm", source=Provenance(kind="table", table="T1", col=4),
+                        adverse_events=[AdverseEvent(term="rash", text="rash")])])
+    cell, column = Place("table", table="T1", row=2, col=3), Place("table", table="T1", col=4)
+    where = places(doc)
+    assert where[0]["drug"] == [cell] and where[1]["adverse_events"] == [column]
+    assert (str(cell), str(column), str(Place("text", start=1, end=5)), str(Place())) == (
+        "T1 r2 c3", "T1 c4", "text 1-5", "text")
+    # the elements are looked up by the places' fields: ids that no source string names
+    out = Rendered(cells={("T1", 2, 3): "cell-x"}, columns={("T1", 4): ["col-a", "col-b"]})
+    page = _soup("".join(records_table(doc, out)))
+    drug = page.select_one('tbody tr:nth-of-type(1) td[data-field="drug"] a.src')
+    assert (drug.get_text(), drug["href"], drug["title"]) == (
+        "quellomab", "#cell-x", "source: T1 r2 c3")
+    event = page.select_one('tbody tr:nth-of-type(2) td[data-field="adverse_events"] a.src')
+    assert (event["data-targets"], event["title"]) == ("col-a col-b", "source: T1 c4")
+
+
 def test_markup_in_an_article_stays_text(docs):
     doc = docs["hostile"]
     html = document_page(doc)

@@ -3,9 +3,10 @@
 ``evidence_rows`` flattens the records of EvidenceDocuments; several interventions, outcomes
 or events of one record are joined with "; " in the same order in every column (the n-th
 dose belongs to the n-th drug). With ``provenance`` each field gets a "<field> source" column
-beside it: the table cell ("T1 r3 c9": table id, row, column) or the running text's offsets
-("text 120-131") the value was read from, and a last "evidence" column quotes the sentences
-and cells that state the record's fields (each once, in order). ``to_csv``, ``to_markdown``
+beside it: the table cell ("T1 r3 c9": table id, row, column), the table column ("T1 c2")
+or the running text's offsets ("text 120-131") the value was read from (``places`` gives
+them as Place objects), and a last "evidence" column quotes the sentences and cells that
+state the record's fields (each once, in order). ``to_csv``, ``to_markdown``
 and ``to_xlsx`` write the same rows and columns.
 
 ``finding_rows`` gives the other table a reviewer keeps: one row per finding of the study
@@ -19,7 +20,9 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from extractor.evidence import (
     ArmResult,
@@ -31,7 +34,7 @@ from extractor.evidence import (
     Mention,
     Record,
 )
-from extractor.records.table_roles import Layout, Role, layout
+from extractor.records.table_roles import Role, layout
 
 FIELDS = ("document", "record", "level", "n", "age", "sex", "condition", "drug", "dose",
           "frequency", "route", "duration", "outcomes", "adverse_events")
@@ -105,35 +108,65 @@ def _values(record: Record) -> dict[str, str]:
     }
 
 
-def _where(m: Mention) -> str:
+@dataclass(frozen=True)
+class Place:
+    """Where a field's value was read: running text from ``start`` to ``end``, a table cell
+    (``table``, ``row``, ``col``) or a table column (an arm's: ``row`` None).
+
+    A study record's field found nowhere more precise is a text place without offsets: the
+    study's text as a whole. ``str`` gives the name ``extractor table --provenance`` prints.
+    """
+
+    kind: Literal["text", "table"] = "text"
+    start: int | None = None
+    end: int | None = None
+    table: str | None = None
+    row: int | None = None
+    col: int | None = None
+
+    def __str__(self) -> str:
+        """"text 120-131", "text", "T1 r3 c9" or "T1 c2"."""
+        if self.kind == "table":
+            return f"{self.table}{'' if self.row is None else f' r{self.row}'} c{self.col}"
+        return "text" if self.start is None else f"text {self.start}-{self.end}"
+
+
+def _mention_place(m: Mention) -> Place:
     s = m.source
     if s.kind == "table":
-        return f"{s.table} r{s.row} c{s.col}"
-    return f"text {m.start}-{m.end}"
+        return Place("table", table=s.table, row=s.row, col=s.col)
+    return Place("text", start=m.start, end=m.end)
 
 
-def _sources(record: Record, mentions: dict[str, Mention],
-             layouts: dict[str, Layout]) -> dict[str, str]:
-    """Where each field of ``record`` was read: mentions first, else the column of its role."""
-    by_field: dict[str, list[str | None]] = {
-        "drug": [iv.drug.mention for iv in record.interventions],
-        "outcomes": [o.mention for o in record.outcomes],
-        "adverse_events": [e.mention for e in record.adverse_events],
-    }
-    out: dict[str, str] = {}
-    src = record.source
-    lay = layouts.get(src.table or "")
-    for field in SOURCED:
-        places = [_where(mentions[i]) for i in by_field.get(field, []) if i in mentions]
-        if not places and src.kind == "table" and lay is not None:
-            if record.level == "patient" and src.row is not None:
-                places = [f"{src.table} r{src.row} c{c}"
-                          for c in lay.columns(*_FIELD_ROLES[field])]
-            elif record.level == "arm" and src.col is not None:
-                places = [f"{src.table} c{src.col}"]
-        out[f"{field} source"] = _JOIN.join(dict.fromkeys(places))
-    if record.level == "study":
-        out = {k: v or "text" for k, v in out.items()}
+def places(doc: EvidenceDocument) -> list[dict[str, list[Place]]]:
+    """Where each SOURCED field of each record of ``doc`` (in order) was read, each place once:
+    its mentions first, else the cells (patient) or column (arm) of the field's table role."""
+    mentions = {m.id: m for m in doc.mentions}
+    layouts = {t.id: layout(t) for t in doc.tables}
+    out: list[dict[str, list[Place]]] = []
+    for record in doc.records:
+        by_field: dict[str, list[str | None]] = {
+            "drug": [iv.drug.mention for iv in record.interventions],
+            "outcomes": [o.mention for o in record.outcomes],
+            "adverse_events": [e.mention for e in record.adverse_events],
+        }
+        src = record.source
+        lay = layouts.get(src.table or "")
+        fields: dict[str, list[Place]] = {}
+        for field in SOURCED:
+            found = [_mention_place(mentions[i]) for i in by_field.get(field, [])
+                     if i in mentions]
+            if not found and src.kind == "table" and lay is not None:
+                if record.level == "patient" and src.row is not None:
+                    found = [Place("table", table=src.table, row=src.row, col=c)
+                             for c in lay.columns(*_FIELD_ROLES[field])]
+                elif record.level == "arm" and src.col is not None:
+                    found = [Place("table", table=src.table, col=src.col)]
+            if not found and record.level == "study":
+                # a study's fields are read from its text even where no mention holds them
+                found = [Place("text")]
+            fields[field] = list(dict.fromkeys(found))
+        out.append(fields)
     return out
 
 
@@ -154,14 +187,12 @@ def evidence_rows(documents: Iterable[EvidenceDocument],
     """One dict per record of ``documents``: FIELDS (and "<field> source" with provenance)."""
     rows: list[dict[str, str]] = []
     for doc in documents:
-        mentions = {m.id: m for m in doc.mentions}
-        layouts = {t.id: layout(t) for t in doc.tables} if provenance else {}
-        for record in doc.records:
+        where = places(doc) if provenance else []
+        for k, record in enumerate(doc.records):
             row = {"document": doc.id, **_values(record)}
             if provenance:
-                sources = _sources(record, mentions, layouts)
-                row = {k: v for f in FIELDS for k, v in
-                       ((f, row[f]), *(((f"{f} source", sources[f"{f} source"]),)
+                row = {c: v for f in FIELDS for c, v in
+                       ((f, row[f]), *(((f"{f} source", _JOIN.join(map(str, where[k][f]))),)
                                        if f in SOURCED else ()))}
                 row["evidence"] = _evidence(record)
             rows.append(row)
