@@ -19,7 +19,8 @@ from extractor.evidence import (
     RelationType,
 )
 from extractor.records import build_records
-from extractor.records.study import canonical_measure, canonical_timepoint, find_design
+from extractor.records.fields import canonical_measure, canonical_timepoint
+from extractor.records.study import find_design
 from tests.conftest import EXAMPLES, shared_path
 
 

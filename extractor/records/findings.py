@@ -56,13 +56,13 @@ from extractor.findings.effects import (
     significance,
 )
 from extractor.numbers import NUMBER, Stat, fold, parse_stat
-from extractor.records.study import (
-    _GIVEN,
-    _TIMEPOINT_IN_SENTENCE,
-    _Body,
-    _name,
+from extractor.records.fields import (
+    GIVEN,
+    TIMEPOINT_IN_SENTENCE,
     canonical_timepoint,
+    mention_name,
 )
+from extractor.records.study_text import StudyText
 from extractor.records.table_arms import (
     _N_HEADER,
     _STAT_NOTE,
@@ -190,7 +190,7 @@ def _arms_in(sentence: str, offset: int, drugs: Sequence[Mention],
     """The distinct arms a sentence names, in order: this study's drugs (mentions, or the
     record's intervention names), control arms, "between A and B" and "the X group"
     phrases."""
-    found = [_Arm(_name(d), d.start - offset, d.end - offset) for d in drugs]
+    found = [_Arm(mention_name(d), d.start - offset, d.end - offset) for d in drugs]
     low = sentence.lower()
     for name in names:
         for m in re.finditer(rf"\b{re.escape(name.lower())}\b", low):
@@ -379,7 +379,7 @@ def _outcome(sentence: str, arms: list[_Arm], mentions: Sequence[Mention],
         if mention.label == "OUTCOME" and mention.value.get("measure"):
             return str(mention.value["measure"])
         if mention.label == "ADVERSE_EVENT":
-            return _name(mention)
+            return mention_name(mention)
     return None
 
 
@@ -466,7 +466,7 @@ def numeric_direction(significant: bool | None, effect: Effect | None,
 # --- findings from sentences -----------------------------------------------------------------
 
 
-def _sentence_finding(body: _Body, start: int, end: int, mentions: Sequence[Mention],
+def _sentence_finding(body: StudyText, start: int, end: int, mentions: Sequence[Mention],
                       names: Sequence[str], alpha: float | None) -> Finding | None:
     """The finding of one results sentence, or None when it compares no arms."""
     evidence = _trimmed(body.raw, start, end)
@@ -475,7 +475,7 @@ def _sentence_finding(body: _Body, start: int, end: int, mentions: Sequence[Ment
     if _NOT_A_RESULT.search(sentence):
         return None
     inside = [m for m in mentions if evidence.start <= m.start and m.end <= evidence.end]
-    drugs = [m for m in inside if m.label == "DRUG" and m.status in _GIVEN and not m.negated]
+    drugs = [m for m in inside if m.label == "DRUG" and m.status in GIVEN and not m.negated]
     arms = _arms_in(sentence, offset, drugs, names)
     effects = find_effects(sentence)
     p_values = find_p_values(sentence, alpha)
@@ -511,7 +511,7 @@ def _sentence_finding(body: _Body, start: int, end: int, mentions: Sequence[Ment
     numbers_say = numbers_say if numbers_say == significant else None
     arm_i = results[0] if len(results) == 2 else None
     arm_c = results[1] if len(results) == 2 else None
-    timepoint = _TIMEPOINT_IN_SENTENCE.search(sentence)
+    timepoint = TIMEPOINT_IN_SENTENCE.search(sentence)
     p = _first_p(p_values)
     outcome = _outcome(sentence, arms, inside, offset)
     intervention_name = intervention.name if intervention else None
@@ -558,7 +558,7 @@ def _effect_text(effect: Effect | None, effects: list[EffectMatch], text: str) -
     return effect.model_copy(update={"text": text[effects[0].start:effects[0].end]})
 
 
-def sentence_findings(evidence: EvidenceDocument, body: _Body,
+def sentence_findings(evidence: EvidenceDocument, body: StudyText,
                       interventions: Sequence[Intervention] = ()) -> list[Finding]:
     """The findings of the results sentences (see the module docstring)."""
     spans = results_spans(evidence)
@@ -778,12 +778,12 @@ def table_findings(evidence: EvidenceDocument) -> list[Finding]:
     return found
 
 
-def build_findings(evidence: EvidenceDocument, body: _Body | None = None,
+def build_findings(evidence: EvidenceDocument, body: StudyText | None = None,
                    interventions: Sequence[Intervention] = ()) -> list[Finding]:
     """The findings of the study record: results sentences first, then results tables.
 
     ``body`` is the study record's view of the text (built here when not given);
     ``interventions`` the record's drugs, whose names mark arms in a sentence.
     """
-    body = body if body is not None else _Body(evidence)
+    body = body if body is not None else StudyText(evidence)
     return [*sentence_findings(evidence, body, interventions), *table_findings(evidence)]

@@ -31,7 +31,6 @@ rebuilt from a stored EvidenceDocument:
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Sequence
@@ -53,30 +52,31 @@ from extractor.evidence import (
     Record,
     Route,
 )
-from extractor.records.cell_evidence import cell_at, cell_evidence, cells_by_key
+from extractor.records.fields import (
+    GIVEN,
+    TIMEPOINT,
+    TIMEPOINT_IN_SENTENCE,
+    as_float,
+    as_str,
+    canonical_measure,
+    canonical_timepoint,
+    dose_of,
+    duration_of,
+    frequency_of,
+    mention_name,
+    route_of,
+)
+from extractor.records.findings import build_findings
 from extractor.records.population import KINDS, NUM, best_n, find_counts, to_int
-from extractor.roles import RoleIndex
+from extractor.records.study_text import StudyText
+from extractor.records.table import table_records as build_table_records
 
 STUDY_ID = "S1"
-# Section roles whose text is about other studies or general knowledge, not this study.
-_NOT_THIS_STUDY_ROLES = frozenset({
-    "introduction", "discussion", "conclusion", "references", "acknowledgements",
-})
-# Statuses of a drug mention that make it one of this study's interventions, and of a problem
-# mention that make it one of this study's (present or explicitly absent) events; None: a
-# mention from a source that sets no status.
-_GIVEN = frozenset({"given", None})
+# Statuses of a problem mention that make it one of this study's (present or explicitly
+# absent) events; None: a mention from a source that sets no status.
 _OBSERVED = frozenset({"present", "absent", None})
 T = TypeVar("T")
 F = TypeVar("F", Dose, Frequency, Route, Duration)  # a field that carries its evidence
-
-# Sections whose text says nothing about this study's design, population or results.
-_BACK_MATTER = re.compile(
-    r"^\s*(?:\d+[.)]?\s*)?(?:references?|bibliography|literature cited|works cited|"
-    r"conflicts? of interests?|competing interests?|disclosures?|funding|acknowledge?ments?|"
-    r"declaration|author contributions?|related (?:videos|content|articles))",
-    re.IGNORECASE,
-)
 
 _AGE = re.compile(r"\b(mean|median|average)\s+age\b[^\d;\n]{0,40}?(\d+(?:\.\d+)?)", re.I)
 _MALE = re.compile(
@@ -138,17 +138,6 @@ _NOT_THIS_STUDY = re.compile(
     r"\b(?:further|future|previous|prior|other|larger)\s+(?:[\w-]+\s+)?$", re.IGNORECASE
 )
 
-_SENTENCE_BREAK = re.compile(r"\n|\t|(?<=[.!?])\s+(?=[A-Z0-9(\"“])")
-_TIMEPOINT = re.compile(
-    r"\b(?:(week|month|day|wk)s?\s*(\d+(?:\.\d+)?)\b|(\d+(?:\.\d+)?)[\s-]*(week|month|day)s?\b)",
-    re.IGNORECASE,
-)
-_TIMEPOINT_IN_SENTENCE = re.compile(
-    r"\b(?:(?:at|after|by|through|until|to|following|of)\s+(?:week|month|day)\s*\d+"
-    r"|(?:at|after|by|through|until|following|up to)\s+\d+(?:\.\d+)?\s+(?:weeks?|months?|days?)"
-    r"|(?:week|month|day)\s+\d+)\b",
-    re.IGNORECASE,
-)
 _STAT = re.compile(r"\s*(?:p\s*[<>=≤≥]|p-?\s?values?\b|\d+(?:\.\d+)?\s*%\s*ci\b|ci\b)", re.I)
 _STAT_MEASURES = {"p", "p-value", "p value", "ci", "95% ci"}
 _BARE_VALUE = re.compile(r"\s*[<>≤≥~]?\s*(-?\d+(?:\.\d+)?)\s*(%)?\s*")
@@ -168,92 +157,6 @@ _MAX_PAIR_GAP = 80  # characters between a value and the measure it is merged in
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def _float(x: object) -> float | None:
-    if isinstance(x, bool):
-        return None
-    if isinstance(x, int | float):
-        return float(x)
-    if isinstance(x, str):
-        try:
-            return float(x)
-        except ValueError:
-            return None
-    return None
-
-
-def _str(x: object) -> str | None:
-    return str(x) if x is not None and str(x).strip() else None
-
-
-def _name(m: Mention) -> str:
-    """Normalized lower-case name of a mention, else its lower-case text."""
-    return (m.normalized.name or m.text).strip().lower()
-
-
-def _merge_ranges(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Sorted, non-overlapping union of character ranges."""
-    out: list[tuple[int, int]] = []
-    for start, end in sorted(ranges):
-        if out and start <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], end))
-        else:
-            out.append((start, end))
-    return out
-
-
-class _Body:
-    """The document text with everything that is not about this study blanked out (offsets
-    kept): back matter, and sections whose role says they are about other studies or general
-    knowledge (introduction, discussion, conclusion). Also its sentences and table cells, for
-    the evidence of each record field."""
-
-    def __init__(self, evidence: EvidenceDocument) -> None:
-        text = evidence.text
-        # every character's role (tables and captions carved out of their sections), plus
-        # back matter named by its title in a document whose sections carry no roles
-        roles = RoleIndex(evidence).spans() if evidence.sections else []
-        self.excluded = _merge_ranges(
-            [(a, b) for a, b, role in roles if role in _NOT_THIS_STUDY_ROLES]
-            + [(s.start, s.end) for s in evidence.sections
-               if s.role == "other" and _BACK_MATTER.match(s.title)])
-        chars = list(text)
-        for start, end in self.excluded:
-            chars[start:end] = " " * (end - start)
-        self.text = "".join(chars)
-        self.raw = text
-        self.sentence_starts = [0, *(m.end() for m in _SENTENCE_BREAK.finditer(text))]
-        self._excluded_starts = [s for s, _ in self.excluded]
-        self.cells = cells_by_key(evidence)
-
-    def excludes(self, start: int) -> bool:
-        """Whether an offset lies in back matter or a background section."""
-        i = bisect.bisect_right(self._excluded_starts, start) - 1
-        return i >= 0 and start < self.excluded[i][1]
-
-    def sentence(self, pos: int) -> tuple[int, int]:
-        """(start, end) of the sentence holding ``pos``."""
-        i = bisect.bisect_right(self.sentence_starts, pos) - 1
-        end = self.sentence_starts[i + 1] if i + 1 < len(self.sentence_starts) else len(self.raw)
-        return self.sentence_starts[i], end
-
-    def span_evidence(self, start: int, end: int) -> Evidence:
-        """The sentence holding ``start``..``end`` as evidence (surrounding space trimmed)."""
-        s_start, s_end = self.sentence(start)
-        s_end = max(s_end, end)
-        piece = self.raw[s_start:s_end]
-        lead = len(piece) - len(piece.lstrip())
-        trail = len(piece) - len(piece.rstrip())
-        s_start, s_end = s_start + lead, s_end - trail
-        return Evidence(start=s_start, end=s_end, text=self.raw[s_start:s_end])
-
-    def mention_evidence(self, m: Mention) -> Evidence:
-        """A mention's table cell, or the sentence holding it."""
-        cell = cell_at(self.cells, m.source)
-        if cell is not None:
-            return cell_evidence(cell, m.source)
-        return self.span_evidence(m.start, m.end)
-
-
 # --- design and population -------------------------------------------------------------------
 
 
@@ -271,7 +174,7 @@ def find_design(body_text: str) -> str | None:
     return None
 
 
-def build_population(evidence: EvidenceDocument, body: _Body, design: str | None) -> Population:
+def build_population(evidence: EvidenceDocument, body: StudyText, design: str | None) -> Population:
     """Counts by kind, n, age, sex counts and condition of the study population, each with
     the sentence that states it."""
     counts = find_counts(body.text)
@@ -312,8 +215,8 @@ def build_population(evidence: EvidenceDocument, body: _Body, design: str | None
     for c in evidence.mentions:
         if c.label == "CONDITION" and c.status in ("present", None) and not c.negated \
                 and not c.historical and not body.excludes(c.start):
-            conditions[_name(c)] += 1
-            first.setdefault(_name(c), c)
+            conditions[mention_name(c)] += 1
+            first.setdefault(mention_name(c), c)
     condition = conditions.most_common(1)[0][0] if conditions else None
     if condition is not None:
         proof["condition"] = body.mention_evidence(first[condition])
@@ -336,36 +239,15 @@ def _mode(items: Sequence[tuple[Hashable, T]]) -> T | None:
     return next(v for k, v in items if counts[k] == best)
 
 
-def _dose(m: Mention) -> Dose:
-    v = m.value
-    return Dose(value=_float(v.get("value")), value_max=_float(v.get("value_max")),
-                unit=_str(v.get("unit")), text=m.text)
-
-
-def _frequency(m: Mention) -> Frequency:
-    return Frequency(per_day=_float(m.value.get("per_day")), text=m.text)
-
-
-def _route(m: Mention) -> Route:
-    name = _str(m.value.get("route")) or m.normalized.name or m.text.strip().lower()
-    return Route(name=name.lower(), text=m.text)
-
-
-def _duration(m: Mention) -> Duration:
-    v = m.value
-    return Duration(value=_float(v.get("value")), unit=_str(v.get("unit")),
-                    days=_float(v.get("days")), text=m.text)
-
-
-def build_interventions(evidence: EvidenceDocument, body: _Body) -> list[Intervention]:
+def build_interventions(evidence: EvidenceDocument, body: StudyText) -> list[Intervention]:
     """One Intervention per distinct drug given to this study's patients, most mentioned
     first; each field with the sentence or cell that states it."""
     by_id = {m.id: m for m in evidence.mentions}
     drugs: dict[str, list[Mention]] = {}
     for m in evidence.mentions:
-        if m.label == "DRUG" and m.status in _GIVEN and not m.historical and not m.negated \
+        if m.label == "DRUG" and m.status in GIVEN and not m.historical and not m.negated \
                 and not body.excludes(m.start):
-            drugs.setdefault(_name(m), []).append(m)
+            drugs.setdefault(mention_name(m), []).append(m)
     linked: dict[str, list[Mention]] = {}
     for r in evidence.relations:
         if r.type in ("dose_of", "frequency_of", "route_of", "duration_of") and r.head in by_id:
@@ -384,12 +266,12 @@ def build_interventions(evidence: EvidenceDocument, body: _Body) -> list[Interve
             return field
 
         doses = [((d.value.get("value"), d.value.get("value_max"), d.value.get("unit"))
-                  if d.value else (d.text.lower(),), proven(d, _dose(d))) for d in pick("DOSE")]
+                  if d.value else (d.text.lower(),), proven(d, dose_of(d))) for d in pick("DOSE")]
         freqs = [((f.value.get("per_day"),) if f.value else (f.text.lower(),),
-                  proven(f, _frequency(f))) for f in pick("FREQUENCY")]
-        routes = [((_route(r).name,), proven(r, _route(r))) for r in pick("ROUTE")]
+                  proven(f, frequency_of(f))) for f in pick("FREQUENCY")]
+        routes = [((route_of(r).name,), proven(r, route_of(r))) for r in pick("ROUTE")]
         durs = [((d.value.get("days"), d.value.get("value"), d.value.get("unit"))
-                 if d.value else (d.text.lower(),), proven(d, _duration(d)))
+                 if d.value else (d.text.lower(),), proven(d, duration_of(d)))
                 for d in pick("DURATION")]
         first = drugs[name][0]
         interventions.append(Intervention(
@@ -419,29 +301,6 @@ class _Item:
     used: bool = False  # a value merged into a measure, or consumed by a change phrase
 
 
-def canonical_timepoint(text: str) -> str | None:
-    """"week 16" for "week 16", "Week16", "16 weeks", "after 16 weeks"; None if no timepoint."""
-    m = _TIMEPOINT.search(text)
-    if not m:
-        return None
-    unit = (m.group(1) or m.group(4)).lower()
-    unit = "week" if unit == "wk" else unit
-    number = m.group(2) or m.group(3)
-    return f"{unit} {number}"
-
-
-def canonical_measure(text: str) -> str:
-    """"EASI-75" for "EASI 75"; "complete response" for "Complete responses"."""
-    text = " ".join(text.split())
-    m = re.fullmatch(r"([A-Za-z][A-Za-z-]*?)[\s-]?(\d+)", text)
-    if m and m.group(1).isupper():
-        return f"{m.group(1)}-{m.group(2)}"
-    if not any(c.isupper() for c in text[1:]):
-        text = text.lower()
-        text = re.sub(r"\b(response|remission|improvement|reduction)s\b", r"\1", text)
-    return text
-
-
 def _change(value: float, baseline: float, unit: str | None) -> tuple[float, str]:
     """A "from baseline to value" result as its change, unit "change" (or "change (%)")."""
     return round(value - baseline, 6), f"change ({unit})" if unit else "change"
@@ -454,20 +313,20 @@ def _parse_outcome(m: Mention, upstream: bool) -> _Item | None:
     measure, number or timepoint are read from the mention text.
     """
     v = m.value
-    measure = _str(v.get("measure"))
-    value = _float(v.get("value"))
-    unit = _str(v.get("unit"))
-    timepoint = _str(v.get("timepoint"))
+    measure = as_str(v.get("measure"))
+    value = as_float(v.get("value"))
+    unit = as_str(v.get("unit"))
+    timepoint = as_str(v.get("timepoint"))
     if (measure or "").lower() in _STAT_MEASURES or _STAT.match(m.text):
         return None
     if measure is None and value is None and ("p_value" in v or "ci" in v):
         return None
     start, end = m.start, m.end
-    v_start, v_end = _float(v.get("value_start")), _float(v.get("value_end"))
+    v_start, v_end = as_float(v.get("value_start")), as_float(v.get("value_end"))
     if v_start is not None and v_end is not None:
         # the text of the outcome covers its value too ("EASI 75 ... 87.5%")
         start, end = min(start, int(v_start)), max(end, int(v_end))
-    baseline = _float(v.get("baseline"))
+    baseline = as_float(v.get("baseline"))
     if value is not None and baseline is not None:
         value, unit = _change(value, baseline, unit)
     if not upstream and measure is None and value is None:
@@ -475,7 +334,7 @@ def _parse_outcome(m: Mention, upstream: bool) -> _Item | None:
         tp = canonical_timepoint(m.text)
         if bare:
             value, unit = float(bare.group(1)), bare.group(2) or unit
-        elif tp and _TIMEPOINT.fullmatch(m.text.strip()):
+        elif tp and TIMEPOINT.fullmatch(m.text.strip()):
             timepoint = timepoint or tp
         elif timepoint is None or m.normalized.name:
             measure = canonical_measure(m.normalized.name or m.text)
@@ -492,7 +351,7 @@ def _merge(measure: _Item, value: _Item) -> _Item:
 def _sentence_outcomes(items: list[_Item], text: str, s_start: int, s_end: int) -> list[_Item]:
     sentence = text[s_start:s_end]
     timepoints = [(s_start + m.start(), canonical_timepoint(m.group(0)))
-                  for m in _TIMEPOINT_IN_SENTENCE.finditer(sentence)]
+                  for m in TIMEPOINT_IN_SENTENCE.finditer(sentence)]
     timepoints += [(i.start, i.timepoint) for i in items
                    if i.measure is None and i.value is None and i.timepoint]
     results = [i for i in items if i.measure is not None or i.value is not None]
@@ -540,7 +399,7 @@ def _sentence_outcomes(items: list[_Item], text: str, s_start: int, s_end: int) 
     return sorted(out, key=lambda i: i.start)
 
 
-def build_outcomes(evidence: EvidenceDocument, body: _Body) -> list[Outcome]:
+def build_outcomes(evidence: EvidenceDocument, body: StudyText) -> list[Outcome]:
     """Study outcomes from the running text's OUTCOME mentions (see the module docstring)."""
     mentions = [m for m in evidence.mentions if m.label == "OUTCOME"
                 and m.source.kind == "text" and not body.excludes(m.start)]
@@ -586,7 +445,7 @@ def build_outcomes(evidence: EvidenceDocument, body: _Body) -> list[Outcome]:
 # --- adverse events --------------------------------------------------------------------------
 
 
-def build_adverse_events(evidence: EvidenceDocument, body: _Body) -> list[AdverseEvent]:
+def build_adverse_events(evidence: EvidenceDocument, body: StudyText) -> list[AdverseEvent]:
     """Observed and explicitly absent adverse events of this study's patients, once per
     (term, drug, negated). A drug is named only when a relation ties the event to a drug
     these patients were given; otherwise the drug stays blank."""
@@ -594,9 +453,9 @@ def build_adverse_events(evidence: EvidenceDocument, body: _Body) -> list[Advers
     drugs_of: dict[str, list[str]] = {}
     for r in evidence.relations:
         tail = by_id.get(r.tail)
-        if r.type == "adverse_event_of" and tail is not None and tail.status in _GIVEN \
+        if r.type == "adverse_event_of" and tail is not None and tail.status in GIVEN \
                 and not tail.negated:
-            drugs_of.setdefault(r.head, []).append(_name(tail))
+            drugs_of.setdefault(r.head, []).append(mention_name(tail))
     # a problem a drug treats ("X improved with Y") is no adverse event of Y; unless a
     # relation ties it to a drug as its cause, it is left out
     treated = {r.head for r in evidence.relations if r.type == "treats"}
@@ -606,7 +465,7 @@ def build_adverse_events(evidence: EvidenceDocument, body: _Body) -> list[Advers
         if m.label != "ADVERSE_EVENT" or m.status not in _OBSERVED or m.historical \
                 or body.excludes(m.start) or (m.id in treated and m.id not in drugs_of):
             continue
-        term = _name(m)
+        term = mention_name(m)
         drugs: Iterable[str | None] = dict.fromkeys(drugs_of.get(m.id, [])) or [None]
         for drug in drugs:
             key = (term, drug, m.negated)
@@ -628,18 +487,12 @@ def table_records(evidence: EvidenceDocument) -> list[Record]:
 
     Their ids go into the study record's ``summarizes``.
     """
-    # imported here: records/table.py uses this module's helpers
-    from extractor.records.table import table_records as build
-
-    return build(evidence)
+    return build_table_records(evidence)
 
 
 def build_study_record(evidence: EvidenceDocument) -> Record:
     """The study-level record (id "S1") of ``evidence``."""
-    # imported here: records/findings.py uses this module's helpers
-    from extractor.records.findings import build_findings
-
-    body = _Body(evidence)
+    body = StudyText(evidence)
     design = find_design(body.text)
     if design is None and (evidence.metadata.article_type or "").lower() in (
         "case-report", "case report"

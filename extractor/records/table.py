@@ -49,11 +49,11 @@ from extractor.evidence import (
     Record,
 )
 from extractor.numbers import fold, parse_number, parse_stat
-from extractor.records.study import (
-    _duration,
-    _name,
+from extractor.records.fields import (
     canonical_measure,
     canonical_timepoint,
+    duration_of,
+    mention_name,
 )
 from extractor.records.table_arms import arm_records, arm_row_records
 from extractor.records.table_cells import CellIndex, interventions_of_cell, with_stat
@@ -82,7 +82,7 @@ def _duration_of_cell(text: str, header: str, mentions: list[Mention]) -> Durati
     """"8 (ongoing)" months or "0.5", in the unit of the header unless the cell names one."""
     for m in mentions:
         if m.label == "DURATION" and m.value.get("value") is not None:
-            return _duration(m)
+            return duration_of(m)
     if is_empty_value(text):
         return None
     value = _leading_number(text)
@@ -175,7 +175,7 @@ def _adverse_events(cell: Cell, mentions: list[Mention], index: CellIndex) -> li
             a_end = seg_start + attribution.end(1)
             named = [m for m in mentions if m.label == "DRUG"
                      and a_start <= m.start - cell.start < a_end]
-            drug = _name(named[0]) if named else attribution.group(1).strip().lower() or None
+            drug = mention_name(named[0]) if named else attribution.group(1).strip().lower() or None
             body_end = seg_start + attribution.start()
         for t_start, t_end in _terms(text, seg_start, body_end, mentions, cell.start):
             term_text = " ".join(text[t_start:t_end].split()).strip(" .")
@@ -185,8 +185,8 @@ def _adverse_events(cell: Cell, mentions: list[Mention], index: CellIndex) -> li
                         and m.start - cell.start < t_end and m.end - cell.start > t_start]
             mention = covering[0] if covering else None
             linked = index.ae_drugs.get(mention.id, []) if mention else []
-            term = _name(mention) if mention else term_text.lower()
-            for d in dict.fromkeys(_name(x) for x in linked) or [drug]:
+            term = mention_name(mention) if mention else term_text.lower()
+            for d in dict.fromkeys(mention_name(x) for x in linked) or [drug]:
                 events.append(AdverseEvent(term=term, drug=d, text=term_text,
                                            mention=mention.id if mention else None))
     return events
@@ -293,7 +293,7 @@ def _population(lay: Layout, row: int, cells: dict[tuple[int, int], Cell], index
         text = text_at(col)
         if condition is None and (found or (text and not is_empty_value(text))):
             # an abbreviation without a mention ("AT") stays as written
-            condition = _name(found[0]) if found else text
+            condition = mention_name(found[0]) if found else text
             cite("condition", col)
     for col in lay.columns("case_id"):
         cite("n", col)  # one patient: the row, named by its case number

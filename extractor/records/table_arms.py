@@ -39,7 +39,7 @@ from extractor.evidence import (
 )
 from extractor.numbers import fold, parse_number, parse_stat, strip_marks
 from extractor.records.cell_evidence import cell_at
-from extractor.records.study import _name, canonical_timepoint
+from extractor.records.fields import canonical_timepoint, mention_name
 from extractor.records.table_cells import CellIndex, interventions_of_cell, with_stat
 from extractor.records.table_roles import (
     COMPARISON,
@@ -163,7 +163,7 @@ def _term(body: _BodyRow, mentions: list[Mention]) -> str:
     events = [m for m in mentions if m.label in ("ADVERSE_EVENT", "CONDITION")]
     label = _FOOTNOTE_LETTER.sub("", strip_marks(body.label))
     if events and " ".join(events[0].text.split()) == label:
-        return _name(events[0])
+        return mention_name(events[0])
     if body.section and (_GENERIC_ROW.match(label) or not label[:1].isalpha()):
         return f"{strip_marks(body.section)}: {label}".lower()
     return label.lower()

@@ -17,7 +17,7 @@ from extractor.evidence import (
 )
 from extractor.numbers import Stat
 from extractor.records.cell_evidence import Key, cell_at, cell_evidence, cells_by_key
-from extractor.records.study import _dose, _frequency, _name, _route
+from extractor.records.fields import dose_of, frequency_of, mention_name, route_of
 
 
 class CellIndex:
@@ -89,10 +89,10 @@ def interventions_of_cell(mentions: list[Mention], index: CellIndex,
         by_label = {m.label: m for m in reversed(owned[d.id])}  # the first of each label
         dose, freq, route = by_label.get("DOSE"), by_label.get("FREQUENCY"), by_label.get("ROUTE")
         iv = Intervention(
-            drug=DrugRef(name=_name(d), mention=d.id, evidence=index.mention_evidence(d)),
-            dose=_dose(dose) if dose else None,
-            frequency=_frequency(freq) if freq else None,
-            route=_route(route) if route else None,
+            drug=DrugRef(name=mention_name(d), mention=d.id, evidence=index.mention_evidence(d)),
+            dose=dose_of(dose) if dose else None,
+            frequency=frequency_of(freq) if freq else None,
+            route=route_of(route) if route else None,
         )
         for fld, m in ((iv.dose, dose), (iv.frequency, freq), (iv.route, route)):
             if fld is not None and m is not None:
