@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from extractor.cli import main
+from tests.helpers import run_cli
 
 PROSE = (
     "Baricitinib in alopecia areata: a case\n\n"
@@ -18,15 +19,10 @@ PROSE = (
 )
 
 
-def _run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args))
-    return result.exit_code, result.stdout, result.stderr
-
-
 def test_parse_text_file_writes_document_json(tmp_path: Path) -> None:
     path = tmp_path / "case.txt"
     path.write_text(PROSE, encoding="utf-8")
-    code, out, _ = _run("parse", str(path))
+    code, out, _ = run_cli("parse", str(path))
     assert code == 0
     doc = json.loads(out)
     assert doc["source"]["format"] == "text"
@@ -38,7 +34,7 @@ def test_parse_several_files_to_a_directory(tmp_path: Path) -> None:
     for name in ("a.txt", "b.txt"):
         (tmp_path / name).write_text(PROSE, encoding="utf-8")
     out_dir = tmp_path / "out"
-    code, _, _ = _run("parse", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "-o",
+    code, _, _ = run_cli("parse", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "-o",
                       f"{out_dir}/")
     assert code == 0
     assert sorted(p.name for p in out_dir.iterdir()) == ["a.text.json", "b.text.json"]
@@ -70,7 +66,7 @@ def _bad_inputs(tmp_path: Path) -> dict[str, tuple[Path, str]]:
 @pytest.mark.parametrize("case", ["missing", "directory", "empty", "junk", "huge"])
 def test_bad_input_gives_one_line_error(tmp_path: Path, case: str) -> None:
     path, reason = _bad_inputs(tmp_path)[case]
-    code, out, err = _run("parse", str(path))
+    code, out, err = run_cli("parse", str(path))
     assert code == 1
     assert out == ""
     lines = err.strip().splitlines()
@@ -82,7 +78,7 @@ def test_bad_input_gives_one_line_error(tmp_path: Path, case: str) -> None:
 def test_debug_shows_the_traceback(tmp_path: Path) -> None:
     path = tmp_path / "empty.txt"
     path.write_bytes(b"  \n")
-    code, _, err = _run("--debug", "parse", str(path))
+    code, _, err = run_cli("--debug", "parse", str(path))
     assert code == 1 and "Traceback" in err
 
 
@@ -97,7 +93,7 @@ def test_console_script_is_installed_and_fails_cleanly(tmp_path: Path) -> None:
 def test_one_bad_file_does_not_stop_the_others(tmp_path: Path) -> None:
     good = tmp_path / "good.txt"
     good.write_text(PROSE, encoding="utf-8")
-    code, out, err = _run("parse", str(tmp_path / "missing.txt"), str(good))
+    code, out, err = run_cli("parse", str(tmp_path / "missing.txt"), str(good))
     assert code == 1
     assert json.loads(out)["id"] == "good"
     assert err.strip() == f"error: {tmp_path / 'missing.txt'}: no such file"

@@ -23,6 +23,7 @@ from extractor.formats.evidence_inference import (
     read_prompts,
 )
 from extractor.parsers import parse_bytes
+from tests.helpers import run_cli
 
 ARTICLE = """TITLE:
 
@@ -175,28 +176,19 @@ def test_metrics() -> None:
     assert majority_label(anns) == 0 and majority_label(anns[:2]) == 1
 
 
-def _cli(*args: str) -> tuple[int, str, str]:
-    from click.testing import CliRunner
-
-    from extractor.cli import main
-
-    result = CliRunner().invoke(main, list(args))
-    return result.exit_code, result.stdout, result.stderr
-
-
 def test_cli_infer_one_article_prints_json(tmp_path: Path) -> None:
     import json
 
     path = tmp_path / "PMC424242.txt"
     path.write_text(ARTICLE, encoding="utf-8")
-    code, out, _ = _cli("infer", str(path), "--outcome", "Walking distance",
+    code, out, _ = run_cli("infer", str(path), "--outcome", "Walking distance",
                         "--intervention", "zorbafen", "--comparator", "placebo")
     assert code == 0
     answer = json.loads(out)
     assert answer["label_code"] == 0 and answer["label"] == "no significant difference"
     assert answer["evidence"]["text"].startswith("Walking distance")
     written = tmp_path / "answer.json"
-    code, out, _ = _cli("infer", str(path), "--outcome", "Nausea", "--intervention",
+    code, out, _ = run_cli("infer", str(path), "--outcome", "Nausea", "--intervention",
                         "zorbafen", "--comparator", "placebo", "-o", str(written))
     assert code == 0 and out == "" and json.loads(written.read_text())["label_code"] == 1
 
@@ -207,7 +199,7 @@ def test_cli_infer_prompts_writes_a_row_per_prompt(tmp_path: Path) -> None:
     _write_prompts(prompts, [["1", "424242", "Nausea", "zorbafen", "placebo"],
                              ["2", "31337", "Nausea", "zorbafen", "placebo"]])
     out = tmp_path / "answers.csv"
-    code, _, err = _cli("infer", "--prompts", str(prompts), "--articles", str(tmp_path),
+    code, _, err = run_cli("infer", "--prompts", str(prompts), "--articles", str(tmp_path),
                         "-o", str(out))
     assert code == 1  # one prompt had no article: reported, the other answered
     assert err.strip().splitlines() == [
@@ -230,7 +222,7 @@ def test_cli_infer_prompts_writes_a_row_per_prompt(tmp_path: Path) -> None:
 def test_cli_infer_usage_errors_are_one_line(tmp_path: Path, args: list[str]) -> None:
     prompts = tmp_path / "p.csv"
     _write_prompts(prompts, [])
-    code, _, err = _cli(*(a.format(p=prompts, d=tmp_path) for a in args))
+    code, _, err = run_cli(*(a.format(p=prompts, d=tmp_path) for a in args))
     assert code == 1
     assert len(err.strip().splitlines()) == 1 and err.startswith("error: ")
 

@@ -64,11 +64,11 @@ from extractor.records.fields import (
 )
 from extractor.records.study_text import StudyText
 from extractor.records.table_arms import (
-    _N_HEADER,
-    _STAT_NOTE,
-    _TEST_HEADER,
-    _arm_n,
-    _labelled_rows,
+    N_HEADER,
+    STAT_NOTE,
+    TEST_HEADER,
+    arm_n_of,
+    labelled_rows,
 )
 from extractor.records.table_roles import (
     COMPARISON,
@@ -630,7 +630,7 @@ def _table_findings(lay: Layout, text: str, alpha: float | None) -> list[Finding
                    and (COMPARISON.search(lay.headers[c]) or _P_HEADER.search(lay.headers[c]))]
     ae_table = is_adverse_event_table(lay)
     found: list[Finding] = []
-    for body in _labelled_rows(lay, cells):
+    for body in labelled_rows(lay, cells):
         adverse = ae_table or names_adverse_events(body.section)
         if body.grade_of is not None:
             continue  # a grade of the event above: counted there
@@ -702,8 +702,8 @@ def _cells_finding(table: Table, text: str, measure: str, pieces: list[tuple[str
         stat = parse_stat(cell.text, hint)
         if stat is None:
             continue
-        name = _STAT_NOTE.sub("", _N_NOTE.sub("", label)).strip() or label
-        arms.append(arm_result(name, stat, " ".join(cell.text.split()), _arm_n(label)))
+        name = STAT_NOTE.sub("", _N_NOTE.sub("", label)).strip() or label
+        arms.append(arm_result(name, stat, " ".join(cell.text.split()), arm_n_of(label)))
         arm_cells.append(cell)
     if len(arms) < 2:
         return None
@@ -717,7 +717,7 @@ def _cells_finding(table: Table, text: str, measure: str, pieces: list[tuple[str
     evidence = _row_evidence(table, [*labels, *arm_cells, *used], text, row)
     evidence.source.col = col
     return Finding(
-        outcome=_STAT_NOTE.sub("", measure).strip() or measure,  # "Pain score, mean (SD)"
+        outcome=STAT_NOTE.sub("", measure).strip() or measure,  # "Pain score, mean (SD)"
         intervention=intervention.name, comparator=comparator.name,
         direction=numeric_direction(significant, effect, intervention, comparator),
         significant=significant, p_value=p.value if p else None, p_relation=_relation(p),
@@ -735,16 +735,16 @@ def _arm_row_findings(lay: Layout, text: str, alpha: float | None) -> list[Findi
     found: list[Finding] = []
     for block, rows in blocks.items():
         headers = rows[0].headers
-        tests = [c for c in range(1, len(headers)) if _TEST_HEADER.search(headers[c])]
+        tests = [c for c in range(1, len(headers)) if TEST_HEADER.search(headers[c])]
         p = next((q for r in rows for c in tests if (cell := cells.get((r.row, c))) is not None
                   and (q := _p_of_cell(cell.text, alpha)) is not None), None)
         p_cells = [cells[(r.row, c)] for r in rows for c in tests if (r.row, c) in cells]
         # the block's title names the measure ("Itch score", "CGI-I"), unless it only heads
         # the arm column ("Group")
-        title = "" if _ARM_HEADING.match(block) else _STAT_NOTE.sub("", block).strip()
+        title = "" if _ARM_HEADING.match(block) else STAT_NOTE.sub("", block).strip()
         for col in range(1, len(headers)):
             header = headers[col]
-            if not header or col in tests or _N_HEADER.match(header) or COMPARISON.search(header):
+            if not header or col in tests or N_HEADER.match(header) or COMPARISON.search(header):
                 continue
             measure = f"{title}: {header}" if title else header
             pieces = [(r.label, cells[(r.row, col)], measure) for r in rows

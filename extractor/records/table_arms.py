@@ -54,7 +54,7 @@ from extractor.records.table_roles import (
 _NUMBER = re.compile(r"[-–]?\d+(?:\.\d+)?")  # on numbers.fold text (unicode minus folded)
 _N_IN_HEADER = re.compile(r"\b[nN]\s*=\s*(\d{1,3}(?:,\d{3})+|\d+)")
 # What an arm header says its cells hold ("n (%)", "n/N (%)", "mean (SD)"): not the arm.
-_STAT_NOTE = re.compile(
+STAT_NOTE = re.compile(
     r"[,;]?\s*(?:\b(?:n|no\.)\s*(?:/\s*N\s*)?\(\s*%\s*\)|\bn\s*/\s*N\b|\bmean\s*\(\s*SD\s*\)|"
     r"\bmedian\s*[(\[]\s*(?:IQR|range)\s*[)\]])", re.I)
 # A footnote letter after a row label ("Worsening SIB c"); capitals are names ("hepatitis B").
@@ -79,8 +79,8 @@ _GRADE_ROW = re.compile(
     r"[<>≤≥]\s*\d|\d\s*[-–]\s*[\d.]+\s*(?:[munµ]?g\s*/|[×x]\s*10|cells|%|/|times)|"
     r"\btimes\s+uln\b|\bgrade\s*\d", re.I)  # not "(week 1–6)": a time, not a grade
 # Columns of an arm-rows table that hold the arm's size, or compare arms (not its values).
-_N_HEADER = re.compile(r"^(?:n|no\.?|number(?: of (?:patients|participants|subjects))?)$", re.I)
-_TEST_HEADER = re.compile(r"^p\b|p[- ]?value|\btest\b", re.I)
+N_HEADER = re.compile(r"^(?:n|no\.?|number(?: of (?:patients|participants|subjects))?)$", re.I)
+TEST_HEADER = re.compile(r"^p\b|p[- ]?value|\btest\b", re.I)
 
 
 # --- arms as columns -------------------------------------------------------------------------
@@ -109,7 +109,7 @@ def _arm_interventions(label: str, header_cells: list[Cell], table: Table,
 
 
 @dataclass
-class _BodyRow:
+class BodyRow:
     """One labelled body row of an arms table: its label, the section row above it."""
 
     row: int
@@ -122,10 +122,10 @@ class _BodyRow:
         return f"{self.section}: {self.label}" if self.section else self.label
 
 
-def _labelled_rows(lay: Layout, cells: dict[tuple[int, int], Cell]) -> list[_BodyRow]:
+def labelled_rows(lay: Layout, cells: dict[tuple[int, int], Cell]) -> list[BodyRow]:
     """The body rows with a label, each with the section row it falls under."""
     table = lay.table
-    out: list[_BodyRow] = []
+    out: list[BodyRow] = []
     section = ""
     for row in lay.body_rows():
         first = cells.get((row, 0))
@@ -142,11 +142,12 @@ def _labelled_rows(lay: Layout, cells: dict[tuple[int, int], Cell]) -> list[_Bod
             grade_of = above.label  # "Hemoglobin <8.5 g/dL" under "Anemia"
         elif above is not None and above.grade_of is not None and _GRADE_ROW.search(label):
             grade_of = above.grade_of
-        out.append(_BodyRow(row, label, section, grade_of))
+        out.append(BodyRow(row, label, section, grade_of))
     return out
 
 
-def _arm_n(label: str) -> int | None:
+def arm_n_of(label: str) -> int | None:
+    """The arm size a column label states ("Placebo (n = 40)" -> 40), else None."""
     m = _N_IN_HEADER.search(label)
     value = parse_number(m.group(1)) if m else None
     return int(value) if value is not None else None
@@ -157,7 +158,7 @@ def _n_cell(header_cells: list[Cell]) -> Cell | None:
     return next((c for c in header_cells if _N_IN_HEADER.search(c.text)), None)
 
 
-def _term(body: _BodyRow, mentions: list[Mention]) -> str:
+def _term(body: BodyRow, mentions: list[Mention]) -> str:
     """The event a row of an AE table names: the normalized name of the event mention of its
     label, else the label; a generic or graded label ("All", ">2 times ULN") keeps its section."""
     events = [m for m in mentions if m.label in ("ADVERSE_EVENT", "CONDITION")]
@@ -169,7 +170,7 @@ def _term(body: _BodyRow, mentions: list[Mention]) -> str:
     return label.lower()
 
 
-def _arm_event(body: _BodyRow, cell: Cell, hint: str, arm_n: int | None, index: CellIndex,
+def _arm_event(body: BodyRow, cell: Cell, hint: str, arm_n: int | None, index: CellIndex,
                table: Table) -> AdverseEvent | None:
     """The count and percentage of one AE-table cell ("12 (25.5)", "3/47 (6.4)", "0")."""
     stat = parse_stat(cell.text, hint)
@@ -183,7 +184,7 @@ def _arm_event(body: _BodyRow, cell: Cell, hint: str, arm_n: int | None, index: 
         arm_n=stat.total or arm_n, evidence=index.evidence(table, cell))
 
 
-def _is_aggregate(body: _BodyRow) -> bool:
+def _is_aggregate(body: BodyRow) -> bool:
     """Whether an AE-table row counts patients with any event of a kind ("Any TEAE",
     "Serious AEs: All", "Drug-related") rather than naming one event: an outcome."""
     label = _clean_label(body.label)
@@ -195,7 +196,7 @@ def _same_event(a: AdverseEvent, b: AdverseEvent) -> bool:
     return (a.term, a.count, a.percent, a.arm_n) == (b.term, b.count, b.percent, b.arm_n)
 
 
-def _cell_outcome(body: _BodyRow, cell: Cell, hint: str, timepoint: str | None,
+def _cell_outcome(body: BodyRow, cell: Cell, hint: str, timepoint: str | None,
                   index: CellIndex, table: Table) -> Outcome | None:
     """One outcome cell of an arm: its statistic read with the row label and header."""
     text = " ".join(cell.text.split())
@@ -235,12 +236,12 @@ def arm_records(lay: Layout, index: CellIndex) -> list[Record]:
             arms.setdefault(label, []).append(col)
     baseline = bool(re.search(r"baseline|characteristic|demograph", table.caption or "", re.I))
     ae_table = is_adverse_event_table(lay)
-    rows = _labelled_rows(lay, cells)
+    rows = labelled_rows(lay, cells)
     records: list[Record] = []
     for k, (label, cols) in enumerate(arms.items(), start=1):
         spanned = [cells[(r, c)] for c in cols for r in range(lay.header_rows) if (r, c) in cells]
         header_cells = list({(x.row, x.col): x for x in spanned}.values())
-        arm_n = _arm_n(label)
+        arm_n = arm_n_of(label)
         outcomes: list[Outcome] = []
         events: list[AdverseEvent] = []
         for body in rows:
@@ -273,7 +274,7 @@ def arm_records(lay: Layout, index: CellIndex) -> list[Record]:
         n_cell = _n_cell(header_cells)
         if arm_n is None:
             arm_n, n_cell = _shared_denominator(outcomes, index)
-        population = Population(n=arm_n, text=_STAT_NOTE.sub("", label).strip() or label)
+        population = Population(n=arm_n, text=STAT_NOTE.sub("", label).strip() or label)
         if arm_n is not None and n_cell is not None:
             population.evidence["n"] = index.evidence(table, n_cell)
         records.append(Record(
@@ -319,15 +320,15 @@ def arm_row_records(lay: Layout, index: CellIndex) -> list[Record]:
                     else ""
                 if cell is None or not cell.text.strip() or not header:
                     continue
-                if _N_HEADER.match(header):
+                if N_HEADER.match(header):
                     n = parse_number(strip_marks(cell.text))
                     if population.n is None and n is not None and n.is_integer():
                         population.n = int(n)
                         population.evidence["n"] = index.evidence(table, cell)
                     continue
-                if COMPARISON.search(header) or _TEST_HEADER.search(header):
+                if COMPARISON.search(header) or TEST_HEADER.search(header):
                     continue
-                column = _BodyRow(arm_row.row, header, _clean_label(arm_row.block))
+                column = BodyRow(arm_row.row, header, _clean_label(arm_row.block))
                 hint = f"{'n (%) ' if adverse else ''}{column.measure}"
                 if adverse and not _NOT_AN_EVENT.search(column.measure):
                     event = _arm_event(column, cell, hint, population.n, index, table)
