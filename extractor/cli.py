@@ -166,6 +166,15 @@ def _write_file(path: str | Path, text: str) -> None:
         raise OSError(err.errno, err.strerror, str(path)) from err
 
 
+# Options several commands share: one definition, one help text.
+_input_format = click.option(
+    "--format", "fmt", type=click.Choice(["jats", "html", "pdf", "text"]), default=None,
+    help="Skip detection and parse as this format.")
+_ner = click.option(
+    "--ner", is_flag=True, help="Also run the trained NER model (models/ner): better on "
+    "sentences and abstracts, worse on full-text case reports (README).")
+
+
 @click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--debug", is_flag=True, help="Show tracebacks on errors.")
 @click.version_option(package_name="extractor")
@@ -181,8 +190,7 @@ def main(ctx: click.Context, debug: bool) -> None:
               help="Output file (JSON, or JSON Lines for several documents), or a directory "
                    "(ending in /) to get one <id>.<format>.json per document. "
                    "Default: stdout.")
-@click.option("--format", "fmt", type=click.Choice(["jats", "html", "pdf", "text"]),
-              default=None, help="Skip detection and parse as this format.")
+@_input_format
 @click.option("--compact", is_flag=True, help="One line per document, no indentation.")
 @click.pass_context
 def parse(ctx: click.Context, paths: tuple[str, ...], output: str | None, fmt: str | None,
@@ -211,11 +219,8 @@ def parse(ctx: click.Context, paths: tuple[str, ...], output: str | None, fmt: s
 @click.argument("paths", nargs=-1, required=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="Output JSON Lines file (one EvidenceDocument per line). Default: stdout.")
-@click.option("--format", "fmt", type=click.Choice(["jats", "html", "pdf", "text"]),
-              default=None, help="Skip detection and parse as this format.")
-@click.option("--ner", is_flag=True,
-              help="Also run the trained NER model (models/ner): better on sentences and "
-                   "abstracts, worse on full-text case reports (README).")
+@_input_format
+@_ner
 @click.option("--model", "model", default=None,
               help="An installed scispacy NER package (en_ner_bc5cdr_md) to run instead of "
                    "the shipped model (implies --ner).")
@@ -637,8 +642,7 @@ def _print_batch_summary(summary: BatchSummary, out_dir: str) -> None:
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=300.0,
               show_default=True, help="Seconds one file may take before it is an error.")
 @click.option("--retry-errors", is_flag=True, help="Process again the files that failed.")
-@click.option("--ner", is_flag=True,
-              help="Also run the trained NER model (off by default; see the README).")
+@_ner
 @click.option("--no-report", is_flag=True, help="Do not write the HTML review report.")
 @click.option("--quiet", is_flag=True, help="No progress bar and no summary.")
 @click.option("--wait", is_flag=True,
@@ -745,8 +749,9 @@ def infer(ctx: click.Context, article: str | None, outcome: str | None,
     difference), its code (1 / -1 / 0), the evidence sentence with its offsets, and the
     label's probability, as JSON. With --prompts and --articles, answer every prompt of the
     CSV: one output row per prompt (PromptID, label_code, label, evidence, evidence_start,
-    evidence_end, score, error); a malformed row, an unknown PMCID or a missing article is an
-    error row (and a line on stderr), and the other prompts go on.
+    evidence_end: offsets into the article file, score, error); a malformed row, an unknown
+    PMCID or a missing article is an error row (and a line on stderr), and the other prompts
+    go on.
     """
     from extractor.findings.infer import ANSWER_COLUMNS, answer_prompts
     from extractor.findings.infer import infer as infer_one
@@ -774,7 +779,9 @@ def infer(ctx: click.Context, article: str | None, outcome: str | None,
     one = infer_one(article, outcome, intervention, comparator)
     body = json.dumps({"label_code": one.label_code, "label": one.label,
                        "score": round(one.score, 4),
-                       "evidence": one.evidence.model_dump(mode="json")}, indent=2) + "\n"
+                       "evidence": one.evidence.model_dump(mode="json"),
+                       "source_start": one.source_start, "source_end": one.source_end},
+                      indent=2) + "\n"
     if output:
         _write_file(output, body)
     else:

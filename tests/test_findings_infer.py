@@ -254,3 +254,19 @@ def test_end_to_end_on_validation_articles(tmp_path: Path) -> None:
         assert " ".join(inf.evidence.text.split()) in " ".join(text.split())
         hits += evidence_hit(inf.evidence.text, [a.text for a in annotations[answer.prompt_id]])
     assert hits * 3 >= len(answers)
+
+
+def test_prompt_answers_give_offsets_into_the_article_file(tmp_path: Path) -> None:
+    """The text parser reflows a wrapped line; the CSV's evidence offsets still slice the
+    evidence out of the file (as the corpus's offsets do), the API's index Document.text."""
+    (tmp_path / "PMC424242.txt").write_text(ARTICLE, encoding="utf-8")
+    prompts = tmp_path / "prompts.csv"
+    _write_prompts(prompts, [["1", "424242", "Nausea", "zorbafen", "placebo"]])
+    answer = next(answer_prompts(prompts, tmp_path))
+    inf = answer.inference
+    assert inf is not None and "\n" in ARTICLE[inf.source_start:inf.source_end]
+    assert ARTICLE[inf.source_start:inf.source_end].split() == inf.evidence.text.split()
+    row = answer.row()
+    assert (int(row["evidence_start"]), int(row["evidence_end"])) == (
+        inf.source_start, inf.source_end)
+    assert inf.evidence.start != inf.source_start  # the reflowed text is shorter before it

@@ -10,7 +10,9 @@ CPU in well under a second per prompt:
    (``top_k``, chosen in training and stored with the model); their class probabilities,
    weighted by the retrieval scores, give the label.
 
-The evidence reported is the best-scoring sentence, with offsets into ``Document.text``.
+The evidence reported is the best-scoring sentence, with offsets into ``Document.text`` and
+into the source file (they differ for a reflowed ``.txt``); the prompts CSV gives the file's,
+as the corpus does.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from extractor.formats.evidence_inference import (
     article_path,
     read_prompts,
 )
+from extractor.source_map import span_to_source
 
 # Article files ``infer --articles DIR`` looks for, in this order.
 ARTICLE_EXTENSIONS = (".nxml", ".xml", ".html", ".htm", ".txt", ".pdf")
@@ -48,13 +51,17 @@ ARTICLE_EXTENSIONS = (".nxml", ".xml", ".html", ".htm", ".txt", ".pdf")
 @dataclass(frozen=True)
 class Inference:
     """The answer to one prompt: label code (-1, 0, 1), the corpus's label string, the
-    evidence sentence, the label's probability and the evidence's retrieval score."""
+    evidence sentence (offsets into ``Document.text``), the label's probability, the
+    evidence's retrieval score, and the evidence's span in the source file (the same
+    offsets unless the parser reflowed a text file: ``Document.source_map``)."""
 
     label_code: int
     label: str
     evidence: Evidence
     score: float
     evidence_score: float
+    source_start: int
+    source_end: int
 
 
 @cache
@@ -111,7 +118,8 @@ def infer(article: str | os.PathLike[str] | Document | Article, outcome: str,
     code, probability = decide(art, terms, scores)
     top = art.sentences[int(scores.argmax())]
     evidence = Evidence(start=top.start, end=top.end, text=top.text)
-    return Inference(code, LABELS[code], evidence, probability, float(scores.max()))
+    source = span_to_source(art.document.source_map, top.start, top.end)
+    return Inference(code, LABELS[code], evidence, probability, float(scores.max()), *source)
 
 
 @dataclass(frozen=True)
@@ -131,8 +139,8 @@ class PromptAnswer:
                     "error": self.error or ""}
         return {"PromptID": self.prompt_id, "label_code": str(inf.label_code),
                 "label": inf.label, "evidence": inf.evidence.text,
-                "evidence_start": str(inf.evidence.start),
-                "evidence_end": str(inf.evidence.end), "score": f"{inf.score:.4f}",
+                "evidence_start": str(inf.source_start),
+                "evidence_end": str(inf.source_end), "score": f"{inf.score:.4f}",
                 "error": ""}
 
 
