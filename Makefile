@@ -23,6 +23,10 @@ run: setup
 	$(BIN)/extractor parse $(EXAMPLES) -o $(OUT)/parsed/
 	$(BIN)/extractor extract $(EXAMPLES) -o $(OUT)/evidence.jsonl
 	$(BIN)/extractor batch corpus/examples -o $(OUT)/batch
+	$(BIN)/extractor table $(OUT)/evidence.jsonl --findings --format md
+	$(BIN)/extractor infer corpus/examples/trial_summary_pagedump.txt --outcome "PASI 75" \
+	    --intervention apremilast --comparator methotrexate -o $(OUT)/infer.json
+	@echo "extractor infer: $$(grep -m1 '"label"' $(OUT)/infer.json)  ($(OUT)/infer.json)"
 
 test: setup browser
 	EXTRACTOR_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -q
