@@ -23,6 +23,7 @@ from extractor.formats.evidence_inference import (
     read_prompts,
 )
 from extractor.parsers import parse_bytes
+from tests.conftest import shared_path
 from tests.helpers import run_cli
 
 ARTICLE = """TITLE:
@@ -232,9 +233,8 @@ def test_end_to_end_on_validation_articles(tmp_path: Path) -> None:
     prompt gets a label and an evidence sentence of its article, and a good share of the evidence
     sentences overlap an annotator's span (the benchmark measures the whole split)."""
     from extractor.formats.evidence_inference import read_annotations
-    from extractor.resources import shared_dir
 
-    root = shared_dir() / "corpora" / "evidence_inference_v2"
+    root = shared_path("corpora", "evidence_inference_v2")
     annotations = read_annotations(root / "annotations_validation.csv")
     with open(root / "prompts_validation.csv", encoding="utf-8", newline="") as handle:
         rows = [r for r in csv.DictReader(handle) if r["PromptID"] in annotations]
