@@ -32,6 +32,7 @@ from extractor.records.findings import (
     numeric_direction,
     results_spans,
 )
+from extractor.records.study_text import StudyText
 
 MINUS = "\u2212"
 ARTICLE = f"""<!DOCTYPE html><html><head><title>Invented trial</title></head><body>
@@ -277,7 +278,7 @@ def test_flat_abstract_results_part() -> None:
             "with usual care (RR 0.8; 95% CI 0.7 to 0.9). Conclusion: exercise works better "
             "than usual care (p = 0.01).\nIntroduction\nFalls are common.")
     doc = _document(text, [("Abstract", "abstract"), ("Introduction", "introduction")])
-    spans = results_spans(doc)
+    spans = results_spans(doc, StudyText(doc).roles)
     assert len(spans) == 1 and text[spans[0][0]:].startswith("Falls were fewer")
     [f] = build_findings(doc)
     assert f.effect is not None and f.effect.measure == "RR"

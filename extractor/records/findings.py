@@ -71,6 +71,7 @@ from extractor.records.table_arms import (
     labelled_rows,
 )
 from extractor.records.table_roles import (
+    BASELINE_CAPTION,
     COMPARISON,
     ArmRow,
     Layout,
@@ -80,7 +81,7 @@ from extractor.records.table_roles import (
     layout,
     names_adverse_events,
 )
-from extractor.roles import RoleIndex, classify_heading
+from extractor.roles import classify_heading
 
 # --- where results are -----------------------------------------------------------------------
 # A flat abstract's results part: from its "Results:" label to "Conclusions:" (or its end).
@@ -93,11 +94,12 @@ _STRUCTURED = frozenset({"abstract", "introduction", "methods", "eligibility", "
                          "results", "discussion", "conclusion"})
 
 
-def results_spans(evidence: EvidenceDocument) -> list[tuple[int, int]]:
+def results_spans(evidence: EvidenceDocument,
+                  roles: Sequence[tuple[int, int, str]]) -> list[tuple[int, int]]:
     """(start, end) of the text that reports this study's results: the results section (its
     tables and captions aside) and the results part of the abstract; for a document whose
-    sections say nothing, the whole text."""
-    roles = RoleIndex(evidence).spans()
+    sections say nothing, the whole text. ``roles``: the document's (start, end, role) spans
+    (``StudyText.roles``)."""
     spans = [(a, b) for a, b, role in roles if role == "results"]
     parts = [(s.start, s.end) for s in evidence.sections
              if s.role == "abstract" and classify_heading(s.title) == "results"]
@@ -559,12 +561,13 @@ def _effect_text(effect: Effect | None, effects: list[EffectMatch], text: str) -
 
 
 def sentence_findings(evidence: EvidenceDocument, body: StudyText,
-                      interventions: Sequence[Intervention] = ()) -> list[Finding]:
-    """The findings of the results sentences (see the module docstring)."""
-    spans = results_spans(evidence)
+                      interventions: Sequence[Intervention], alpha: float | None
+                      ) -> list[Finding]:
+    """The findings of the results sentences (see the module docstring); ``alpha`` the
+    significance level the article states (``find_alpha``), None for 0.05."""
+    spans = results_spans(evidence, body.roles)
     if not spans:
         return []
-    alpha = find_alpha(evidence.text)
     names = [iv.drug.name for iv in interventions]
     mentions = sorted(evidence.mentions, key=lambda m: m.start)
     found: list[Finding] = []
@@ -589,7 +592,6 @@ _P_HEADER = re.compile(r"^p\b|\bp[- ]?values?\b|\bp\s*[(<=]", re.I)
 _ARM_HEADING = re.compile(r"^\s*(?:(?:study\s+)?(?:arms?|groups?|treatments?|interventions?|"
                           r"regimens?|randomi[sz]ation))?\s*$", re.I)
 _N_NOTE = re.compile(r"[,;]?\s*\(?\s*\b[nN]\s*=\s*\d[\d,]*\s*\)?")
-_BASELINE = re.compile(r"baseline|characteristic|demograph", re.I)
 
 
 def _p_of_cell(text: str, alpha: float | None) -> PValue | None:
@@ -762,14 +764,13 @@ def _ci_significant(effect: Effect | None) -> bool | None:
     return None if crosses is None else not crosses
 
 
-def table_findings(evidence: EvidenceDocument) -> list[Finding]:
+def table_findings(evidence: EvidenceDocument, alpha: float | None) -> list[Finding]:
     """The findings of the results tables with arms as columns or as rows (not baseline
-    tables)."""
-    alpha = find_alpha(evidence.text)
+    tables); ``alpha`` as for :func:`sentence_findings`."""
     found: list[Finding] = []
     for table in evidence.tables:
         lay = layout(table)
-        if _BASELINE.search(table.caption or ""):
+        if BASELINE_CAPTION.search(table.caption or ""):
             continue
         if lay.orientation == "arms":
             found += _table_findings(lay, evidence.text, alpha)
@@ -786,4 +787,6 @@ def build_findings(evidence: EvidenceDocument, body: StudyText | None = None,
     ``interventions`` the record's drugs, whose names mark arms in a sentence.
     """
     body = body if body is not None else StudyText(evidence)
-    return [*sentence_findings(evidence, body, interventions), *table_findings(evidence)]
+    alpha = find_alpha(evidence.text)  # the level the methods state, for every finding
+    return [*sentence_findings(evidence, body, interventions, alpha),
+            *table_findings(evidence, alpha)]

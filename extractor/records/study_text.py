@@ -43,15 +43,17 @@ def _merge_ranges(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 class StudyText:
-    """The study's own text (module docstring), its sentences and table cells."""
+    """The study's own text (module docstring), its sentences and table cells, and the
+    (start, end, role) spans of the whole document (``roles``)."""
 
     def __init__(self, evidence: EvidenceDocument) -> None:
         text = evidence.text
         # every character's role (tables and captions carved out of their sections), plus
         # back matter named by its title in a document whose sections carry no roles
-        roles = RoleIndex(evidence).spans() if evidence.sections else []
+        self.roles = RoleIndex(evidence).spans()
+        by_role = self.roles if evidence.sections else []
         self.excluded = _merge_ranges(
-            [(a, b) for a, b, role in roles if role in _NOT_THIS_STUDY_ROLES]
+            [(a, b) for a, b, role in by_role if role in _NOT_THIS_STUDY_ROLES]
             + [(s.start, s.end) for s in evidence.sections
                if s.role == "other" and _BACK_MATTER.match(s.title)])
         chars = list(text)

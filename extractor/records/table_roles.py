@@ -85,7 +85,7 @@ _ARM_CUE = re.compile(
 _AE_TABLE = re.compile(
     r"adverse|side[- ]effects?|\bteaes?\b|\bs?aes?\b|toxicit|tolerab|undesirable effects?|"
     r"\bsafety\b(?!\s+(?:population|set|analysis))", re.I)
-_BASELINE_CAPTION = re.compile(r"baseline|characteristic|demograph", re.I)
+BASELINE_CAPTION = re.compile(r"baseline|characteristic|demograph", re.I)
 _EFFICACY_CAPTION = re.compile(r"efficacy|effectiveness|\bresponses?\b|endpoints?", re.I)
 # Columns that compare arms, or pool them, are not arms of their own.
 COMPARISON = re.compile(
@@ -263,7 +263,7 @@ def is_adverse_event_table(lay: Layout) -> bool:
     its first column says so (a baseline table does not, whatever its population is, and
     an efficacy-and-safety table holds events only under its AE section rows)."""
     caption = lay.table.caption or ""
-    if _BASELINE_CAPTION.search(caption) or _EFFICACY_CAPTION.search(caption):
+    if BASELINE_CAPTION.search(caption) or _EFFICACY_CAPTION.search(caption):
         return False  # an "efficacy and safety" table: its AE section rows say which
     return bool(_AE_TABLE.search(caption) or _AE_TABLE.search(lay.headers[0]))
 
