@@ -21,8 +21,8 @@ from functools import cache
 
 from extractor import resources
 from extractor.findings.effects import crosses_null, find_effects, significance
-from extractor.findings.linear import HashedLinearModel, hash_features
 from extractor.findings.prompt import MASKS, PromptTerms, mask, words
+from extractor.linear import HashedLinearModel, hash_features
 
 BITS = 20
 LABEL_CODES = (-1, 0, 1)

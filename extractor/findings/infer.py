@@ -32,7 +32,6 @@ from extractor.evidence import Evidence
 from extractor.findings.article import Article
 from extractor.findings.classify import classification_features
 from extractor.findings.classify import shipped_model as direction_model
-from extractor.findings.linear import HashedLinearModel, hash_features
 from extractor.findings.prompt import PromptTerms
 from extractor.findings.retrieve import prompt_features
 from extractor.formats.evidence_inference import (
@@ -42,6 +41,7 @@ from extractor.formats.evidence_inference import (
     article_path,
     read_prompts,
 )
+from extractor.linear import HashedLinearModel, hash_features
 from extractor.source_map import span_to_source
 
 # Article files ``infer --articles DIR`` looks for, in this order.

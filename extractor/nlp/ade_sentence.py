@@ -24,7 +24,6 @@ import bisect
 import json
 import math
 import re
-import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +33,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from extractor import resources
+from extractor.linear import hash_features
 from extractor.nlp.extensions import doc_text
 
 FACTORY = "extractor_ade_sentences_v1"
@@ -63,8 +63,7 @@ def sentence_features(text: str, entities: Iterable[Entity], bits: int) -> list[
     parts.append(text[pos:])
     words = _WORD.findall(_DIGIT.sub("0", "".join(parts).lower()))
     feats = set(words) | {f"{a} {b}" for a, b in zip(words, words[1:], strict=False)} | labels
-    mask = (1 << bits) - 1
-    return sorted({zlib.crc32(f.encode("utf-8")) & mask for f in feats})
+    return hash_features(feats, bits)
 
 
 @dataclass

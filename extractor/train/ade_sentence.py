@@ -27,6 +27,7 @@ from scipy.sparse import csr_matrix
 
 from extractor import resources
 from extractor.formats import GoldDocument
+from extractor.linear import feature_matrix
 from extractor.nlp.ade_sentence import AdeSentenceModel, sentence_features, span_entities
 from extractor.train.corpora import SHARED, pmid_of, training_docs
 
@@ -44,16 +45,10 @@ def featurize(docs: list[GoldDocument]) -> tuple[csr_matrix, numpy.ndarray]:
     nlp = load_nlp()
     upto = nlp.pipe_names.index("context") + 1  # entities and their negation, nothing after
     keep = set(nlp.pipe_names[:upto])
-    rows: list[int] = []
-    cols: list[int] = []
-    vals: list[float] = []
     with nlp.select_pipes(enable=[n for n in nlp.pipe_names if n in keep]):
-        for i, sdoc in enumerate(nlp.pipe((d.text for d in docs), batch_size=64)):
-            feats = sentence_features(sdoc.text, span_entities(sdoc[0:len(sdoc)]), BITS)
-            rows += [i] * len(feats)
-            cols += feats
-            vals += [1.0 / max(len(feats), 1) ** 0.5] * len(feats)
-    x = csr_matrix((vals, (rows, cols)), shape=(len(docs), 1 << BITS))
+        rows = [sentence_features(sdoc.text, span_entities(sdoc[0:len(sdoc)]), BITS)
+                for sdoc in nlp.pipe((d.text for d in docs), batch_size=64)]
+    x = feature_matrix(rows, BITS)
     y = numpy.array([any(r.type == "adverse_event_of" for r in d.relations) for d in docs])
     return x, y
 

@@ -39,7 +39,6 @@ from extractor.findings import classify, retrieve
 from extractor.findings.article import Article
 from extractor.findings.classify import classification_features
 from extractor.findings.infer import decide, rank_sentences
-from extractor.findings.linear import HashedLinearModel, feature_matrix, hash_features
 from extractor.formats.evidence_inference import (
     Annotation,
     Prompt,
@@ -47,6 +46,7 @@ from extractor.formats.evidence_inference import (
     read_annotations,
     read_prompts,
 )
+from extractor.linear import HashedLinearModel, feature_matrix, hash_features
 from extractor.train.corpora import SHARED
 
 CORPUS = Path("corpora") / "evidence_inference_v2"

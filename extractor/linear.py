@@ -1,4 +1,5 @@
-"""A linear model over hashed binary features, stored as two small files.
+"""Linear models over hashed binary features: the ADE sentence classifier
+(extractor/nlp/ade_sentence.py) and the trial-findings models (extractor/findings/).
 
 Features are strings hashed (CRC-32, stable across processes and platforms, unlike Python's
 salted ``hash``) into ``2**bits`` columns; a row is binary and L2-normalized. One weight row
@@ -13,9 +14,12 @@ import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy
-from scipy.sparse import csr_matrix
+
+if TYPE_CHECKING:
+    from scipy.sparse import csr_matrix
 
 WEIGHTS, META = "weights.npy", "model.json"
 
@@ -28,6 +32,9 @@ def hash_features(features: Iterable[str], bits: int) -> list[int]:
 
 def feature_matrix(rows: Sequence[list[int]], bits: int) -> csr_matrix:
     """The binary, L2-normalized sparse matrix of hashed rows (as the model scores them)."""
+    # scipy is imported here: the pipeline imports this module for hash_features alone
+    from scipy.sparse import csr_matrix
+
     indptr = numpy.zeros(len(rows) + 1, dtype=numpy.int64)
     indptr[1:] = numpy.cumsum([len(r) for r in rows])
     indices = numpy.fromiter((i for r in rows for i in r), dtype=numpy.int64,
