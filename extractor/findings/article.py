@@ -20,7 +20,7 @@ from functools import cache
 from spacy.language import Language
 
 from extractor.document import Document
-from extractor.findings.prompt import STOPWORDS, PromptTerms, stem, words
+from extractor.findings.prompt import PromptTerms, stem_sequence, words
 from extractor.roles import RoleIndex, classify_heading
 
 # Roles whose sentences never report this trial's result.
@@ -48,7 +48,7 @@ def _part_at(parts: list[tuple[int, int, str]], offset: int) -> str:
 class Sentence:
     """One sentence: offsets into ``Document.text``, its role, the role its own heading
     names (``part``: "results" for the Results part of a structured abstract, whose role is
-    "abstract"), tokens and content stems."""
+    "abstract"), tokens and the stems of its content words."""
 
     start: int
     end: int
@@ -56,7 +56,8 @@ class Sentence:
     role: str
     part: str
     tokens: tuple[str, ...]
-    stems: frozenset[str]
+    content: tuple[str, ...]  # the stems of its content words, in order
+    stems: frozenset[str]  # the same as a set
 
 
 @cache
@@ -92,9 +93,10 @@ class Article:
             tokens = tuple(words(text[start:end]))
             if role in NO_RESULT_ROLES or sum(t[0].isalpha() for t in tokens) < MIN_WORDS:
                 continue
-            stems = frozenset(stem(w) for w in tokens if w[0].isalpha() and w not in STOPWORDS)
+            content = stem_sequence(tokens)
             sentences.append(Sentence(start, end, text[start:end], role,
-                                      _part_at(parts, start), tokens, stems))
+                                      _part_at(parts, start), tokens, content,
+                                      frozenset(content)))
         self.sentences = sentences
         self.abbreviations: dict[str, str] = {
             short.text.lower(): short._.long_form.text for short in doc._.abbreviations}

@@ -40,10 +40,17 @@ def stem(word: str) -> str:
     return word[:STEM]
 
 
+def stem_sequence(tokens: list[str] | tuple[str, ...], min_length: int = 1
+                  ) -> tuple[str, ...]:
+    """The stems of the tokens (from :func:`words`) that carry meaning, in order: words of
+    letters, not stopwords, at least ``min_length`` letters long."""
+    return tuple(stem(w) for w in tokens
+                 if w[0].isalpha() and w not in STOPWORDS and len(w) >= min_length)
+
+
 def content_stems(text: str) -> frozenset[str]:
-    """The stems of the words of ``text`` that carry meaning: letters, not stopwords."""
-    return frozenset(stem(w) for w in words(text) if w[0].isalpha() and w not in STOPWORDS
-                     and len(w) > 1)
+    """The stems of the words of ``text`` that carry meaning (two letters or more)."""
+    return frozenset(stem_sequence(words(text), 2))
 
 
 @dataclass(frozen=True)
@@ -73,8 +80,7 @@ class PromptTerms:
             added = frozenset(stem(w) for w in words(short) if w[0].isalpha())
             o, i, c = (part | added if len(part & long_stems) * 2 >= len(long_stems) else part
                        for part in (o, i, c))
-        sequence = tuple(stem(w) for w in words(outcome or "")
-                         if w[0].isalpha() and w not in STOPWORDS and len(w) > 1)
+        sequence = stem_sequence(words(outcome or ""), 2)
         return cls(o, i - c, c - i, i & c, sequence)
 
 

@@ -17,7 +17,7 @@ The evidence is the best-scoring sentence; the scores of the others rank alterna
 from __future__ import annotations
 
 from extractor.findings.article import Article, Sentence
-from extractor.findings.prompt import STOPWORDS, PromptTerms, mask, stem
+from extractor.findings.prompt import PromptTerms, mask
 
 BITS = 20
 _BINS = (0.0, 0.34, 0.67, 0.999)
@@ -42,14 +42,13 @@ def _has_p(tokens: tuple[str, ...]) -> bool:
                for t, nxt in zip(tokens, tokens[1:], strict=False))
 
 
-def _phrase(sequence: tuple[str, ...], tokens: tuple[str, ...]) -> bool:
+def _phrase(sequence: tuple[str, ...], content: tuple[str, ...]) -> bool:
     """Whether two consecutive content words of the outcome follow each other in the
-    sentence (the outcome named as a phrase, not its words scattered)."""
+    sentence's content words (the outcome named as a phrase, not its words scattered)."""
     if len(sequence) < 2:
         return False
     pairs = set(zip(sequence, sequence[1:], strict=False))
-    stems = [stem(t) for t in tokens if t[0].isalpha() and t not in STOPWORDS]
-    return any(pair in pairs for pair in zip(stems, stems[1:], strict=False))
+    return any(pair in pairs for pair in zip(content, content[1:], strict=False))
 
 
 def outcome_shares(article: Article, terms: PromptTerms) -> list[float]:
@@ -74,7 +73,7 @@ def sentence_features(article: Article, index: int, terms: PromptTerms,
     matched = len(terms.outcome & sent.stems)
     feats = [
         f"part={sent.part}", f"role={sent.role}|part={sent.part}|o={o}",
-        f"o_n={min(matched, 4)}", f"o_phrase={_phrase(terms.outcome_sequence, sent.tokens)}",
+        f"o_n={min(matched, 4)}", f"o_phrase={_phrase(terms.outcome_sequence, sent.content)}",
         f"o={o}", f"i={i}", f"c={c}", f"o={o}|i={i}|c={c}", f"o={o}|before={before}",
         f"o={o}|after={after}", f"rank={rank}", f"rank={rank}|o={o}", f"role={sent.role}",
         f"role={sent.role}|o={o}", f"p={p}", f"p={p}|o={o}", f"pct={pct}|o={o}",
