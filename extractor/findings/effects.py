@@ -196,7 +196,7 @@ _TRAILING = re.compile(
     rf"decline|drop|fall)))"
     rf"|(?i:(?P<verb>reduced|decreased|lowered|increased|raised|improved)\s+by\s+"
     rf"(?P<v2>{NUMBER})\s*%)")
-_RATIOS = frozenset({"RR", "OR", "HR", "IRR"})
+RATIOS = frozenset({"RR", "OR", "HR", "IRR"})
 _DOWN = frozenset({"reduction", "decrease", "decline", "drop", "fall", "reduced", "decreased",
                    "lowered"})
 # "HR 72" is a heart rate and "RR 18" a respiratory rate; a ratio estimate that large
@@ -249,7 +249,7 @@ def _named(m: re.Match[str], text: str) -> EffectMatch | None:
             end = m.end()
     if low is not None and high is not None and low > high:
         return None
-    if measure in _RATIOS and value <= 0:
+    if measure in RATIOS and value <= 0:
         return None
     if name.lstrip("a") in _RATE_ABBREVIATIONS and value > _LARGE_RATIO and m.group("lo") is None:
         return None

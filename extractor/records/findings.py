@@ -46,6 +46,7 @@ from extractor.evidence import (
     Provenance,
 )
 from extractor.findings.effects import (
+    RATIOS,
     EffectMatch,
     PValue,
     Relation,
@@ -415,14 +416,13 @@ def _usable_outcome(phrase: str, arms: list[_Arm]) -> bool:
 
 # --- direction from the numbers --------------------------------------------------------------
 _DIRECTIONS: dict[int, Direction] = {-1: "decreased", 0: "no_difference", 1: "increased"}
-_RATIO = frozenset({"RR", "OR", "HR", "IRR"})
 _DIFFERENCE = frozenset({"MD", "SMD", "RD", "difference"})
 _REDUCTION = frozenset({"RRR", "ARR"})  # positive: the outcome is rarer with the intervention
 
 
 def effect_direction(effect: Effect) -> Direction | None:
     """Which way an effect estimate of the intervention against the comparator points."""
-    if effect.measure in _RATIO:
+    if effect.measure in RATIOS:
         null, value = 1.0, effect.value
     elif effect.measure in _DIFFERENCE:
         null, value = 0.0, effect.value
