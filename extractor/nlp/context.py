@@ -72,6 +72,7 @@ from extractor.nlp.factories import factory
 from extractor.nlp.status import (
     CITATION,
     FRONT_MATTER,
+    PROBLEMS,
     Cue,
     Findings,
     SectionIndex,
@@ -95,7 +96,6 @@ KINDS = (
 )
 
 AE, COND, OUTCOME, DRUG = "ADVERSE_EVENT", "CONDITION", "OUTCOME", "DRUG"
-DISORDERS = frozenset({AE, COND})
 CLINICAL = frozenset({AE, COND, OUTCOME})
 # Labels whose history matters (outcomes at baseline are not "prior therapy").
 HISTORY_LABELS = frozenset({DRUG, "DOSE", "FREQUENCY", "ROUTE", "DURATION", AE, COND})
@@ -630,13 +630,13 @@ class ContextComponent:
                 e._.uncertain = True
             if historical[k] and label in HISTORY_LABELS:
                 e._.historical = True
-            if label in DISORDERS:
+            if label in PROBLEMS:
                 label = self._role(k, header, found, cued, label)
             section = sections.role_at(e.start_char)
             if section is not None:
                 e._.section = "other" if section == FRONT_MATTER else section
             decided = None
-            if label == DRUG or label in DISORDERS:  # the labels that get a status
+            if label == DRUG or label in PROBLEMS:  # the labels that get a status
                 findings = Findings(**{f: _cue(doc, found[f][k]) for f in FINDINGS})
                 decided = status_of(label, findings, section, sentences.at(e.start))
             if decided is None:
@@ -718,7 +718,7 @@ class ContextComponent:
                     for j in w.backward(e.start - 1, 2, 2):
                         direct_ae[j] = True
                 continue
-            if label not in DISORDERS:
+            if label not in PROBLEMS:
                 continue
             if AE_TEXT.search(e.text.lower()):
                 direct_ae[k] = True
