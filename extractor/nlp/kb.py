@@ -1,8 +1,10 @@
 """The knowledge base: every drug and condition name the pipeline knows, with its concept.
 
-Sources, in increasing priority: the package lexicons (drug-named-entity-recognition,
-HPO, ICD-10-CM; read through extractor/nlp/lexicon_sources.py), then the curated files in
-models/lexicon/ (drug_aliases.tsv, condition_aliases.tsv). Names that are common words,
+Sources, in increasing priority: the names mined from the public corpora's training gold
+(mined.tsv.gz, only where no other source holds the name), the package lexicons
+(drug-named-entity-recognition, HPO, ICD-10-CM; read through
+extractor/nlp/lexicon_sources.py), then the curated files in models/lexicon/
+(drug_aliases.tsv, condition_aliases.tsv). Names that are common words,
 too short or ambiguous are dropped (spaCy's English stop words, models/lexicon/stoplist.tsv,
 and protein/enzyme entries of the drug dictionary); ``Lexicon.dropped`` lists each with why.
 
@@ -18,7 +20,12 @@ from pathlib import Path
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from extractor.nlp.lexicon_sources import LEXICON_DIR, load_condition_rows, load_drug_rows
+from extractor.nlp.lexicon_sources import (
+    LEXICON_DIR,
+    load_condition_rows,
+    load_drug_rows,
+    load_mined_rows,
+)
 
 DRUG = "DRUG"
 CONDITION = "CONDITION"
@@ -252,6 +259,28 @@ def _add_curated_conditions(lex: Lexicon, conditions: dict[str, Concept]) -> Non
             concept.name = target.name
 
 
+def _mined_ids(mesh: str) -> dict[str, str]:
+    if mesh.startswith("OMIM:"):
+        return {"omim": mesh[5:]}
+    return {"mesh": mesh} if mesh else {}
+
+
+def _add_mined(lex: Lexicon, stoplist: dict[tuple[str, str], str]) -> None:
+    """Names the corpora's training gold annotates in most of their occurrences
+    (models/lexicon/mined.tsv.gz); a name the other sources hold keeps their concept."""
+    for row in load_mined_rows():
+        if lex.lookup(row.name) is not None:
+            continue
+        reason = drop_reason(row.name, row.label, stoplist)
+        if reason:
+            lex.dropped.append((row.name, row.label, reason))
+            continue
+        kind = "drug" if row.label == DRUG else "condition"
+        concept = Concept(row.label, row.name.lower(), _mined_ids(row.mesh),
+                          f"lexicon:mined-{kind}")
+        lex.add(row.name, concept, replace=False)
+
+
 @lru_cache(maxsize=1)
 def load_lexicon() -> Lexicon:
     """The lexicon, once per process: read from the disk cache of the last build with the
@@ -270,4 +299,5 @@ def build_lexicon() -> Lexicon:
     conditions = _add_conditions(lex, stoplist)
     _add_curated_drugs(lex, drugs)
     _add_curated_conditions(lex, conditions)
+    _add_mined(lex, stoplist)
     return lex

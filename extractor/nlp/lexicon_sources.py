@@ -13,11 +13,18 @@ import bz2
 import gzip
 import pickle
 import re
-from collections.abc import Iterable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from extractor import resources
+
+if TYPE_CHECKING:  # the corpora are read only when the lexicon files are built
+    from spacy.tokens import Doc
+
+    from extractor.formats import GoldDocument
 
 LEXICON_DIR = resources.lexicon_dir()
 DRUGS_TSV = LEXICON_DIR / "drugs.tsv.gz"
@@ -229,3 +236,139 @@ def load_condition_rows() -> list[ConditionRow]:
         else icd_rows_from_package()
     )
     return hpo + icd
+
+
+# --- names mined from the training splits of the public corpora ----------------------------
+
+MINED_TSV = LEXICON_DIR / "mined.tsv.gz"
+
+
+class MinedRow(NamedTuple):
+    """A name the training gold annotates in most of its occurrences, with its label and the
+    corpus concept id it was most often given (MeSH in BC5CDR and NCBI; blank elsewhere)."""
+
+    name: str  # the most frequent annotated spelling
+    label: str  # DRUG or CONDITION
+    mesh: str
+
+
+@dataclass
+class NameCount:
+    """How often one name (one label) occurs in the training texts, and how often it is
+    annotated there with that label, exactly."""
+
+    annotated: int = 0
+    seen: int = 0
+    forms: Counter[str] = field(default_factory=Counter)
+    ids: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass(frozen=True)
+class GoldSource:
+    """Training documents and their gold labels mapped to lexicon labels (others ignored).
+    Occurrences are counted only in the sources that map a name's label, so a corpus that
+    annotates no chemicals (NCBI) is no evidence against a chemical name."""
+
+    docs: Sequence[GoldDocument]
+    labels: Mapping[str, str]
+
+
+NameKey = tuple[str, tuple[str, ...]]  # (label, token texts: lower case, or as written)
+
+
+def _key_of(tokens: Sequence[str], name: str) -> tuple[str, ...]:
+    """Acronyms keep their case (the lexicon matches them case-sensitively)."""
+    from extractor.nlp.kb import is_acronym
+
+    return tuple(tokens) if is_acronym(name) else tuple(t.lower() for t in tokens)
+
+
+def _token_bounds(tokens: Doc) -> tuple[dict[int, int], dict[int, int]]:
+    """Character offset -> index of the token starting there, and -> one past the token
+    ending there."""
+    return {t.idx: t.i for t in tokens}, {t.idx + len(t): t.i + 1 for t in tokens}
+
+
+def count_gold_names(sources: Iterable[GoldSource], tokenizer: Callable[[str], Doc]
+                     ) -> dict[NameKey, NameCount]:
+    """For every gold name (as ``tokenizer`` splits it), its annotated and total
+    occurrences over the texts of the sources that annotate its label.
+
+    An occurrence is a run of tokens spelling the name (lower case, or as written for an
+    acronym); it is annotated when a gold span of the label covers exactly those tokens.
+    Runs inside a longer gold span are not counted: the longer name is mined on its own and
+    wins there at run time (the lexicon keeps the longest match).
+    """
+    tokenized = [(source, doc, tokenizer(doc.text)) for source in sources
+                 for doc in source.docs]
+    counts: dict[NameKey, NameCount] = {}
+    for source, doc, tokens in tokenized:
+        starts, ends = _token_bounds(tokens)
+        for ent in doc.entities:
+            label = source.labels.get(ent.label)
+            s, e = starts.get(ent.start), ends.get(ent.end)
+            if label is None or s is None or e is None or len(ent.spans) != 1:
+                continue
+            name = doc.text[ent.start:ent.end]
+            entry = counts.setdefault((label, _key_of([t.text for t in tokens[s:e]], name)),
+                                      NameCount())
+            entry.forms[name] += 1
+            entry.ids.update(i for i in ent.ids if i and i != "-1")
+    reach: dict[tuple[str, str], int] = {}  # (label, first token) -> longest name
+    for label, toks in counts:
+        reach[(label, toks[0])] = max(reach.get((label, toks[0]), 0), len(toks))
+    for source, doc, tokens in tokenized:
+        _count_occurrences(source, doc, tokens, counts, reach)
+    return counts
+
+
+def _count_occurrences(source: GoldSource, doc: GoldDocument, tokens: Doc,
+                       counts: dict[NameKey, NameCount],
+                       reach: dict[tuple[str, str], int]) -> None:
+    """Add one document's occurrences of the counted names (:func:`count_gold_names`)."""
+    starts, ends = _token_bounds(tokens)
+    gold: set[tuple[int, int, str]] = set()
+    covered: list[tuple[int, int]] = []
+    for ent in doc.entities:
+        s, e = starts.get(ent.start), ends.get(ent.end)
+        if s is not None and e is not None:
+            covered.append((s, e))
+            if ent.label in source.labels:
+                gold.add((s, e, source.labels[ent.label]))
+    texts = [t.text for t in tokens]
+    lowers = [t.lower() for t in texts]
+    labels = set(source.labels.values())
+    for i in range(len(texts)):
+        for label in labels:
+            for words in (lowers, texts):
+                longest = reach.get((label, words[i]), 0)
+                for j in range(i + 1, min(len(texts), i + longest) + 1):
+                    found = counts.get((label, tuple(words[i:j])))
+                    # an all-lower-case run was counted by the lower-case pass already
+                    if found is None or (words is texts and words[i:j] == lowers[i:j]):
+                        continue
+                    if any(a <= i and j <= b and (a, b) != (i, j) for a, b in covered):
+                        continue
+                    found.seen += 1
+                    found.annotated += (i, j, label) in gold
+
+
+def select_mined(counts: Mapping[NameKey, NameCount], min_seen: int, min_share: float
+                 ) -> list[MinedRow]:
+    """Names seen at least ``min_seen`` times and annotated in more than ``min_share`` of
+    their occurrences; a name mined with two labels keeps the one annotated more often."""
+    best: dict[tuple[str, ...], tuple[int, MinedRow]] = {}
+    for (label, toks), entry in counts.items():
+        if entry.seen < min_seen or entry.annotated <= min_share * entry.seen:
+            continue
+        name = entry.forms.most_common(1)[0][0]
+        mesh = entry.ids.most_common(1)[0][0] if entry.ids else ""
+        key = tuple(t.lower() for t in toks)
+        if key not in best or entry.annotated > best[key][0]:
+            best[key] = (entry.annotated, MinedRow(name, label, mesh))
+    return sorted(row for _, row in best.values())
+
+
+def load_mined_rows() -> list[MinedRow]:
+    """Mined rows from models/lexicon/mined.tsv.gz (none when it has not been built)."""
+    return [MinedRow(*r) for r in _read_tsv(MINED_TSV)] if MINED_TSV.exists() else []
