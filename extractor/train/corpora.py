@@ -83,16 +83,18 @@ def _pubtator(path: Path) -> list[GoldDocument]:
     return docs
 
 
-def read_split(corpus: str, split: str, shared: Path = SHARED) -> list[GoldDocument]:
+def read_split(corpus: str, split: str, shared: Path = SHARED,
+               raw: bool = False) -> list[GoldDocument]:
     """Gold documents of one corpus split (``train`` or ``dev``), corpus labels kept for
-    BC5CDR and NCBI, toolkit labels for ADE and PHEE (their readers' default maps)."""
+    BC5CDR and NCBI, toolkit labels for ADE and PHEE (their readers' default maps; with
+    ``raw`` PHEE keeps its argument roles)."""
     paths = Paths(shared)
     if corpus == "ade":
         docs = read_ade(paths.ade, include_negative=True)
         want_dev = split == "dev"
         return [d for d in docs if ade_is_dev(pmid_of(d), shared) == want_dev]
     if corpus == "phee":
-        return read_phee(paths.phee(split))
+        return read_phee(paths.phee(split), label_map=None if raw else "phee")
     if corpus == "bc5cdr":
         return _pubtator(paths.bc5cdr(split))
     if corpus == "ncbi":
@@ -106,8 +108,9 @@ def dev_pmids(shared: Path = SHARED) -> frozenset[str]:
     return frozenset(pmid_of(d) for c in CORPORA for d in read_split(c, "dev", shared))
 
 
-def training_docs(corpus: str, shared: Path = SHARED) -> list[GoldDocument]:
-    """The training split of ``corpus`` without any document of a development abstract."""
+def training_docs(corpus: str, shared: Path = SHARED, raw: bool = False) -> list[GoldDocument]:
+    """The training split of ``corpus`` without any document of a development abstract
+    (``raw``: see :func:`read_split`)."""
     held = dev_pmids(shared)
-    return [d for d in read_split(corpus, "train", shared) if pmid_of(d) not in held]
+    return [d for d in read_split(corpus, "train", shared, raw) if pmid_of(d) not in held]
 

@@ -1,9 +1,12 @@
 """Gold documents → spaCy training Examples on the pipeline's own tokens, with label masking.
 
 Each corpus leaves some mentions unlabelled (ADE labels only drugs in a relation, PHEE only
-event arguments, NCBI no chemicals). Teaching "O" on those tokens would teach the model to
-miss them, so the tokens of a lexicon match of a masked label that overlaps no gold entity
-are marked *missing* ("-" in BILUO): the NER loss ignores them.
+event arguments, NCBI no chemicals, BC5CDR no doses). Teaching "O" on those tokens would
+teach a model trained on every corpus to miss them, so the tokens of a rule mention (lexicon
+or pattern) of a masked label that overlaps no gold entity are marked *missing* ("-" in
+BILUO): the NER loss ignores them. For a label a corpus never annotates but whose mentions the
+rules find reliably (conditions in ADE's sentences) the rule mentions can be taught instead
+(*silver*).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from spacy.training import Example
 
 from extractor.formats import GoldDocument
 from extractor.train.corpora import pmid_of
+from extractor.train.settings import CorpusOptions
 
 
 @dataclass
@@ -31,6 +35,7 @@ class Conversion:
     overlapping: int = 0  # overlaps a longer gold entity: dropped
     unaligned: int = 0  # empty or whitespace-only span: dropped
     masked_tokens: int = 0
+    silver: int = 0  # rule mentions taught for a label the corpus does not annotate
     unmapped_labels: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, object]:
@@ -50,38 +55,61 @@ def is_holdout(doc: GoldDocument, mod: int, rest: int) -> bool:
     return key % mod == rest
 
 
+# the rule components whose mentions stand in for a corpus's unannotated labels
+RULE_COMPONENTS = ("sentences", "abbreviation_detector", "lexicon", "patterns", "resolve")
+
+
+def induced_concepts(gold: GoldDocument) -> set[str]:
+    """Concept ids a document-level CID relation names as induced (BC5CDR's diseases)."""
+    return {r.tail for r in gold.relations if r.level == "concept" and r.type == "CID"}
+
+
 class ExampleMaker:
     """Makes Examples in ``vocab`` from documents tokenized by ``tok_nlp`` (the pipeline's
-    tokenizer; with its lexicon matcher when masking is wanted)."""
+    tokenizer); the rules pipeline is loaded on first need (masked or silver labels)."""
 
     def __init__(self, tok_nlp: Language, vocab: object) -> None:
         self.tok_nlp = tok_nlp
         self.vocab = vocab
-        self._matcher: object | None = None
+        self._rules: Language | None = None
 
-    def _lexicon_spans(self, doc: Doc, labels: Sequence[str]) -> list[tuple[int, int]]:
+    def _rule_spans(self, doc: Doc, labels: Sequence[str]) -> list[tuple[int, int, str]]:
+        """Token spans and labels of the rules' resolved mentions of ``labels``."""
         if not labels:
             return []
-        if self._matcher is None:
-            from extractor.nlp.lexicon import get_matcher
+        if self._rules is None:
+            from extractor.pipeline import load_nlp
 
-            self._matcher = get_matcher(self.tok_nlp)
-        return [(s.start, s.end) for s, _ in self._matcher.spans(doc)  # type: ignore[attr-defined]
-                if s.label_ in labels]
+            rules = load_nlp(ner=False)
+            for name in rules.pipe_names:
+                if name not in RULE_COMPONENTS:
+                    rules.disable_pipe(name)
+            self._rules = rules
+        ruled = self._rules(doc.text)
+        out = []
+        for ent in ruled.ents:
+            span = doc.char_span(ent.start_char, ent.end_char, alignment_mode="expand")
+            if ent.label_ in labels and span is not None and len(span):
+                out.append((span.start, span.end, ent.label_))
+        return out
 
-    def make(self, gold: GoldDocument, labels: dict[str, str], mask: Sequence[str],
+    def make(self, gold: GoldDocument, labels: dict[str, str], options: CorpusOptions,
              stats: Conversion) -> Example:
-        """One Example: gold entities relabelled by ``labels`` (others ignored)."""
+        """One Example: gold entities relabelled by ``labels`` (others ignored), the rules'
+        mentions of ``options.silver`` labels taught and of ``options.mask`` masked."""
         doc = self.tok_nlp.make_doc(gold.text)
         tags = ["O"] * len(doc)
         taken: list[tuple[int, int, str]] = []
         masked: set[int] = set()
+        induced = induced_concepts(gold) if options.induced_label else set()
         ents = sorted(gold.entities, key=lambda e: (-(e.end - e.start), e.start))
         for ent in ents:
             label = labels.get(ent.label)
             if label is None:
                 stats.unmapped_labels[ent.label] = stats.unmapped_labels.get(ent.label, 0) + 1
                 continue
+            if induced and induced.intersection(ent.ids):
+                label = options.induced_label
             # an empty or whitespace-only span has no tokens to label
             span = (doc.char_span(ent.start, ent.end, alignment_mode="expand")
                     if gold.text[ent.start:ent.end].strip() else None)
@@ -99,10 +127,17 @@ class ExampleMaker:
                 stats.expanded += 1
             taken.append((span.start, span.end, label))
             stats.entities += 1
-        covered = {i for s, e, _ in taken for i in range(s, e)}
-        for start, end in self._lexicon_spans(doc, mask):
-            if not any(i in covered for i in range(start, end)):
+        gold_tokens = {i for s, e, _ in taken for i in range(s, e)} | masked
+        for start, end, label in self._rule_spans(doc, (*options.silver, *options.mask)):
+            if any(i in gold_tokens for i in range(start, end)):
+                continue
+            if label in options.silver and not any(
+                    start < e and s < end for s, e, _ in taken):
+                taken.append((start, end, label))
+                stats.silver += 1
+            else:
                 masked.update(range(start, end))
+        covered = {i for s, e, _ in taken for i in range(s, e)}
         for s, e, label in taken:
             if e - s == 1:
                 tags[s] = f"U-{label}"

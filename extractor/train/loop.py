@@ -105,7 +105,7 @@ def train_component(comp: Component, sources: Sequence[Gold], training: Training
         for doc in src.docs:
             if not doc.entities and not keep_negative(doc, src.options.negatives):
                 continue
-            ex = maker.make(doc, comp.labels, src.options.mask_lexicon, stats)
+            ex = maker.make(doc, comp.labels, src.options, stats)
             (held if is_holdout(doc, training.holdout_mod, training.holdout_rest)
              else train).append(ex)
     if not train:
@@ -176,7 +176,8 @@ def train_model(settings: Settings, out: str | os.PathLike[str], *, shared: Path
     tok_nlp = tokenizer_nlp()
     jobs: list[tuple[Component, list[Gold]]] = []
     for comp in settings.components:
-        sources = [Gold(c, training_docs(c, shared), settings.corpora.get(c, CorpusOptions()))
+        options = {c: settings.corpora.get(c, CorpusOptions()) for c in comp.corpora}
+        sources = [Gold(c, training_docs(c, shared, options[c].raw_labels), options[c])
                    for c in comp.corpora]
         jobs.append((comp, sources))
     jobs.extend((c, list(g)) for c, g in extra)

@@ -43,10 +43,22 @@ class ModelShape:
 
 @dataclass(frozen=True)
 class CorpusOptions:
-    """How one corpus is turned into examples."""
+    """How one corpus is turned into examples (extractor/train/examples.py).
 
-    mask_lexicon: tuple[str, ...] = ()
+    ``mask``: labels the corpus leaves partly unannotated; the rules' mentions of them that
+    overlap no gold entity are masked (neither taught nor taught against). ``silver``: labels
+    the corpus does not annotate at all; the rules' mentions of them that overlap no gold
+    entity are taught as that label. ``negatives``: share of entity-free documents kept.
+    ``raw_labels``: read the corpus with its own labels (PHEE's argument roles, such as
+    ``Treatment.Disorder``) instead of the toolkit's label map. ``induced_label``: a mention
+    whose concept a document's CID relation names as induced (BC5CDR) takes this label.
+    """
+
+    mask: tuple[str, ...] = ()
+    silver: tuple[str, ...] = ()
     negatives: float = 1.0
+    raw_labels: bool = False
+    induced_label: str = ""
 
 
 @dataclass(frozen=True)
