@@ -123,9 +123,12 @@ def propagate_abbreviations(doc: Doc, ents: list[Span]) -> list[Span]:
         if long_form is None:
             continue
         ent = by_range.get((long_form.start, long_form.end))
-        if ent is None:  # an entity that ends the long form ("... colony-stimulating factor")
+        if ent is None:
+            # an entity that ends the long form, inside it ("... colony-stimulating factor")
+            # or one word before it ("X-linked adrenoleukodystrophy (ALD)"; a longer
+            # phrase, "reductions in mean arterial blood pressure (BP)", names another thing)
             inner = ends.get(long_form.end)
-            ent = inner if inner is not None and inner.start >= long_form.start else None
+            ent = inner if inner is not None and inner.start >= long_form.start - 1 else None
         rival = by_range.get((short.start, short.end))
         if rival is not None and rival._.found_by == ["abbreviation"]:
             continue

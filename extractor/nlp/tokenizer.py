@@ -17,15 +17,18 @@ text                              tokens
 ``15%–20%``, ``3–43``             ``15 | % | – | 20 | %``, ``3 | – | 43``
 ``p<0.05``, ``SALT≤20``           ``p | < | 0.05``, ``SALT | ≤ | 20``
 ``DLQI/CDLQI``                    ``DLQI | / | CDLQI`` (upper-case words)
+``ergotamine/caffeine``           ``ergotamine | / | caffeine`` (two names)
 ``globally.1 Its``                ``globally | . | 1 | Its`` (glued reference)
-``methotrexate-induced``          ``methotrexate | - | induced`` (also ``METH-treated``)
+``methotrexate-induced``          ``methotrexate | - | induced`` (also ``METH-treated``,
+                                  ``paclitaxel-eluting``, ``anxiety-like``)
 ``EASI-75``, ``pp-NRS``, ``q12h``  one token each (scispacy keeps other hyphens)
 ``i.v.``, ``b.i.d.``, ``p.o.``    one token each (special cases)
 ================================  =========================================
 
-A "/" is split only next to a digit, before a unit or time word, or between upper-case
-words, so "and/or" stays one token. Whitespace other than single spaces (tabs,
-newlines) stays in whitespace tokens, as in spaCy; offsets are spaCy's, hence exact.
+A "/" is split only next to a digit, before a unit or time word, between upper-case
+letters or between two words of three letters or more, so "and/or" stays one token.
+Whitespace other than single spaces (tabs, newlines) stays in whitespace tokens, as in
+spaCy; offsets are spaCy's, hence exact.
 """
 
 from __future__ import annotations
@@ -58,10 +61,13 @@ _SLASH_WORDS = (
     "|month|months|mo|year|years|y|dose|doses|min|24h"
 )
 
-# Words that follow a drug name after a hyphen ("cisplatin-induced").
+# Words that follow a drug or disease name after a hyphen ("cisplatin-induced",
+# "paclitaxel-eluting", "anxiety-like"): the corpora annotate the name alone.
 _DRUG_SUFFIX_WORDS = (
     "induced|related|associated|emergent|attributed|dependent|treated|pretreated|based"
     "|containing|mediated|exposed|resistant|refractory|intolerant|naive|naïve|free|loaded"
+    "|like|specific|devoid|supplemented|eluting|sensitive|inducing|prone|affected|causing"
+    "|derived|deficient|sparing|infused|untreated"
 )
 
 _EXTRA_INFIXES = [
@@ -71,6 +77,9 @@ _EXTRA_INFIXES = [
     r"/(?=[0-9])",  # "/12h", "cells/10"
     rf"/(?=(?:{_SLASH_WORDS})(?![A-Za-z]))",  # "mg/day", "mg/kg"
     r"(?<=[A-Z])/(?=[A-Z])",  # "DLQI/CDLQI"
+    # two names glued by a slash ("ergotamine/caffeine", "BZDs/RDs"); "and/or" keeps its
+    # slash (a word of two letters)
+    r"(?<=[A-Za-z]{3})/(?=[A-Za-z]{3})",
     r"(?<=[0-9%])[–—−‒-](?=[0-9])",  # ranges "3–43", "15%–20%"
     r"[<>≤≥]=?|(?<=[A-Za-z0-9])=",  # comparisons "p<0.05", "SALT≤20", "P=.003"
     r"(?<=[a-z]{2})\.(?=[0-9]{1,3}$)",  # glued reference number "globally.1"
