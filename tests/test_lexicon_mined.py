@@ -15,7 +15,7 @@ from spacy.language import Language
 import extractor
 from extractor.formats import GoldDocument, GoldEntity
 from extractor.nlp import lexicon_sources as src
-from extractor.nlp.kb import CONDITION, DRUG, load_lexicon
+from extractor.nlp.kb import CONDITION, DRUG, load_lexicon, number_variant
 from extractor.nlp.tokenizer import build_tokenizer
 
 
@@ -141,3 +141,20 @@ def test_an_abbreviation_defined_after_a_qualified_long_form_takes_its_entity() 
             "ALD progressed in two.")
     got = [(m.text, m.label) for m in extractor.extract(text).mentions if m.text == "ALD"]
     assert got == [("ALD", CONDITION)] * 2
+
+
+@given(st.from_regex(r"[a-z]{2,8} (?:gliomas?|tumors?|malignanc(?:y|ies)|abnormalit(?:y|ies)"
+                     r"|seizures?)", fullmatch=True))
+def test_number_variants_go_both_ways(name: str) -> None:
+    variant = number_variant(name)
+    assert variant is not None and variant != name
+    assert number_variant(variant) == name
+
+
+def test_conditions_match_in_the_other_number_and_other_words_do_not() -> None:
+    lex = load_lexicon()
+    for name in ("gliomas", "arteriovenous malformations", "neurological deficit"):
+        concept = lex.lookup(name)
+        assert concept is not None and concept.label == CONDITION, name
+    assert number_variant("hepatic") is None
+    assert lex.lookup("gliomas") is lex.lookup("glioma")

@@ -259,6 +259,38 @@ def _add_curated_conditions(lex: Lexicon, conditions: dict[str, Concept]) -> Non
             concept.name = target.name
 
 
+# Last words of condition names that a text writes in either number ("gliomas",
+# "arteriovenous malformations", "neurological deficit"): each name ending in one of these
+# also matches in the other number.
+_COUNTABLE = re.compile(
+    r"(?:oma|tumou?r|cancer|disease|disorder|syndrome|infection|malformation|deficit|"
+    r"reaction|lesion|ulcer|aneurysm|seizure|polyp|abnormalit|anomal|cyst|defect|fracture|"
+    r"injur|arrhythmia|neoplasm|malignanc|complication|pain|spasm|hemorrhage|haemorrhage|"
+    r"infarct|attack|nodule|neuropath|cardiomyopath|effect|event|episode)(?:y|ies|s)?$"
+)
+
+
+def number_variant(name: str) -> str | None:
+    """``name`` with its last word in the other grammatical number, when that word is a
+    countable condition noun (:data:`_COUNTABLE`); else None."""
+    if not _COUNTABLE.search(name):
+        return None
+    if name.endswith("ies"):
+        return name[:-3] + "y"
+    if name.endswith("y"):
+        return name[:-1] + "ies"
+    return name[:-1] if name.endswith("s") else name + "s"
+
+
+def _add_number_variants(lex: Lexicon, stoplist: dict[tuple[str, str], str]) -> None:
+    """Singular and plural forms of the condition names that lack the other form."""
+    for name, concept in list(lex.lower.items()):
+        variant = number_variant(name) if concept.label == CONDITION else None
+        if (variant is not None and variant not in lex.lower
+                and not drop_reason(variant, CONDITION, stoplist)):
+            lex.lower[variant] = concept
+
+
 def _mined_ids(mesh: str) -> dict[str, str]:
     if mesh.startswith("OMIM:"):
         return {"omim": mesh[5:]}
@@ -275,9 +307,13 @@ def _add_mined(lex: Lexicon, stoplist: dict[tuple[str, str], str]) -> None:
         if reason:
             lex.dropped.append((row.name, row.label, reason))
             continue
-        kind = "drug" if row.label == DRUG else "condition"
-        concept = Concept(row.label, row.name.lower(), _mined_ids(row.mesh),
-                          f"lexicon:mined-{kind}")
+        # a plural the other sources hold in the singular ("gliomas") takes their concept
+        variant = number_variant(row.name.lower()) if row.label == CONDITION else None
+        concept = lex.lower.get(variant) if variant else None
+        if concept is None or concept.label != row.label:
+            kind = "drug" if row.label == DRUG else "condition"
+            concept = Concept(row.label, row.name.lower(), _mined_ids(row.mesh),
+                              f"lexicon:mined-{kind}")
         lex.add(row.name, concept, replace=False)
 
 
@@ -300,4 +336,5 @@ def build_lexicon() -> Lexicon:
     _add_curated_drugs(lex, drugs)
     _add_curated_conditions(lex, conditions)
     _add_mined(lex, stoplist)
+    _add_number_variants(lex, stoplist)
     return lex
