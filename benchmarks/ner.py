@@ -1,23 +1,27 @@
-"""The NER model (models/ner), the rules and their combination on the development splits.
+"""The NER model (models/ner), the rules and the default pipeline on the development splits.
 
 Run:  .venv/bin/python benchmarks/ner.py [--corpus ade|phee|bc5cdr|all] [--limit N]
+          [--model-dir DIR] [--components NAME ...] [--no-pairs] [--no-startup]
       .venv/bin/python benchmarks/ner.py --split held --tune   (choose resolve's policy)
 
-Per corpus and label, exact-span precision/recall/F1 (and overlap, the measure for ADE's DOSE)
-of three predictors:
+Per corpus and label, exact and overlap precision/recall/F1 of three predictors:
 
-* model: the corpus family's trained component alone (ade, phee or cdr);
-* rules: the extraction pipeline without its model component;
-* combination: the whole pipeline (rules + that component, merged by ``resolve``), and
-  with ``--default`` also the pipeline as models/pipeline.cfg configures it (its
-  ``components``: ade and cdr).
+* model: the trained model's candidates alone (resolved);
+* rules: the extraction pipeline without its model component (``--rules-only``);
+* default: the pipeline as models/pipeline.cfg configures it (rules + model, merged by
+  ``resolve``), with the words per second of the whole pipeline and of the rules.
+
+Then, unless ``--no-pairs``, the drug-effect pairs and the sentences reporting an adverse
+drug effect on ADE's development abstracts with their ADE-NEG sentences
+(benchmarks/ade_relations.py, rules and default), and, unless ``--no-startup``, the
+start-up time of ``extractor extract -`` on one sentence (benchmarks/startup.py).
 
 Splits (extractor/train/corpora.py): ``dev`` is each corpus's development split (ADE: by
 the PMID rule there; only sentences with a relation are scored, as in
 benchmarks/extraction.py). ``held`` is the held-back slice of the *training* data that
 picks the best epoch, and on which ``--tune`` chooses, per label, whether the model's spans
-win over the rules' (``model_first``) or replace them (``model_only``) in
-models/pipeline.cfg; the development split is only measured.
+win over the rules' (``model_first``), replace them (``model_only``) or only fill gaps
+(``model_last``) in models/pipeline.cfg; the development split is only measured.
 
 BC5CDR: Chemical is scored as DRUG, Disease as DISEASE (a predicted ADVERSE_EVENT or
 CONDITION counts as DISEASE). Also printed: the model's size on disk and load time.
@@ -50,7 +54,6 @@ MODEL_DIR = REPO / "models" / "ner"
 LABELS = {"ade": ("DRUG", "ADVERSE_EVENT", "DOSE"),
           "phee": ("DRUG", "DOSE", "ROUTE", "FREQUENCY", "DURATION", "ADVERSE_EVENT"),
           "bc5cdr": ("DRUG", "DISEASE")}
-COMPONENT = {"ade": "ade", "phee": "phee", "bc5cdr": "cdr"}
 # gold corpus label → scored label (ADE and PHEE gold already carry toolkit labels)
 GOLD_LABELS = {"Chemical": "DRUG", "Disease": "DISEASE"}
 PRED_LABELS = {"bc5cdr": {"ADVERSE_EVENT": "DISEASE", "CONDITION": "DISEASE"}}
@@ -86,7 +89,7 @@ def mentions(corpus: str, spans: Iterable[Span]) -> list[Mention]:
     return [Mention(rename.get(s.label_, s.label_), s.start_char, s.end_char) for s in spans]
 
 
-def build(corpus: str, components: Sequence[str] | None) -> Language:
+def build(components: Sequence[str] | None) -> Language:
     """The extraction pipeline with the model restricted to ``components`` (None: the
     config's)."""
     from extractor.pipeline import load_nlp
@@ -161,16 +164,17 @@ def _policy_report(corpus: str, sdocs: Sequence[Doc], docs: Sequence[GoldDocumen
     return evaluate_mentions(gold, resolved(corpus, sdocs, docs, policy), LABELS[corpus])
 
 
-def tune(corpora: Sequence[str], split: str, limit: int | None) -> None:
+def tune(corpora: Sequence[str], split: str, limit: int | None,
+         components: Sequence[str] | None) -> None:
     """Per label, the policy (longest / first / only / last) with the best summed exact F1
-    over the corpora, each corpus run with its own component."""
+    over the corpora."""
     per: dict[str, list[tuple[str, Callable[[dict[str, list[str]]], MentionReport]]]] = {}
     tuned = {"ade": LABELS["ade"], "phee": LABELS["phee"],
              "bc5cdr": ("DRUG", "ADVERSE_EVENT", "CONDITION")}
     for corpus in corpora:
         docs = gold_docs(corpus, split, limit)
         gold = gold_mentions(docs)
-        sdocs = upto_resolve(build(corpus, [COMPONENT[corpus]]), docs)
+        sdocs = upto_resolve(build(components), docs)
         score = partial(_policy_report, corpus, sdocs, docs, gold)
         for label in tuned[corpus]:
             per.setdefault(label, []).append((corpus, score))
@@ -205,47 +209,69 @@ def model_size() -> str:
            f"{time.perf_counter() - t0:.2f} s"
 
 
+def words_per_second(nlp: Language, docs: Sequence[GoldDocument],
+                     disable: Sequence[str] = ()) -> float:
+    """Whole-pipeline speed on the documents' texts (whitespace words per second)."""
+    words = sum(len(d.text.split()) for d in docs)
+    t0 = time.perf_counter()
+    with nlp.select_pipes(disable=list(disable)):
+        for _ in nlp.pipe((d.text for d in docs), batch_size=64):
+            pass
+    return words / (time.perf_counter() - t0)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--corpus", choices=(*LABELS, "all"), default="all")
     ap.add_argument("--split", choices=("dev", "held"), default="dev")
     ap.add_argument("--limit", type=int, default=None, help="at most N documents per corpus")
     ap.add_argument("--tune", action="store_true", help="choose resolve's model policy")
-    ap.add_argument("--default", action="store_true",
-                    help="also score the pipeline with models/pipeline.cfg's components")
     ap.add_argument("--model-dir", type=Path, default=None,
                     help="trained model folder (default models/ner)")
+    ap.add_argument("--components", nargs="+", default=None,
+                    help="which trained components run (default: models/pipeline.cfg's)")
+    ap.add_argument("--no-pairs", action="store_true", help="skip the ADE pairs and sentences")
+    ap.add_argument("--no-startup", action="store_true", help="skip the start-up timing")
     args = ap.parse_args(argv)
     if args.model_dir is not None:
         global MODEL_DIR
         MODEL_DIR = args.model_dir
     corpora = list(LABELS) if args.corpus == "all" else [args.corpus]
     if args.tune:
-        tune(corpora, args.split, args.limit)
+        tune(corpora, args.split, args.limit, args.components)
         return 0
     print(model_size())
+    nlp = build(args.components)
     for corpus in corpora:
         docs = gold_docs(corpus, args.split, args.limit)
         gold = gold_mentions(docs)
-        nlp = build(corpus, [COMPONENT[corpus]])
         words = sum(len(d.text.split()) for d in docs)
-        t0 = time.perf_counter()
         sdocs = upto_resolve(nlp, docs)
-        reports = {"model": evaluate_mentions(gold, model_alone(corpus, sdocs, docs),
-                                              LABELS[corpus])}
-        reports["rules"] = evaluate_mentions(gold, predict(corpus, nlp, docs, ["model"]),
-                                             LABELS[corpus])
-        t1 = time.perf_counter()
-        reports["combination"] = evaluate_mentions(gold, predict(corpus, nlp, docs),
-                                                   LABELS[corpus])
-        speed = words / (time.perf_counter() - t1)
-        if args.default:
-            reports["default pipeline"] = evaluate_mentions(
-                gold, predict(corpus, build(corpus, None), docs), LABELS[corpus])
+        reports = {
+            "model": evaluate_mentions(gold, model_alone(corpus, sdocs, docs), LABELS[corpus]),
+            "rules": evaluate_mentions(gold, predict(corpus, nlp, docs, ["model"]),
+                                       LABELS[corpus]),
+            "default": evaluate_mentions(gold, predict(corpus, nlp, docs), LABELS[corpus])}
+        speed = words_per_second(nlp, docs)
+        rules_speed = words_per_second(nlp, docs, ["model"])
         print(f"\n== {corpus} {args.split}: {len(docs)} documents, {words} words; "
-              f"component {COMPONENT[corpus]!r}; whole pipeline {speed:,.0f} words/s "
-              f"(first pass {time.perf_counter() - t0:.0f} s for all predictors) ==")
+              f"default pipeline {speed:,.0f} words/s, rules only {rules_speed:,.0f} "
+              "words/s ==")
         print(table(corpus, reports))
+    if not args.no_pairs and args.split == "dev" and "ade" in corpora:
+        import ade_relations
+
+        for flags in ([], ["--ner"]):  # rules only, then with the model
+            print()
+            ade_relations.main(["--split", "dev", *flags])
+    if not args.no_startup:
+        import statistics
+
+        import startup
+
+        times = [startup.time_once() for _ in range(3)]
+        print(f"\nstart-up, extractor extract - on one sentence: median "
+              f"{statistics.median(times):.2f} s of {', '.join(f'{t:.2f}' for t in times)}")
     return 0
 
 

@@ -171,8 +171,9 @@ _input_format = click.option(
     "--format", "fmt", type=click.Choice(["jats", "html", "pdf", "text"]), default=None,
     help="Skip detection and parse as this format.")
 _ner = click.option(
-    "--ner", is_flag=True, help="Also run the trained NER model (models/ner): better on "
-    "sentences and abstracts, worse on full-text case reports (README).")
+    "--ner/--rules-only", default=True, show_default="--ner",
+    help="Run the trained NER model with the lexicon and pattern rules (the default), or "
+    "the rules alone (faster; README, \"The NER model\").")
 
 
 @click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
@@ -223,7 +224,7 @@ def parse(ctx: click.Context, paths: tuple[str, ...], output: str | None, fmt: s
 @_ner
 @click.option("--model", "model", default=None,
               help="An installed scispacy NER package (en_ner_bc5cdr_md) to run instead of "
-                   "the shipped model (implies --ner).")
+                   "the shipped model.")
 @click.option("--max-seconds", type=click.FloatRange(min=0, min_open=True), default=None,
               help="Seconds one document may take; past it the document is an error and the "
                    "next one goes on (as batch --timeout). Default: no limit.")

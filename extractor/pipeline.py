@@ -23,14 +23,14 @@ MAX_LENGTH = 5_000_000
 
 
 def load_nlp(config: str | os.PathLike[str] = DEFAULT_CONFIG, model: str | None = None,
-             overrides: dict[str, object] | None = None, ner: bool = False) -> Language:
+             overrides: dict[str, object] | None = None, ner: bool = True) -> Language:
     """Build the spaCy pipeline from its config file (factories registered on import).
 
-    The NER model component (``model``) is loaded but disabled by default: on full-text
-    case reports the rules alone score higher (README, "The NER model"). ``ner=True`` runs
-    it; ``model`` names an installed scispacy NER package (``en_ner_bc5cdr_md``) to run
-    instead of the toolkit's shipped model (extractor/nlp/ner.py); ``overrides`` are spaCy
-    config overrides (``{"components.model.components": ["cdr"]}``).
+    The trained NER model (component ``model``) runs with the rules; ``ner=False`` leaves
+    it out (rules only: lexicons and patterns, faster). ``model`` names an installed
+    scispacy NER package (``en_ner_bc5cdr_md``) to run instead of the toolkit's shipped
+    model (extractor/nlp/ner.py); ``overrides`` are spaCy config overrides
+    (``{"components.model.path": "my_model"}``).
     """
     import extractor.nlp.components  # noqa: F401
 
@@ -38,8 +38,11 @@ def load_nlp(config: str | os.PathLike[str] = DEFAULT_CONFIG, model: str | None 
     if model and "model" in cfg["components"]:
         cfg["components"]["model"]["model"] = model
     nlp = spacy.util.load_model_from_config(cfg, auto_fill=True, validate=True)
-    if (ner or model) and "model" in nlp.disabled:
-        nlp.enable_pipe("model")
+    if "model" in nlp.component_names:
+        if (ner or model) and "model" in nlp.disabled:
+            nlp.enable_pipe("model")
+        elif not (ner or model) and "model" not in nlp.disabled:
+            nlp.disable_pipe("model")
     nlp.max_length = MAX_LENGTH
     return nlp
 
@@ -48,7 +51,7 @@ class Pipeline:
     """A loaded pipeline: ``extract`` one Document or ``pipe`` many (spaCy batching)."""
 
     def __init__(self, config: str | os.PathLike[str] = DEFAULT_CONFIG,
-                 model: str | None = None, ner: bool = False) -> None:
+                 model: str | None = None, ner: bool = True) -> None:
         self.nlp = load_nlp(config, model, ner=ner)
 
     def extract(self, document: Document) -> EvidenceDocument:

@@ -59,7 +59,7 @@ def _reason(exc: BaseException | None) -> str:
 def run_dask(chunks: list[list[InputFile]], workers: int, timeout: float,
              scheduler: str | None = None,
              on_ready: Callable[[], None] | None = None,
-             ner: bool = False) -> Iterator[ChunkResult]:
+             ner: bool = True) -> Iterator[ChunkResult]:
     """Process ``chunks`` on a dask cluster; yields each chunk's results when done.
     ``on_ready`` is called once every worker has loaded the pipeline."""
     try:

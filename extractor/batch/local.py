@@ -83,7 +83,7 @@ def failed_chunk(chunk: list[InputFile], stage: str, reason: str,
 
 def run_local(chunks: list[list[InputFile]], workers: int, timeout: float,
               on_ready: Callable[[], None] | None = None,
-              ner: bool = False) -> Iterator[ChunkResult]:
+              ner: bool = True) -> Iterator[ChunkResult]:
     """Process ``chunks`` on ``workers`` processes; yields each chunk's results when done.
 
     Work starts when every first worker has loaded the pipeline (as with dask; a worker

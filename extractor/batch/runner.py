@@ -35,7 +35,7 @@ class BatchOptions:
     glob: str | None = None
     timeout: float = 300.0
     retry_errors: bool = False
-    ner: bool = False  # run the NER model (off by default, as in models/pipeline.cfg)
+    ner: bool = True  # run the NER model (False: --rules-only)
 
 
 def default_workers() -> int:

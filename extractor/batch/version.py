@@ -17,11 +17,11 @@ from extractor.resources import models_dir
 _IGNORED = (".partial", ".tmp", ".swp", "~", ".md")
 
 
-def pipeline_version(models: Path | None = None, ner: bool = False) -> str:
+def pipeline_version(models: Path | None = None, ner: bool = True) -> str:
     """``<package version>+<12 hex digits of the hash of every file under models/>``
     (hidden files, files still being written, ``*.partial`` or ``*.tmp``, and ``*.md``
     documentation left out),
-    with ``+ner`` when the NER model runs."""
+    with ``+rules`` when the NER model does not run (``--rules-only``)."""
     try:
         package = version("extractor")
     except PackageNotFoundError:  # running from a source tree that was never installed
@@ -35,4 +35,4 @@ def pipeline_version(models: Path | None = None, ner: bool = False) -> str:
             continue
         digest.update(rel.as_posix().encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return f"{package}+{digest.hexdigest()[:12]}" + ("+ner" if ner else "")
+    return f"{package}+{digest.hexdigest()[:12]}" + ("" if ner else "+rules")

@@ -50,7 +50,7 @@ def error_result(f: InputFile, stage: Stage, code: str, reason: str) -> FileResu
 _PIPELINES: dict[bool, Pipeline] = {}
 
 
-def pipeline(ner: bool = False) -> Pipeline:
+def pipeline(ner: bool = True) -> Pipeline:
     """This process's pipeline (with or without the NER model), loaded on first use and
     kept for every later task."""
     if ner not in _PIPELINES:
@@ -101,7 +101,7 @@ def _extract(parsed: list[tuple[InputFile, list[Document]]],
     return {f.rel: [next(lines) for _ in ds] for f, ds in parsed}
 
 
-def process_chunk(files: list[InputFile], ner: bool = False) -> ChunkResult:
+def process_chunk(files: list[InputFile], ner: bool = True) -> ChunkResult:
     """Parse and extract ``files`` (spaCy batches across them; ``ner``: with the NER model);
     never raises for a bad file.
 
@@ -140,7 +140,7 @@ def process_chunk(files: list[InputFile], ner: bool = False) -> ChunkResult:
 _WARM_UP = b"A 40-year-old man took aspirin 100 mg daily for 2 weeks and developed nausea."
 
 
-def load_pipeline(ner: bool = False) -> int:
+def load_pipeline(ner: bool = True) -> int:
     """Load and warm up the pipeline now (engines call it on each worker before timing
     tasks): components with a ``warm`` method (the linker's fuzzy index) load what they
     would otherwise load on first need, when it is on disk already (``warm(build=False)``:

@@ -23,8 +23,9 @@ from spacy.tokens import Doc, Span
 
 from extractor import resources
 from extractor.errors import ExtractorError
-from extractor.nlp.extensions import MODEL_SPANS, add_candidate
+from extractor.nlp.extensions import CANDIDATES, MODEL_SPANS, add_candidate
 from extractor.nlp.factories import factory
+from extractor.nlp.status import FRONT_MATTER, SectionIndex
 from extractor.nlp.vectors import VECTORS_DIR, load_vectors
 
 log = logging.getLogger(__name__)
@@ -92,6 +93,37 @@ def plausible(span: Span) -> bool:
 
 
 Models = list[tuple[str, Language]]
+# Parts of an article the model does not tag: it learned from abstracts and case-report
+# sentences, and there it reads authors, places and cited titles as drugs and diseases
+SKIPPED_ROLES = frozenset({"references", "acknowledgements", FRONT_MATTER})
+# Labels whose pattern mentions carry parsed values (extractor/nlp/patterns.py)
+PATTERN_LABELS = frozenset({"DOSE", "ROUTE", "FREQUENCY", "DURATION"})
+
+
+def pattern_tokens(doc: Doc) -> dict[int, str]:
+    """Token index → label of the pattern candidates (dose, route, frequency, duration)."""
+    return {i: s.label_ for s in doc.spans.get(CANDIDATES, []) if s.label_ in PATTERN_LABELS
+            for i in range(s.start, s.end)}
+
+
+def trim(start: int, end: int, label: str, patterns: dict[int, str]) -> tuple[int, int]:
+    """The span without the edge tokens of a pattern mention of another label: some
+    corpora put the route or the dose inside the drug ("oral corticosteroids"), and the
+    patterns' mentions carry the parsed values the relations and records use."""
+    while start < end and patterns.get(start, label) != label:
+        start += 1
+    while end > start and patterns.get(end - 1, label) != label:
+        end -= 1
+    return start, end
+
+
+def strip_space(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """The span without whitespace tokens at its edges (full texts' non-breaking spaces)."""
+    while start < end and doc[start].is_space:
+        start += 1
+    while end > start and doc[end - 1].is_space:
+        end -= 1
+    return start, end
 
 
 class ModelNer:
@@ -119,11 +151,17 @@ class ModelNer:
 
     def _add(self, doc: Doc, name: str, predicted: Doc) -> None:
         keys = doc.user_data.setdefault(MODEL_SPANS, [])
+        patterns = pattern_tokens(doc)
+        sections = SectionIndex(doc._.sections) if doc._.sections else None
         for ent in predicted.ents:
+            if sections is not None and sections.role_at(
+                    doc[ent.start].idx) in SKIPPED_ROLES:
+                continue
             label = self.labels.get(ent.label_, ent.label_)
-            if label and plausible(ent):
-                add_candidate(doc, Span(doc, ent.start, ent.end, label=label), f"model:{name}")
-                keys.append([ent.start, ent.end, label])
+            start, end = strip_space(doc, *trim(ent.start, ent.end, label, patterns))
+            if label and start < end and plausible(span := Span(doc, start, end, label=label)):
+                add_candidate(doc, span, f"model:{name}")
+                keys.append([start, end, label])
 
     def __call__(self, doc: Doc) -> Doc:
         for name, model in self.models:

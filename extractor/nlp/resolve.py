@@ -26,8 +26,9 @@ def model_keys(doc: Doc) -> set[tuple[int, int, str]] | None:
 def _rank(span: Span, found_by: list[str], tier: int = 1) -> tuple[int, int, int, int]:
     kinds = [f.split(":", 1)[0] for f in found_by]
     best = max((_PRIORITY.get(k, 0) for k in kinds), default=0)
-    # the tier comes first: a model span of a model_first label (2) beats any overlapping
-    # span, whatever its length; one of a model_last label (0) only fills gaps
+    # the tier comes first: a rule span of a rules_first label (3) beats any model span; a
+    # model span of a model_first label (2) beats any other overlapping span, whatever its
+    # length; one of a model_last label (0) only fills gaps
     # end_char - start_char is len(span.text), without building the text from its tokens
     return (tier, span.end_char - span.start_char, best, len(kinds))
 
@@ -56,24 +57,27 @@ def _merge_found_by(spans: list[Span]) -> list[list[str]]:
 
 def choose_entities(doc: Doc, model_first: Collection[str] = (),
                     model_only: Collection[str] = (),
-                    model_last: Collection[str] = ()) -> list[Span]:
+                    model_last: Collection[str] = (),
+                    rules_first: Collection[str] = ()) -> list[Span]:
     """Longest-first, non-overlapping selection of the candidate spans.
 
-    When the NER model ran on ``doc``: spans it found with a label in ``model_first`` come
-    before all others, those with a label in ``model_last`` after all others (the rules'
-    spans there carry parsed values), and rule spans with a label in ``model_only`` are
-    dropped. The labels are chosen in benchmarks/ner.py --tune.
+    When the NER model ran on ``doc``: rule spans with a label in ``rules_first`` (labels
+    the model does not know, such as OUTCOME) come before all others; then the spans it
+    found with a label in ``model_first``; those with a label in ``model_last`` after all
+    others (the rules' spans there carry parsed values), and rule spans with a label in
+    ``model_only`` are dropped. The model labels are chosen in benchmarks/ner.py --tune.
     """
     spans = list(doc.spans.get(CANDIDATES, []))
     found = _merge_found_by(spans)
     by_model = model_keys(doc)
     tiers = [1] * len(spans)
-    if by_model is not None and (model_first or model_only or model_last):
+    if by_model is not None and (model_first or model_only or model_last or rules_first):
         is_model = [(s.start, s.end, s.label_) in by_model for s in spans]
         kept = [k for k, s in enumerate(spans) if s.label_ not in model_only or is_model[k]]
         spans, found = [spans[k] for k in kept], [found[k] for k in kept]
         tiers = [1 + (s.label_ in model_first) - (s.label_ in model_last) if is_model[k]
-                 else 1 for s, k in zip(spans, kept, strict=True)]
+                 else 3 if s.label_ in rules_first else 1
+                 for s, k in zip(spans, kept, strict=True)]
     ranks = [_rank(s, f, t) for s, f, t in zip(spans, found, tiers, strict=True)]
     taken: set[int] = set()
     chosen: list[Span] = []
@@ -156,20 +160,23 @@ class Resolve:
     """Sets ``doc.ents`` from the candidates and the abbreviations."""
 
     def __init__(self, model_first: Collection[str], model_only: Collection[str],
-                 model_last: Collection[str]) -> None:
+                 model_last: Collection[str], rules_first: Collection[str] = ()) -> None:
         self.model_first = frozenset(model_first)
         self.model_only = frozenset(model_only)
         self.model_last = frozenset(model_last)
+        self.rules_first = frozenset(rules_first)
 
     def __call__(self, doc: Doc) -> Doc:
-        doc.ents = propagate_abbreviations(
-            doc, choose_entities(doc, self.model_first, self.model_only, self.model_last))
+        doc.ents = propagate_abbreviations(doc, choose_entities(
+            doc, self.model_first, self.model_only, self.model_last, self.rules_first))
         return doc
 
 
-@factory("resolve", default_config={"model_first": [], "model_only": [], "model_last": []})
+@factory("resolve", default_config={"model_first": [], "model_only": [], "model_last": [],
+                                    "rules_first": []})
 def make_resolve(nlp: Language, name: str, model_first: list[str], model_only: list[str],
-                 model_last: list[str]) -> Resolve:
+                 model_last: list[str], rules_first: list[str]) -> Resolve:
     """spaCy factory; ``model_first`` / ``model_only`` / ``model_last``: labels for which
-    the NER model's spans win over / replace / yield to the rules' (:func:`choose_entities`)."""
-    return Resolve(model_first, model_only, model_last)
+    the NER model's spans win over / replace / yield to the rules'; ``rules_first``: labels
+    whose rule spans win over the model's (:func:`choose_entities`)."""
+    return Resolve(model_first, model_only, model_last, rules_first)
