@@ -27,7 +27,7 @@ def tokenizer() -> Language:
 def gold(text: str, *spans: tuple[str, str], doc_id: str = "1") -> GoldDocument:
     """A document with every occurrence of each (name, label) annotated (case-sensitively;
     only the first occurrence when the name starts with "!")."""
-    entities = []
+    entities: list[GoldEntity] = []
     for name, label in spans:
         only_first = name.startswith("!")
         name = name.lstrip("!")
@@ -39,7 +39,8 @@ def gold(text: str, *spans: tuple[str, str], doc_id: str = "1") -> GoldDocument:
     return GoldDocument(doc_id, text, entities)
 
 
-def counts_of(tokenizer, sources):  # type: ignore[no-untyped-def]
+def counts_of(tokenizer: Language, sources: list[src.GoldSource]
+              ) -> dict[tuple[str, str], tuple[int, int]]:
     return {(label, " ".join(toks)): (c.annotated, c.seen)
             for (label, toks), c in src.count_gold_names(sources, tokenizer).items()}
 
@@ -84,15 +85,17 @@ def count(annotated: int, seen: int, form: str = "zorbitol") -> src.NameCount:
 
 
 def test_selection_keeps_names_annotated_in_most_occurrences() -> None:
-    counts = {(DRUG, ("zorbitol",)): count(3, 4), (DRUG, ("sodium",)): count(1, 2, "sodium"),
-              (CONDITION, ("gout",)): count(1, 1, "gout")}
+    counts: dict[src.NameKey, src.NameCount] = {
+        (DRUG, ("zorbitol",)): count(3, 4), (DRUG, ("sodium",)): count(1, 2, "sodium"),
+        (CONDITION, ("gout",)): count(1, 1, "gout")}
     assert src.select_mined(counts, 1, 0.5) == [src.MinedRow("gout", CONDITION, ""),
                                                src.MinedRow("zorbitol", DRUG, "")]
     assert [r.name for r in src.select_mined(counts, 2, 0.5)] == ["zorbitol"]
 
 
 def test_a_name_mined_with_two_labels_keeps_the_more_annotated() -> None:
-    counts = {(DRUG, ("zorbitol",)): count(2, 3), (CONDITION, ("zorbitol",)): count(1, 1)}
+    counts: dict[src.NameKey, src.NameCount] = {
+        (DRUG, ("zorbitol",)): count(2, 3), (CONDITION, ("zorbitol",)): count(1, 1)}
     assert src.select_mined(counts, 1, 0.5) == [src.MinedRow("zorbitol", DRUG, "")]
 
 
@@ -100,7 +103,8 @@ def test_a_name_mined_with_two_labels_keeps_the_more_annotated() -> None:
        st.integers(1, 5), st.floats(0, 1))
 def test_selection_obeys_its_thresholds(pairs: list[tuple[int, int]], min_seen: int,
                                         share: float) -> None:
-    counts = {(DRUG, (f"name{k}",)): count(min(a, s), s, f"name{k}")
+    counts: dict[src.NameKey, src.NameCount] = {
+        (DRUG, (f"name{k}",)): count(min(a, s), s, f"name{k}")
               for k, (a, s) in enumerate(pairs)}
     kept = {r.name for r in src.select_mined(counts, min_seen, share)}
     for (_, (name,)), c in counts.items():
@@ -116,7 +120,8 @@ def test_shipped_mined_names_reach_the_lexicon() -> None:
         concept = lex.lookup(name)
         assert concept is not None and concept.label == label, name
     # a name the package lexicons hold keeps their concept
-    assert lex.lookup("haloperidol").source == "lexicon:drug"
+    haloperidol = lex.lookup("haloperidol")
+    assert haloperidol is not None and haloperidol.source == "lexicon:drug"
 
 
 @pytest.mark.parametrize(("text", "tokens"), [
@@ -158,3 +163,26 @@ def test_conditions_match_in_the_other_number_and_other_words_do_not() -> None:
         assert concept is not None and concept.label == CONDITION, name
     assert number_variant("hepatic") is None
     assert lex.lookup("gliomas") is lex.lookup("glioma")
+
+
+def test_a_lexicon_name_whose_occurrences_hold_a_shorter_gold_name_is_shadowed(
+        tokenizer) -> None:
+    docs = [gold(f"Acute hepatitis {k} was seen; acute gout too.", ("hepatitis", "Disease"),
+                 ("acute gout", "Disease"), doc_id=str(k)) for k in range(3)]
+    names = [("acute hepatitis", CONDITION), ("acute gout", CONDITION)]
+    counts = src.count_gold_names([src.GoldSource(docs, {"Disease": CONDITION})], tokenizer,
+                                  names)
+    assert counts[src.name_key(tokenizer, "acute hepatitis", CONDITION)].inside == 3
+    assert src.select_shadowed(counts, tokenizer, names, 2, 0.5) == [
+        ("acute hepatitis", CONDITION)]
+
+
+def test_shipped_shadowed_names_are_dropped_with_a_reason() -> None:
+    lex = load_lexicon()
+    shadowed = src.load_shadowed()
+    assert ("cocaine use", CONDITION) in shadowed
+    assert lex.lookup("cocaine use") is None
+    cocaine = lex.lookup("cocaine")
+    assert cocaine is not None and cocaine.label == DRUG
+    assert any(name == "cocaine use" and "shorter name" in why
+               for name, _label, why in lex.dropped)

@@ -25,6 +25,7 @@ from extractor.nlp.lexicon_sources import (
     load_condition_rows,
     load_drug_rows,
     load_mined_rows,
+    load_shadowed,
 )
 
 DRUG = "DRUG"
@@ -326,9 +327,22 @@ def load_lexicon() -> Lexicon:
     return kb_cache.load_or_build(build_lexicon, kb_cache.inputs())
 
 
-def build_lexicon() -> Lexicon:
+def _drop_shadowed(lex: Lexicon) -> None:
+    """Drop the names the training gold annotates as a shorter name inside them ("acute
+    hepatitis": the shorter name, matched alone, is what the corpora mark)."""
+    for name, label in load_shadowed():
+        table, key = (lex.cased, name) if is_acronym(name) else (lex.lower, name.lower())
+        concept = table.get(key)
+        if concept is not None and concept.label == label and \
+                not concept.source.startswith("curated"):
+            del table[key]
+            lex.dropped.append((name, label, "the training gold marks a shorter name inside"))
+
+
+def build_lexicon(drop_shadowed: bool = True) -> Lexicon:
     """Build the lexicon from its sources (drugs win over conditions on a shared name,
-    curated entries win over both)."""
+    curated entries win over both); ``drop_shadowed`` applies shadowed.tsv.gz (off only
+    while that file is built)."""
     lex = Lexicon()
     stoplist = _stoplist()
     drugs = _add_drugs(lex, stoplist)
@@ -337,4 +351,6 @@ def build_lexicon() -> Lexicon:
     _add_curated_conditions(lex, conditions)
     _add_mined(lex, stoplist)
     _add_number_variants(lex, stoplist)
+    if drop_shadowed:
+        _drop_shadowed(lex)
     return lex

@@ -30,7 +30,7 @@ FORMAT = 1  # bump when the encoding below changes
 def inputs() -> list[Path]:
     """Every file the lexicon build reads (code included)."""
     return [lexicon_sources.DRUGS_TSV, lexicon_sources.HPO_TSV, lexicon_sources.ICD_TSV,
-            lexicon_sources.MINED_TSV,
+            lexicon_sources.MINED_TSV, lexicon_sources.SHADOWED_TSV,
             kb.DRUG_ALIASES, kb.CONDITION_ALIASES, kb.STOPLIST,
             Path(kb.__file__), Path(lexicon_sources.__file__)]
 

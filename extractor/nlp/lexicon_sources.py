@@ -241,6 +241,7 @@ def load_condition_rows() -> list[ConditionRow]:
 # --- names mined from the training splits of the public corpora ----------------------------
 
 MINED_TSV = LEXICON_DIR / "mined.tsv.gz"
+SHADOWED_TSV = LEXICON_DIR / "shadowed.tsv.gz"
 
 
 class MinedRow(NamedTuple):
@@ -254,11 +255,13 @@ class MinedRow(NamedTuple):
 
 @dataclass
 class NameCount:
-    """How often one name (one label) occurs in the training texts, and how often it is
-    annotated there with that label, exactly."""
+    """How often one name (one label) occurs in the training texts, how often it is
+    annotated there with that label, exactly, and how often a shorter gold name lies inside
+    it instead ("hepatitis" in "acute hepatitis", "cocaine" in "cocaine use")."""
 
     annotated: int = 0
     seen: int = 0
+    inside: int = 0
     forms: Counter[str] = field(default_factory=Counter)
     ids: Counter[str] = field(default_factory=Counter)
 
@@ -289,10 +292,11 @@ def _token_bounds(tokens: Doc) -> tuple[dict[int, int], dict[int, int]]:
     return {t.idx: t.i for t in tokens}, {t.idx + len(t): t.i + 1 for t in tokens}
 
 
-def count_gold_names(sources: Iterable[GoldSource], tokenizer: Callable[[str], Doc]
-                     ) -> dict[NameKey, NameCount]:
-    """For every gold name (as ``tokenizer`` splits it), its annotated and total
-    occurrences over the texts of the sources that annotate its label.
+def count_gold_names(sources: Iterable[GoldSource], tokenizer: Callable[[str], Doc],
+                     names: Iterable[tuple[str, str]] = ()) -> dict[NameKey, NameCount]:
+    """For every gold name (as ``tokenizer`` splits it), and every (name, label) of
+    ``names`` (lexicon names, which need not be gold), its annotated and total occurrences
+    over the texts of the sources that annotate its label.
 
     An occurrence is a run of tokens spelling the name (lower case, or as written for an
     acronym); it is annotated when a gold span of the label covers exactly those tokens.
@@ -314,6 +318,10 @@ def count_gold_names(sources: Iterable[GoldSource], tokenizer: Callable[[str], D
                                       NameCount())
             entry.forms[name] += 1
             entry.ids.update(i for i in ent.ids if i and i != "-1")
+    for name, label in names:
+        key = name_key(tokenizer, name, label)
+        if key[1]:
+            counts.setdefault(key, NameCount())
     reach: dict[tuple[str, str], int] = {}  # (label, first token) -> longest name
     for label, toks in counts:
         reach[(label, toks[0])] = max(reach.get((label, toks[0]), 0), len(toks))
@@ -351,6 +359,8 @@ def _count_occurrences(source: GoldSource, doc: GoldDocument, tokens: Doc,
                         continue
                     found.seen += 1
                     found.annotated += (i, j, label) in gold
+                    found.inside += any(i <= a and b <= j and (a, b) != (i, j)
+                                        for a, b, _ in gold)
 
 
 def select_mined(counts: Mapping[NameKey, NameCount], min_seen: int, min_share: float
@@ -369,6 +379,34 @@ def select_mined(counts: Mapping[NameKey, NameCount], min_seen: int, min_share: 
     return sorted(row for _, row in best.values())
 
 
+def name_key(tokenizer: Callable[[str], Doc], name: str, label: str) -> NameKey:
+    """The key under which :func:`count_gold_names` counts ``name`` as ``label``."""
+    return label, _key_of([t.text for t in tokenizer(name)], name)
+
+
+def select_shadowed(counts: Mapping[NameKey, NameCount], tokenizer: Callable[[str], Doc],
+                    names: Iterable[tuple[str, str]], min_seen: int, max_share: float
+                    ) -> list[tuple[str, str]]:
+    """The (name, label) pairs of ``names`` seen at least ``min_seen`` times, annotated in
+    less than ``max_share`` of their occurrences and with a shorter gold name inside them
+    in more than half ("acute hepatitis", where the gold says "hepatitis")."""
+    out = []
+    for name, label in names:
+        entry = counts.get(name_key(tokenizer, name, label))
+        if (entry is not None and entry.seen >= min_seen
+                and entry.annotated < max_share * entry.seen and 2 * entry.inside > entry.seen):
+            out.append((name, label))
+    return sorted(out)
+
+
 def load_mined_rows() -> list[MinedRow]:
     """Mined rows from models/lexicon/mined.tsv.gz (none when it has not been built)."""
     return [MinedRow(*r) for r in _read_tsv(MINED_TSV)] if MINED_TSV.exists() else []
+
+
+def load_shadowed() -> list[tuple[str, str]]:
+    """(name, label) of the lexicon names the training gold annotates as a shorter name
+    inside them (models/lexicon/shadowed.tsv.gz; none when it has not been built)."""
+    if not SHADOWED_TSV.exists():
+        return []
+    return [(name, label) for name, label in _read_tsv(SHADOWED_TSV)]

@@ -17,13 +17,21 @@ import argparse
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from extractor.nlp import lexicon_sources as src
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 # Chosen on the held-back training slice (PMID % 10 == 3; build with --holdout, then score
 # the rules there): a name must be seen this often and annotated in more than this share.
 MIN_SEEN = 1
 MIN_SHARE = 0.5
+# A lexicon name is dropped when seen this often, annotated in less than this share, and
+# holding a shorter gold name in more than half of its occurrences.
+SHADOW_SEEN = 2
+SHADOW_SHARE = 0.5
 
 
 def gold_sources(holdout: bool) -> list[src.GoldSource]:
@@ -51,22 +59,38 @@ def gold_sources(holdout: bool) -> list[src.GoldSource]:
             src.GoldSource(docs("phee"), effects)]
 
 
-def mined_rows(holdout: bool = False, min_seen: int = MIN_SEEN,
-               min_share: float = MIN_SHARE) -> list[src.MinedRow]:
-    """The mined names (see :func:`lexicon_sources.count_gold_names`)."""
+def _tokenizer() -> Callable[[str], Doc]:
     import spacy
 
     from extractor.nlp.tokenizer import build_tokenizer
 
-    nlp = spacy.blank("en")
-    counts = src.count_gold_names(gold_sources(holdout), build_tokenizer(nlp))
+    return build_tokenizer(spacy.blank("en"))
+
+
+def mined_rows(holdout: bool = False, min_seen: int = MIN_SEEN,
+               min_share: float = MIN_SHARE) -> list[src.MinedRow]:
+    """The mined names (see :func:`lexicon_sources.count_gold_names`)."""
+    counts = src.count_gold_names(gold_sources(holdout), _tokenizer())
     return src.select_mined(counts, min_seen, min_share)
+
+
+def shadowed_rows(holdout: bool = False) -> list[tuple[str, str]]:
+    """Condition names of the lexicon (mined names included, shadowed ones not yet
+    dropped) that the training gold annotates as a shorter name inside them."""
+    from extractor.nlp.kb import CONDITION, build_lexicon
+
+    lex = build_lexicon(drop_shadowed=False)
+    names = [(name, CONDITION) for name, _ in lex.names(CONDITION)]
+    tokenizer = _tokenizer()
+    counts = src.count_gold_names(gold_sources(holdout), tokenizer, names)
+    return src.select_shadowed(counts, tokenizer, names, SHADOW_SEEN, SHADOW_SHARE)
 
 
 def main() -> None:
     """Build the files and print their row counts and sizes."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--only", choices=("drugs", "hpo", "icd10cm", "mined"), action="append")
+    ap.add_argument("--only", choices=("drugs", "hpo", "icd10cm", "mined", "shadowed"),
+                    action="append")
     ap.add_argument("--holdout", action="store_true",
                     help="mine without the held-back training slice (to choose thresholds)")
     ap.add_argument("--min-seen", type=int, default=MIN_SEEN)
@@ -78,6 +102,8 @@ def main() -> None:
         "icd10cm": (src.ICD_TSV, src.icd_rows_from_package),
         "mined": (src.MINED_TSV,
                   lambda: mined_rows(args.holdout, args.min_seen, args.min_share)),
+        # after "mined": the mined names are lexicon names too
+        "shadowed": (src.SHADOWED_TSV, lambda: shadowed_rows(args.holdout)),
     }
     for name, (path, read) in jobs.items():
         if args.only and name not in args.only:
