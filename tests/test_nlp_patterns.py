@@ -217,7 +217,12 @@ def test_frequency_prn_single_and_non_dosing_uses(nlp: Language) -> None:
     ("topical tacrolimus", "topical", "topical"),
     ("intralesional corticosteroids", "intralesional", "intralesional"),
     ("Intramuscular corticosteroids", "Intramuscular", "intramuscular"),
-    ("IM injection", "IM", "intramuscular"),
+    ("IM injection", "IM injection", "intramuscular"),
+    ("an intravitreal injection of bevacizumab", "intravitreal injection", "intravitreal"),
+    ("given by intravenous bolus injection", "intravenous bolus injection", "intravenous"),
+    ("after ingestion of 20 tablets", "ingestion", "oral"),
+    ("during the second infusion of rituximab", "infusion", "infusion"),
+    ("retention enemas of mesalamine", "enemas", "rectal"),
     ("inhaled budesonide", "inhaled", "inhaled"),
     ("intravitreal ranibizumab", "intravitreal", "intravitreal"),
 ])
@@ -232,6 +237,7 @@ def test_route(nlp: Language, text: str, span: str, canonical: str) -> None:
     "oral intolerance (methotrexate)",
     "grade IV neutropenia and stage IV disease",
     "Smith IM, Jones AB. A trial.",
+    "an infusion reaction and injection site pain",
 ])
 def test_route_skips_anatomy_and_roman_numerals(nlp: Language, text: str) -> None:
     assert texts(nlp(text), "ROUTE") == []

@@ -4,6 +4,11 @@ Full words are matched in any case ("oral", "Orally", "subcutaneously"); abbrevi
 as written in clinical text ("SC", "SQ", "IV", "IM", "PO" upper case; "s.c.", "i.v.",
 "i.m.", "p.o." dotted). Anatomical uses are skipped: "oral" before herpes, infection,
 ulcers, mucosa, intolerance..., and a Roman-numeral "IV" after grade, stage, type, phase...
+
+Delivery nouns are routes too, as PHEE annotates them: "infusion", "injection",
+"ingestion", "instillation", "enema" alone, and with the route word before them as one
+span ("intravitreal injection", route intravitreal); not in an event's name ("infusion
+reaction", "injection site").
 """
 
 from __future__ import annotations
@@ -35,6 +40,8 @@ _CANONICAL = {
     "intradermal": "intradermal", "intradermally": "intradermal",
     "intrathecal": "intrathecal", "intrathecally": "intrathecal",
     "ophthalmic": "ophthalmic",
+    "infusion": "infusion", "injection": "injection", "ingestion": "oral",
+    "instillation": "instillation", "enema": "rectal",
 }
 # Full words run on lower-cased text (units.lower_same_length), abbreviations on the text.
 _WORDS = ci(
@@ -47,6 +54,13 @@ _WORDS = ci(
 _WORD_GATE = gate(
     r"oral|os\b|mouth|cutaneous|subcut|intra|topical|inhal|rect|transdermal|sublingual"
     r"|ophthalmic", 12)
+_DELIVERY = ci(
+    r"(?P<r>infusion|injection|ingestion|instillation|enema)s?(?![\w-])"
+    r"(?![\s-]+(?:reactions?|site|sites|related|pumps?|port|fluids?|rates?)\b)")
+_DELIVERY_GATE = gate(r"infusion|injection|ingestion|instillation|enema", 0)
+# a route word, then the delivery noun: one span ("intravenous infusion")
+_ROUTE_THEN_DELIVERY = ci(r"[\s-]+(?:bolus\s+)?(?:infusion|injection|instillation)s?(?![\w-])"
+                          r"(?![\s-]+(?:reactions?|site|sites|related)\b)")
 _ABBREVIATIONS = re.compile(r"(?P<r>[ispIP]\.[vcmoVCMO]\.|SC|SQ|IV|IM|PO)(?![\w-])")
 _NOT_ROUTE_AFTER_ORAL = ci(
     r"[\s-]+(?:herpes|infections?|ulcers?|ulcerations?|mucositis|mucosa|mucosal|cavity"
@@ -73,7 +87,11 @@ def find_routes(text: str, low: str | None = None) -> list[Hit]:
         word = re.sub(r"\s+", " ", m.group("r"))
         if word == "oral" and _NOT_ROUTE_AFTER_ORAL.match(low, m.end()):
             continue
-        hits.append(Hit(m.start(), m.end(), {"route": _CANONICAL[word]}))
+        noun = _ROUTE_THEN_DELIVERY.match(low, m.end())
+        hits.append(Hit(m.start(), noun.end() if noun else m.end(),
+                        {"route": _CANONICAL[word]}))
+    for m in scan(_DELIVERY, low, _free_start, _DELIVERY_GATE):
+        hits.append(Hit(m.start(), m.end(), {"route": _CANONICAL[m.group("r")]}))
     for m in scan(_ABBREVIATIONS, text, _free_start):
         word = m.group("r").lower()
         if word == "iv" and _ROMAN_CONTEXT.search(low, max(0, m.start() - 12), m.start()):
@@ -82,5 +100,6 @@ def find_routes(text: str, low: str | None = None) -> list[Hit]:
             continue  # initials in a reference list: "Smith IM, Jones AB"
         route = _CANONICAL.get(word)
         if route is not None:
-            hits.append(Hit(m.start(), m.end(), {"route": route}))
+            noun = _ROUTE_THEN_DELIVERY.match(low, m.end())
+            hits.append(Hit(m.start(), noun.end() if noun else m.end(), {"route": route}))
     return non_overlapping(hits)
