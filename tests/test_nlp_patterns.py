@@ -162,6 +162,33 @@ def test_dose_glued_frequency_is_separate(nlp: Language) -> None:
     assert texts(doc, "FREQUENCY") == ["/day"]
 
 
+@pytest.mark.parametrize("text, span, qualifier", [
+    ("after high-dose methotrexate", "high-dose", "high"),
+    ("an overdose of paracetamol", "overdose", "overdose"),
+    ("at therapeutic doses the drug", "therapeutic doses", "therapeutic"),
+    ("Low dosage aspirin", "Low dosage", "low"),
+])
+def test_dose_words_without_an_amount(nlp: Language, text: str, span: str,
+                                      qualifier: str) -> None:
+    found = only(nlp(text), "DOSE")
+    assert found.text == span and found._.value == {"qualifier": qualifier}
+
+
+@pytest.mark.parametrize("text", ["a low dose of 5 mg", "dose escalation", "the dosing",
+                                  "high dose escalation"])
+def test_dose_words_give_way_to_an_amount_or_a_procedure(nlp: Language, text: str) -> None:
+    assert [t for t in texts(nlp(text), "DOSE") if not t[0].isdigit()] == []
+
+
+def test_record_dose_is_the_amount_not_the_dose_word() -> None:
+    from extractor.pipeline import extract
+
+    ev = extract("A 50-year-old woman received high-dose methotrexate 20 mg weekly and "
+                 "developed mucositis. The high-dose methotrexate was stopped.")
+    dose = ev.records[0].interventions[0].dose
+    assert dose is not None and dose.value == 20.0 and dose.unit == "mg"
+
+
 # --- FREQUENCY ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text, span, per_day", [

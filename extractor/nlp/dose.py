@@ -15,6 +15,10 @@ followed by "/L", "/dL", "/mL", "/min" or "/10^9" is skipped, and so are "kg" (b
 and "fL". A percentage is a dose only before a formulation word ("0.1% ointment") or right
 after a drug mention found earlier in the pipeline ("tacrolimus 0.1%"), and never before
 "of" ("50% of patients").
+
+Dose words without an amount are doses too, as PHEE annotates them: "high-dose",
+"low dose", "therapeutic doses", "overdose" (value ``{"qualifier": "high"}`` and so on,
+no amount); an amount nearby is still its own mention, and the records prefer it.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from extractor.nlp.units import (
     RANGE_SEP,
     Hit,
     ci,
+    gate,
     lower_same_length,
     non_overlapping,
     parse_num,
@@ -110,7 +115,27 @@ def find_doses(text: str, drug_ends: Collection[int] = (), low: str | None = Non
             "unit": unit,
         }
         hits.append(Hit(m.start("v1"), end, value))
-    return non_overlapping(hits)
+    return non_overlapping([*hits, *find_qualitative_doses(text, low)])
+
+
+QUALITATIVE_RE = ci(
+    r"(?P<q>high(?:er)?|low(?:er)?|therapeutic|normal|standard|usual|conventional"
+    r"|single|multiple|repeated|toxic|excessive|massive|large|small|full|reduced|maximal"
+    r"|maximum)[\s-]+dos(?:es?|ages?)\b(?![\s-]+(?:of|escalation|reduction|adjustment))"
+    r"|(?P<over>over-?dos(?:es?|age))\b")
+_QUALITATIVE_GATE = gate(r"dos", 30)
+
+
+def find_qualitative_doses(text: str, low: str | None = None) -> list[Hit]:
+    """Dose words without an amount ("high-dose", "overdose"; module docstring)."""
+    low = lower_same_length(text) if low is None else low
+    return [Hit(m.start(), m.end(),
+                {"qualifier": "overdose" if m.group("over") else m.group("q")})
+            for m in scan(QUALITATIVE_RE, low, _word_start, _QUALITATIVE_GATE)]
+
+
+def _word_start(text: str, i: int) -> bool:
+    return i == 0 or not (text[i - 1].isalnum() or text[i - 1] == "-")
 
 
 def _percent_is_dose(text: str, start: int, end: int, drug_ends: Collection[int]) -> bool:

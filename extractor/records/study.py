@@ -265,8 +265,12 @@ def build_interventions(evidence: EvidenceDocument, body: StudyText) -> list[Int
             field.evidence = body.mention_evidence(m)
             return field
 
+        # an amount, when the text gives one, is the dose; else a dose word ("high-dose")
+        dose_mentions = ([d for d in pick("DOSE") if d.value.get("value") is not None]
+                         or pick("DOSE"))
         doses = [((d.value.get("value"), d.value.get("value_max"), d.value.get("unit"))
-                  if d.value else (d.text.lower(),), proven(d, dose_of(d))) for d in pick("DOSE")]
+                  if d.value.get("value") is not None else (d.text.lower(),),
+                  proven(d, dose_of(d))) for d in dose_mentions]
         freqs = [((f.value.get("per_day"),) if f.value else (f.text.lower(),),
                   proven(f, frequency_of(f))) for f in pick("FREQUENCY")]
         routes = [((route_of(r).name,), proven(r, route_of(r))) for r in pick("ROUTE")]
