@@ -97,3 +97,17 @@ def test_batch_workers_leave_an_unbuilt_index_to_the_first_need(tmp_path: Path) 
     assert "fuzzy" not in proc.stderr
     assert list(cache.glob("lexicon-*"))  # the worker did load (and cache) the lexicon
     assert not list(cache.glob("fuzzy-*"))
+
+
+def test_linker_remembers_its_fuzzy_answers() -> None:
+    from extractor.nlp.kb import CONDITION, DRUG
+    from extractor.nlp.linker import Linker
+
+    linker = Linker()
+    texts, labels = ["metotrexate", "adalimumabb", "metotrexate"], [DRUG, DRUG, DRUG]
+    first = linker._fuzzy(texts, labels)
+    assert first[0] is not None and first[0].concept.name.lower() == "methotrexate"
+    assert first[2] is first[0]  # a repeated name is looked up once
+    assert len(linker._cache) == 2
+    again = linker._fuzzy(["adalimumabb", "hypertensoin"], [DRUG, CONDITION])
+    assert again[0] is first[1] and len(linker._cache) == 3

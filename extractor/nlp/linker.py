@@ -26,6 +26,8 @@ _LEXICON_LABEL = {DRUG: DRUG, CONDITION: CONDITION, "ADVERSE_EVENT": CONDITION}
 DEFAULT_THRESHOLD = 0.85
 # Shorter strings have too many neighbours one edit away ("window" ~ "windol").
 MIN_FUZZY_LENGTH = 7
+# Fuzzy answers remembered per process: an article repeats its names, a batch its terms
+FUZZY_CACHE_SIZE = 50_000
 # INN stems of drug names (WHO): a word ending so that no entity covers is likely a drug.
 _DRUG_STEM = re.compile(
     r"\b[A-Za-z][a-z]{3,}(?:mab|nib|nab|cept|limus|olone|sone|pril|sartan|statin|azole|"
@@ -41,6 +43,7 @@ class Linker:
         self.threshold = threshold
         self.find_misspelled = find_misspelled
         self.lexicon: Lexicon = load_lexicon()
+        self._cache: dict[tuple[str, str], object] = {}
 
     def warm(self, build: bool = True) -> None:
         """Load the fuzzy index now rather than on the first mention that needs it (~2 s
@@ -56,7 +59,14 @@ class Linker:
     def _fuzzy(self, texts: list[str], labels: list[str]) -> list:
         from extractor.nlp.fuzzy import get_fuzzy_linker  # built on first need only
 
-        return get_fuzzy_linker().best(texts, labels)
+        keys = list(zip(texts, labels, strict=True))
+        new = list(dict.fromkeys(k for k in keys if k not in self._cache))
+        if new:
+            if len(self._cache) + len(new) > FUZZY_CACHE_SIZE:
+                self._cache.clear()
+            found = get_fuzzy_linker().best([t for t, _ in new], [lab for _, lab in new])
+            self._cache.update(zip(new, found, strict=True))
+        return [self._cache[k] for k in keys]
 
     def __call__(self, doc: Doc) -> Doc:
         pending: list[tuple[Span, str, str]] = []
