@@ -33,10 +33,10 @@ MIN_SHARE = 0.5
 # holding a shorter gold name in more than half of its occurrences.
 SHADOW_SEEN = 2
 SHADOW_SHARE = 0.5
-# BC5CDR's disease names raise the rules' exact F1 on its held-back training slice (diseases
-# 0.731 -> 0.782) but, found in full texts, they become adverse events the team's gold does
-# not list ("psychotic symptoms" as an indication): benchmarks/facts.py key facts 0.856 ->
-# 0.851. Off until the roles of conditions in full texts are told apart better.
+# BC5CDR's disease names raise the rules' exact F1 on BC5CDR diseases (held-back training
+# slice 0.731 -> 0.782, development 0.718 -> 0.777) but, found in full texts, many become
+# adverse events the team's gold does not list: benchmarks/facts.py key facts 0.855 ->
+# 0.842. Off until the roles of conditions in full texts are told apart better.
 MINE_BC5CDR_DISEASES = False
 _NAMED_REACTION = re.compile(r"-(?:induced|associated|related)\b")
 
