@@ -39,10 +39,13 @@ from extractor.nlp.extensions import doc_text
 FACTORY = "extractor_ade_sentences_v1"
 # doc.spans key of the sentences the classifier says report an adverse drug effect
 ADE_SENTENCES = "ade_sentences"
+# doc.user_data key: {sentence start character: the model's probability} of every sentence
+# (read by extractor.nlp.problem_role instead of scoring the sentences again)
+ADE_PROBABILITIES = "extractor.ade_probabilities"
 WEIGHTS, META = "weights.npy", "model.json"
 MASKS = {"DRUG": "xdrugx", "ADVERSE_EVENT": "xaex", "CONDITION": "xcondx"}
-_WORD = re.compile(r"[a-z]+(?:[-'][a-z]+)*|\d+|[^\sa-z\d]")
-_DIGIT = re.compile(r"\d")
+WORD = re.compile(r"[a-z]+(?:[-'][a-z]+)*|\d+|[^\sa-z\d]")
+DIGIT = re.compile(r"\d")
 
 # (start, end, label, negated) of an entity, character offsets into the sentence's text
 Entity = tuple[int, int, str, bool]
@@ -61,7 +64,7 @@ def sentence_features(text: str, entities: Iterable[Entity], bits: int) -> list[
         labels.add(f"label={label}{'/neg' if negated else ''}")
         pos = end
     parts.append(text[pos:])
-    words = _WORD.findall(_DIGIT.sub("0", "".join(parts).lower()))
+    words = WORD.findall(DIGIT.sub("0", "".join(parts).lower()))
     feats = set(words) | {f"{a} {b}" for a, b in zip(words, words[1:], strict=False)} | labels
     return hash_features(feats, bits)
 
@@ -150,10 +153,13 @@ class AdeSentences:
         text = doc_text(doc)  # Span.text rebuilds the text from every token
         sentences = list(doc_sentences(doc))
         model = self.model
-        doc.spans[ADE_SENTENCES] = [
-            sent for sent, ents in zip(sentences, _sentence_entities(doc, sentences), strict=True)
-            if model.probability(sentence_features(
-                text[sent.start_char:sent.end_char], ents, model.bits)) >= model.threshold]
+        probabilities = {
+            sent.start_char: model.probability(sentence_features(
+                text[sent.start_char:sent.end_char], ents, model.bits))
+            for sent, ents in zip(sentences, _sentence_entities(doc, sentences), strict=True)}
+        doc.user_data[ADE_PROBABILITIES] = probabilities
+        doc.spans[ADE_SENTENCES] = [sent for sent in sentences
+                                    if probabilities[sent.start_char] >= model.threshold]
         return doc
 
 

@@ -11,6 +11,7 @@ import extractor.nlp.lexicon  # noqa: F401
 import extractor.nlp.linker  # noqa: F401
 import extractor.nlp.ner  # noqa: F401
 import extractor.nlp.patterns  # noqa: F401
+import extractor.nlp.problem_role  # noqa: F401
 import extractor.nlp.relations  # noqa: F401
 import extractor.nlp.resolve  # noqa: F401
 import extractor.nlp.sentences  # noqa: F401

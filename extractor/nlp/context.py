@@ -82,6 +82,12 @@ from extractor.nlp.status import (
 
 RULES_PATH = resources.context_rules()
 
+# doc.user_data key: [start, end, rule] of each problem whose role a rule of this component
+# decided (token offsets; rule: one of ROLE_RULES); extractor.nlp.problem_role reads them
+ROLE_DECIDED = "extractor.role_decided"
+# the role rules of the module docstring, 1 to 5
+ROLE_RULES = ("attribution", "table", "history", "indication", "ae_cue")
+
 # Kinds that describe a whole sentence (extractor/nlp/status.py), not a scope.
 SENTENCE_KINDS = ("patient_cue", "background_cue", "eligibility_cue", "measurement_cue")
 
@@ -619,6 +625,8 @@ class ContextComponent:
         sentences = _SentenceCueIndex(doc, w, cues)
         new_ents = []
         relabelled = False
+        # the problems a role rule decided: the problem-role model keeps their label
+        decided_roles: list[list[int | str]] = doc.user_data.setdefault(ROLE_DECIDED, [])
         for k, e in enumerate(ents):
             label = labels[k]
             header = table.header_of(e.start_char) if table is not None else None
@@ -631,7 +639,10 @@ class ContextComponent:
             if historical[k] and label in HISTORY_LABELS:
                 e._.historical = True
             if label in PROBLEMS:
-                label = self._role(k, header, found, cued, label)
+                role = self._role(k, header, found, cued)
+                if role is not None:
+                    label, rule = role
+                    decided_roles.append([e.start, e.end, rule])
             section = sections.role_at(e.start_char)
             if section is not None:
                 e._.section = "other" if section == FRONT_MATTER else section
@@ -728,20 +739,23 @@ class ContextComponent:
 
     @staticmethod
     def _role(k: int, header: str | None, found: dict[str, list[_Trigger | None]],
-              cued: dict[str, list[bool]], label: str) -> str:
-        """CONDITION or ADVERSE_EVENT for a disorder (rules in the module docstring)."""
+              cued: dict[str, list[bool]]) -> tuple[str, str] | None:
+        """CONDITION or ADVERSE_EVENT for a disorder and the rule that decided it (rules 1-5
+        in the module docstring, named in ROLE_RULES); None when no rule applies (rule 6)."""
         if cued["direct_ae"][k]:
-            return AE
+            return AE, "attribution"
         if header is not None:
             if HEADER_AE.search(header):
-                return AE
+                return AE, "table"
             if HEADER_COND.search(header):
-                return COND
-        if found["historical"][k] or cued["cond_cue"][k]:
-            return COND
+                return COND, "table"
+        if found["historical"][k]:
+            return COND, "history"
+        if cued["cond_cue"][k]:
+            return COND, "indication"
         if cued["ae_cue"][k] or (cued["reported"][k] and found["negated"][k]):
-            return AE
-        return label
+            return AE, "ae_cue"
+        return None
 
     def _holds(self, condition: str, doc: Doc, w: _Walker, t: _Trigger) -> bool:
         """Whether a scope's ``requires`` condition holds around trigger ``t``."""
