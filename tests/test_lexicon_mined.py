@@ -188,3 +188,11 @@ def test_shipped_shadowed_names_are_dropped_with_a_reason() -> None:
     assert cocaine is not None and cocaine.label == DRUG
     assert any(name == "cocaine use" and "shorter name" in why
                for name, _label, why in lex.dropped)
+
+
+def test_passages_are_not_mined_as_names() -> None:
+    long = ("severe", "rash", "and", "fever", "that", "resolved", "slowly")
+    counts: dict[src.NameKey, src.NameCount] = {
+        (CONDITION, long): count(2, 2, " ".join(long)),
+        (CONDITION, ("rash", ",", "fever")): count(2, 2, "rash, fever")}
+    assert src.select_mined(counts, 1, 0.5) == []

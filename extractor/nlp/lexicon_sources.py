@@ -363,6 +363,13 @@ def _count_occurrences(source: GoldSource, doc: GoldDocument, tokens: Doc,
                                         for a, b, _ in gold)
 
 
+# A mined name has at most this many tokens and no clause punctuation: PHEE's and ADE's
+# long argument spans ("polyuria and polydipsia and was found to have ...") are passages of
+# their sentences, not names.
+MAX_NAME_TOKENS = 6
+_CLAUSE = re.compile(r"[,;:]")
+
+
 def select_mined(counts: Mapping[NameKey, NameCount], min_seen: int, min_share: float
                  ) -> list[MinedRow]:
     """Names seen at least ``min_seen`` times and annotated in more than ``min_share`` of
@@ -370,6 +377,8 @@ def select_mined(counts: Mapping[NameKey, NameCount], min_seen: int, min_share: 
     best: dict[tuple[str, ...], tuple[int, MinedRow]] = {}
     for (label, toks), entry in counts.items():
         if entry.seen < min_seen or entry.annotated <= min_share * entry.seen:
+            continue
+        if len(toks) > MAX_NAME_TOKENS or any(_CLAUSE.search(t) for t in toks):
             continue
         name = entry.forms.most_common(1)[0][0]
         mesh = entry.ids.most_common(1)[0][0] if entry.ids else ""
