@@ -1,7 +1,7 @@
 """Adverse-event attribution on ADE-Corpus-V2: drug-to-effect pairs and ADE sentences.
 
 Run:  .venv/bin/python benchmarks/ade_relations.py [--split dev|train] [--ner] [--classifier]
-          [--gold-entities] [--limit N] [--errors N]
+          [--gold-entities] [--without COMPONENT ...] [--limit N] [--errors N]
 
 The corpus part (``extractor.train.corpora.read_split("ade", split)``) is its sentences with
 a DRUG-AE or DRUG-DOSE relation plus the ADE-NEG sentences of the same abstracts, each run
@@ -113,12 +113,16 @@ def overlap_matches(pred: Iterable[Pair], gold: set[Pair]) -> int:
 
 
 def predict(docs: list[GoldDocument], ner: bool, gold_entities: bool,
-            classifier: bool) -> tuple[list[Prediction], float, float]:
-    """Run the pipeline over the sentences: predictions, load seconds, run seconds."""
+            classifier: bool, without: tuple[str, ...] = ()) -> tuple[list[Prediction], float,
+                                                                 float]:
+    """Run the pipeline (less the components ``without``) over the sentences: predictions,
+    load seconds, run seconds."""
     t0 = time.perf_counter()
     from extractor.pipeline import Pipeline
 
     nlp = Pipeline(ner=ner).nlp
+    for name in without:
+        nlp.disable_pipe(name)
     factories = {nlp.get_pipe_meta(n).factory for n in nlp.pipe_names}
     if classifier and ADE_FACTORY not in factories:
         nlp.add_pipe(ADE_FACTORY, before="relations")
@@ -212,16 +216,20 @@ def main(argv: list[str] | None = None) -> int:
                     "pipeline config lacks it")
     ap.add_argument("--gold-entities", action="store_true",
                     help="attribution alone: the gold drug and effect spans as the entities")
+    ap.add_argument("--without", action="append", default=[], metavar="COMPONENT",
+                    help="run the pipeline without this component (e.g. problem_roles)")
     ap.add_argument("--limit", type=int, default=None, help="only the first N sentences")
     ap.add_argument("--errors", type=int, default=0, metavar="N",
                     help="print N examples of each error kind (tune on --split train only)")
     args = ap.parse_args(argv)
     docs = read_split("ade", args.split, shared_dir())[:args.limit]
-    preds, load_s, run_s = predict(docs, args.ner, args.gold_entities, args.classifier)
+    preds, load_s, run_s = predict(docs, args.ner, args.gold_entities, args.classifier,
+                                   tuple(args.without))
     print(f"ADE-Corpus-V2 {args.split} with ADE-NEG; pipeline "
           f"{'rules + NER model' if args.ner else 'rules only'}"
           f"{', ADE sentence classifier' if args.classifier else ''}"
-          f"{', gold entities' if args.gold_entities else ''} "
+          f"{', gold entities' if args.gold_entities else ''}"
+          f"{''.join(f', without {n}' for n in args.without)} "
           f"(loaded in {load_s:.1f} s, ran in {run_s:.1f} s)")
     report(docs, preds, args.errors)
     return 0
