@@ -158,8 +158,10 @@ class ModelNer:
                     doc[ent.start].idx) in SKIPPED_ROLES:
                 continue
             label = self.labels.get(ent.label_, ent.label_)
+            if not label:  # a scispacy type the toolkit has no label for
+                continue
             start, end = strip_space(doc, *trim(ent.start, ent.end, label, patterns))
-            if label and start < end and plausible(span := Span(doc, start, end, label=label)):
+            if start < end and plausible(span := Span(doc, start, end, label=label)):
                 add_candidate(doc, span, f"model:{name}")
                 keys.append([start, end, label])
 
