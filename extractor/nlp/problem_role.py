@@ -192,10 +192,12 @@ def role_rules(doc: Doc) -> dict[tuple[int, int], str]:
     return {(int(a), int(b)): str(rule) for a, b, rule in doc.user_data.get(ROLE_DECIDED, ())}
 
 
-def doc_problem_rows(doc: Doc, ade: AdeScorer, bits: int
+def doc_problem_rows(doc: Doc, ade: AdeScorer, bits: int,
+                     skip: frozenset[tuple[int, int]] = frozenset()
                      ) -> tuple[list[Span], list[list[int]]]:
-    """Every problem entity of ``doc`` and its hashed feature row (one pass per sentence
-    that holds a problem); ``ade`` scores the sentence."""
+    """Every problem entity of ``doc`` (but those whose (start, end) is in ``skip``) and its
+    hashed feature row (one pass per sentence that holds one); ``ade`` scores the
+    sentence."""
     text = doc_text(doc)
     rules = role_rules(doc)
     ents = list(doc.ents)
@@ -205,13 +207,13 @@ def doc_problem_rows(doc: Doc, ade: AdeScorer, bits: int
     for sent in doc_sentences(doc):
         lo, hi = bisect.bisect_left(starts, sent.start), bisect.bisect_left(starts, sent.end)
         sent_ents = ents[lo:hi]
-        if not any(e.label_ in PROBLEMS for e in sent_ents):
+        if not any(e.label_ in PROBLEMS and (e.start, e.end) not in skip for e in sent_ents):
             continue
         words, where = masked_words(text, sent, sent_ents)
         drugs = [where[j] for j, e in enumerate(sent_ents) if e.label_ == "DRUG"]
         p_ade = ade(text, sent, sent_ents)
         for j, e in enumerate(sent_ents):
-            if e.label_ not in PROBLEMS:
+            if e.label_ not in PROBLEMS or (e.start, e.end) in skip:
                 continue
             span_words = words_of(text[e.start_char:e.end_char])
             feats = problem_features(words, where[j], span_words, drugs, p_ade, e._.status,
@@ -238,14 +240,11 @@ class ProblemRoles:
             known = stored.get(sent.start_char)
             return fallback(text, sent, ents) if known is None else float(known)
 
-        problems, rows = doc_problem_rows(doc, ade, self.model.bits)
-        if not problems:
-            return doc
-        decided = {k for k, rule in role_rules(doc).items() if rule in self.keep}
+        # the problems whose role a kept rule decided are not even scored
+        decided = frozenset(k for k, rule in role_rules(doc).items() if rule in self.keep)
+        problems, rows = doc_problem_rows(doc, ade, self.model.bits, decided)
         new: dict[tuple[int, int], str] = {}
         for e, p in zip(problems, self.model.positive(rows), strict=True):
-            if (e.start, e.end) in decided:
-                continue
             label = AE if p >= self.model.threshold else COND if p < self.model.low else None
             if label is not None and label != e.label_:
                 new[(e.start, e.end)] = label
