@@ -17,7 +17,7 @@ setup(
     package_data={
         "extractor._models": ["**/*"],
         "extractor._corpus": ["**/*"],
-        "extractor.nlp": ["data/ade_sentence/*"],
+        "extractor.nlp": ["data/ade_sentence/*", "data/problem_role/*"],
         "extractor.report": ["static/*.css", "static/*.js"],
     },
     exclude_package_data={"": ["__pycache__/*", "*.pyc"]},

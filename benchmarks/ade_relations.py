@@ -1,12 +1,12 @@
 """Adverse-event attribution on ADE-Corpus-V2: drug-to-effect pairs and ADE sentences.
 
-Run:  .venv/bin/python benchmarks/ade_relations.py [--split dev|train] [--ner] [--classifier]
+Run:  .venv/bin/python benchmarks/ade_relations.py [--split dev|train] [--rules-only] [--classifier]
           [--gold-entities] [--without COMPONENT ...] [--limit N] [--errors N]
 
 The corpus part (``extractor.train.corpora.read_split("ade", split)``) is its sentences with
 a DRUG-AE or DRUG-DOSE relation plus the ADE-NEG sentences of the same abstracts, each run
-through the default pipeline (``extractor.pipeline.Pipeline``, rules only; ``--ner`` adds the
-NER model) as its own text, as ``benchmarks/extraction.py`` does. It prints:
+through the default pipeline (``extractor.pipeline.Pipeline``, with the NER model; ``--rules-only``
+without it) as its own text, as ``benchmarks/extraction.py`` does. It prints:
 
 * pairs: a predicted pair is an ``adverse_event_of`` relation (head ADVERSE_EVENT, tail DRUG)
   of a sentence whose effect is not negated (the corpus pairs are asserted effects); it
@@ -210,7 +210,11 @@ def report(docs: list[GoldDocument], preds: list[Prediction], errors: int) -> No
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--split", choices=("dev", "train"), default="dev")
-    ap.add_argument("--ner", action="store_true", help="also run the NER model (models/ner)")
+    ap.add_argument("--rules-only", dest="ner", action="store_false",
+                    help="the rules alone, without the NER model (models/ner)")
+    # the model runs by default; --ner (older commands) changes nothing
+    ap.add_argument("--ner", dest="ner", action="store_true", default=True,
+                    help=argparse.SUPPRESS)
     ap.add_argument("--classifier", action="store_true",
                     help="add the ADE sentence classifier before the relations if the "
                     "pipeline config lacks it")

@@ -1,7 +1,7 @@
 """Mention extraction against gold: the seeds' hand annotations, ADE-Corpus-V2 and PHEE (dev).
 
 Run:  .venv/bin/python benchmarks/extraction.py [--corpus seeds|ade|phee|all] [--limit N]
-          [--ner] [--override KEY=JSON ...] [--without COMPONENT ...]
+          [--rules-only] [--override KEY=JSON ...] [--without COMPONENT ...]
       .venv/bin/python benchmarks/extraction.py --self-check   (gold scored against itself)
 
 Per corpus it prints per-label precision/recall/F1, exact and overlap (see
@@ -65,7 +65,7 @@ class PipelinePredictor:
     """Runs the whole spaCy pipeline and times it against spaCy's bare tokenizer."""
 
     def __init__(self, overrides: dict[str, object] | None = None,
-                 without: Sequence[str] = (), ner: bool = False) -> None:
+                 without: Sequence[str] = (), ner: bool = True) -> None:
         t0 = time.perf_counter()
         from extractor.pipeline import load_nlp
 
@@ -146,7 +146,11 @@ def main(argv: list[str] | None = None) -> int:
                     help='a models/pipeline.cfg setting, e.g. components.resolve.model_first=[]')
     ap.add_argument("--without", action="append", default=[], metavar="COMPONENT",
                     help="run the pipeline without this component")
-    ap.add_argument("--ner", action="store_true", help="also run the NER model (models/ner)")
+    ap.add_argument("--rules-only", dest="ner", action="store_false",
+                    help="the rules alone, without the NER model (models/ner)")
+    # the model runs by default; --ner (older commands) changes nothing
+    ap.add_argument("--ner", dest="ner", action="store_true", default=True,
+                    help=argparse.SUPPRESS)
     ap.add_argument("--self-check", action="store_true",
                     help="score the gold against itself instead of running the pipeline")
     args = ap.parse_args(argv)

@@ -1,6 +1,6 @@
 """Key facts per article: the toolkit's evidence records against the team's gold.
 
-Run:  .venv/bin/python benchmarks/facts.py [--format text|json] [--files NAME ...] [--ner]
+Run:  .venv/bin/python benchmarks/facts.py [--format text|json] [--files NAME ...] [--rules-only]
           [--verbose] [--pred FILE.jsonl]
       Another checkout's code on this gold (e.g. a ``git worktree add /tmp/base REV``):
       PYTHONPATH=/tmp/base .venv/bin/python benchmarks/facts.py
@@ -520,7 +520,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--format", choices=("text", "json"), default="text")
     ap.add_argument("--files", nargs="+", default=[], metavar="NAME",
                     help="only these files (name or path under ../shared/articles) or article ids")
-    ap.add_argument("--ner", action="store_true", help="Pipeline(ner=True): also the NER model")
+    ap.add_argument("--rules-only", dest="ner", action="store_false",
+                    help="the rules alone, without the NER model (models/ner)")
+    # the model runs by default; --ner (older commands) changes nothing
+    ap.add_argument("--ner", dest="ner", action="store_true", default=True,
+                    help=argparse.SUPPRESS)
     ap.add_argument("--verbose", action="store_true", help="list false positives and negatives")
     ap.add_argument("--pred", type=Path, default=None, metavar="FILE.jsonl",
                     help="score these EvidenceDocuments instead of running the pipeline")

@@ -261,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_pairs and args.split == "dev" and "ade" in corpora:
         import ade_relations
 
-        for flags in ([], ["--ner"]):  # rules only, then with the model
+        for flags in (["--rules-only"], []):  # rules only, then the default pipeline
             print()
             ade_relations.main(["--split", "dev", *flags])
     if not args.no_startup:

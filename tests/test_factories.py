@@ -19,7 +19,7 @@ SENTENCE = "A 62-year-old man received methotrexate 15 mg weekly and developed t
 def test_the_shipped_config_names_versioned_factories_only() -> None:
     cfg = spacy.util.load_config(resources.pipeline_config())
     factories = [c["factory"] for c in cfg["components"].values()]
-    assert len(factories) == 10
+    assert len(factories) == 11
     for name in factories:
         assert re.fullmatch(r"extractor_[a-z_]+_v\d+", name), name
         assert Language.has_factory(name), name
@@ -29,7 +29,7 @@ def test_a_config_with_the_unversioned_names_gives_the_same_entities(tmp_path: P
     shipped = resources.pipeline_config().read_text(encoding="utf-8")
     old = re.sub(r'factory = "(extractor_(?!ade_sentences)[a-z_]+)_v1"', r'factory = "\1"',
                  shipped)
-    assert old.count('factory = "extractor_') == 10 and "_v1\"" in old  # ade_sentences_v1
+    assert old.count('factory = "extractor_') == 11 and "_v1\"" in old  # ade_sentences_v1
     (tmp_path / "old.cfg").write_text(old, encoding="utf-8")
 
     def entities(nlp: Language) -> list[tuple[str, str, bool]]:
