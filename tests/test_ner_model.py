@@ -255,20 +255,16 @@ def test_rules_first_labels_beat_model_spans() -> None:
     assert [(e.start, e.end, e.label_) for e in ruled] == [(0, 2, "OUTCOME")]
 
 
-def test_model_spans_in_references_and_front_matter_are_dropped() -> None:
-    from spacy.tokens import Doc, Span
-
+def test_full_texts_are_left_to_the_rules() -> None:
     nlp = partial_nlp()
-    text = "Results: nausea after cisplatin. References: Poole J. Margaret trial."
-    doc = nlp.make_doc(text)
-    cut = text.index("References")
-    doc._.sections = [(0, cut, "results"), (cut, len(text), "references")]
-    predicted = Doc(doc.vocab, words=[t.text for t in doc],
-                    spaces=[bool(t.whitespace_) for t in doc])
-    drug = doc.char_span(text.index("cisplatin"), text.index("cisplatin") + 9)
-    name = doc.char_span(text.index("Poole"), text.index("Poole") + 5)
-    assert drug is not None and name is not None
-    predicted.ents = [Span(predicted, drug.start, drug.end, label="DRUG"),
-                      Span(predicted, name.start, name.end, label="DRUG")]
-    ModelNer([], {})._add(doc, "test", predicted)
-    assert sorted(model_keys(doc) or ()) == [(drug.start, drug.end, "DRUG")]
+    ner = ModelNer(load_components(MODEL_DIR), {})
+    sentence = "She developed myalgia after atorvastatin. "
+    short, long, body = (nlp.make_doc(sentence), nlp.make_doc(sentence * 150),
+                         nlp.make_doc(sentence))
+    body._.sections = [(0, len(sentence), "results")]
+    list(ner.pipe([short, long, body]))
+    assert model_keys(short)  # an abstract or a sentence: the model runs
+    assert model_keys(long) is None and model_keys(body) is None  # a full text: rules only
+    assert model_keys(ner(nlp.make_doc(sentence * 150))) is None
+    everywhere = ModelNer(load_components(MODEL_DIR), {}, full_text_chars=0)
+    assert model_keys(everywhere(nlp.make_doc(sentence * 150)))

@@ -23,9 +23,9 @@ from spacy.tokens import Doc, Span
 
 from extractor import resources
 from extractor.errors import ExtractorError
-from extractor.nlp.extensions import CANDIDATES, MODEL_SPANS, add_candidate
+from extractor.nlp.extensions import CANDIDATES, MODEL_SPANS, add_candidate, doc_text
 from extractor.nlp.factories import factory
-from extractor.nlp.status import FRONT_MATTER, SectionIndex
+from extractor.nlp.status import BODY_SECTIONS
 from extractor.nlp.vectors import VECTORS_DIR, load_vectors
 
 log = logging.getLogger(__name__)
@@ -93,9 +93,9 @@ def plausible(span: Span) -> bool:
 
 
 Models = list[tuple[str, Language]]
-# Parts of an article the model does not tag: it learned from abstracts and case-report
-# sentences, and there it reads authors, places and cited titles as drugs and diseases
-SKIPPED_ROLES = frozenset({"references", "acknowledgements", FRONT_MATTER})
+# Longer than any training document (BC5CDR's longest abstract has 3,538 characters): a
+# full text, where the rules alone score higher (models/README.md, "Routing")
+FULL_TEXT_CHARS = 5000
 # Labels whose pattern mentions carry parsed values (extractor/nlp/patterns.py)
 PATTERN_LABELS = frozenset({"DOSE", "ROUTE", "FREQUENCY", "DURATION"})
 
@@ -126,17 +126,26 @@ def strip_space(doc: Doc, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-class ModelNer:
-    """Adds the predictions of each NER pipeline to the candidates.
+def is_full_text(doc: Doc, max_chars: int = FULL_TEXT_CHARS) -> bool:
+    """True for a full article: longer than ``max_chars`` (0: no limit) or with a methods,
+    case or results section (``Doc._.sections``)."""
+    return bool((max_chars and len(doc_text(doc)) > max_chars)
+                or any(role in BODY_SECTIONS for _, _, role in doc._.sections or ()))
 
-    ``models`` is the loaded pipelines or a function that loads them: the component is off
-    by default (models/pipeline.cfg), and a process that never runs it should not pay for
-    loading it (~0.5 s of every start-up).
+
+class ModelNer:
+    """Adds the predictions of each NER pipeline to the candidates, on abstracts and
+    sentences: a full text (:func:`is_full_text`) is left to the rules.
+
+    ``models`` is the loaded pipelines or a function that loads them: a process that never
+    runs them (``--rules-only``, or only full texts) does not pay for loading them.
     """
 
-    def __init__(self, models: Models | Callable[[], Models], labels: dict[str, str | None]):
+    def __init__(self, models: Models | Callable[[], Models], labels: dict[str, str | None],
+                 full_text_chars: int = FULL_TEXT_CHARS):
         self._models = models
         self.labels = labels  # model label → toolkit label (identity when absent)
+        self.full_text_chars = full_text_chars
 
     @property
     def models(self) -> Models:
@@ -152,11 +161,7 @@ class ModelNer:
     def _add(self, doc: Doc, name: str, predicted: Doc) -> None:
         keys = doc.user_data.setdefault(MODEL_SPANS, [])
         patterns = pattern_tokens(doc)
-        sections = SectionIndex(doc._.sections) if doc._.sections else None
         for ent in predicted.ents:
-            if sections is not None and sections.role_at(
-                    doc[ent.start].idx) in SKIPPED_ROLES:
-                continue
             label = self.labels.get(ent.label_, ent.label_)
             if not label:  # a scispacy type the toolkit has no label for
                 continue
@@ -166,6 +171,8 @@ class ModelNer:
                 keys.append([start, end, label])
 
     def __call__(self, doc: Doc) -> Doc:
+        if is_full_text(doc, self.full_text_chars):
+            return doc
         for name, model in self.models:
             predicted = self._copy(doc, model.vocab)
             for _, proc in model.pipeline:
@@ -177,25 +184,30 @@ class ModelNer:
         """Batched prediction (spaCy's ``ner.pipe``), docs yielded in order."""
         stream = iter(docs)
         while batch := list(islice(stream, batch_size)):
-            for name, model in self.models:
-                copies = [self._copy(d, model.vocab) for d in batch]
-                for predicted, doc in zip(model.pipe(copies, batch_size=batch_size), batch,
+            short = [d for d in batch if not is_full_text(d, self.full_text_chars)]
+            for name, model in self.models if short else ():
+                copies = [self._copy(d, model.vocab) for d in short]
+                for predicted, doc in zip(model.pipe(copies, batch_size=batch_size), short,
                                           strict=True):
                     self._add(doc, name, predicted)
             yield from batch
 
 
-@factory("model_ner", default_config={"path": "", "components": [], "model": ""})
+@factory("model_ner", default_config={"path": "", "components": [], "model": "",
+                                      "full_text_chars": FULL_TEXT_CHARS})
 def make_model_ner(nlp: Language, name: str, path: str, components: list[str],
-                   model: str) -> ModelNer:
+                   model: str, full_text_chars: int) -> ModelNer:
     """spaCy factory. ``path``: trained model folder (default models/ner); ``components``:
-    which of its components to run (default all); ``model``: a scispacy package instead."""
+    which of its components to run (default all); ``model``: a scispacy package instead;
+    ``full_text_chars``: documents longer than this (or with body sections) are left to the
+    rules (0: the model runs on every document)."""
     if model:
-        return ModelNer([(model, load_scispacy(model))], SCISPACY_LABELS)
+        return ModelNer([(model, load_scispacy(model))], SCISPACY_LABELS, full_text_chars)
     folder = Path(path) if path else MODEL_DIR
     if not folder.is_dir():
         log.warning("no trained NER model at %s: the pipeline runs on rules only "
                     "(build it with `make model`)", folder)
         return ModelNer([], {})
     # component names are checked now (a wrong name fails at load), models read on first use
-    return ModelNer(partial(load_components, folder, component_names(folder, components)), {})
+    return ModelNer(partial(load_components, folder, component_names(folder, components)), {},
+                    full_text_chars)
