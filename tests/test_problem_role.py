@@ -153,6 +153,20 @@ def test_thresholds_and_the_rules_kept(nlp: Language) -> None:
                 assert e.label_ == expected
 
 
+def test_abstracts_and_sentences_get_their_own_threshold_and_rules(nlp: Language) -> None:
+    comp = nlp.get_pipe("extractor_problem_roles")
+    assert isinstance(comp, ProblemRoles)
+    # p = 0.5: between low (0.3) and the full-text threshold (0.7), above the short one
+    roles = ProblemRoles(_constant(0.5), comp.ade_model, keep=("attribution",),
+                         short_threshold=0.4, short_keep=())
+    sentence = "A patient with asthma took ibuprofen. "
+    ents = [(COND, "asthma"), ("DRUG", "ibuprofen")]
+    assert _labels(_doc(nlp, sentence, ents))["asthma"] == COND
+    assert _labels(roles(_doc(nlp, sentence, ents)))["asthma"] == AE
+    # a full text (longer than any abstract): the label stays
+    assert _labels(roles(_doc(nlp, sentence * 150, ents)))["asthma"] == COND
+
+
 def test_decide_mirrors_the_component() -> None:
     prob = numpy.array([0.9, 0.5, 0.5, 0.1, 0.9])
     incoming = numpy.array([False, True, False, True, False])

@@ -48,6 +48,7 @@ from extractor.nlp.ade_sentence import (
 from extractor.nlp.context import ROLE_DECIDED, ROLE_RULES
 from extractor.nlp.extensions import doc_text
 from extractor.nlp.factories import factory
+from extractor.nlp.ner import is_full_text
 
 AE, COND = "ADVERSE_EVENT", "CONDITION"
 PROBLEMS = frozenset({AE, COND})
@@ -227,10 +228,15 @@ class ProblemRoles:
     """spaCy component: relabels problems as ADVERSE_EVENT or CONDITION by the model."""
 
     def __init__(self, model: ProblemRoleModel, ade_model: AdeSentenceModel,
-                 keep: Sequence[str] = ()) -> None:
+                 keep: Sequence[str] = (), short_threshold: float | None = None,
+                 short_keep: Sequence[str] = ()) -> None:
         self.model = model
         self.ade_model = ade_model
         self.keep = frozenset(keep)
+        # abstracts and sentences, the kind of text it was trained on (is_full_text): there
+        # the model's own threshold and fewer rules that overrule it
+        self.short_threshold = model.threshold if short_threshold is None else short_threshold
+        self.short_keep = frozenset(keep if short_threshold is None else short_keep)
 
     def __call__(self, doc: Doc) -> Doc:
         stored = doc.user_data.get(ADE_PROBABILITIES) or {}
@@ -240,12 +246,15 @@ class ProblemRoles:
             known = stored.get(sent.start_char)
             return fallback(text, sent, ents) if known is None else float(known)
 
+        full = is_full_text(doc)
+        threshold = self.model.threshold if full else self.short_threshold
+        keep = self.keep if full else self.short_keep
         # the problems whose role a kept rule decided are not even scored
-        decided = frozenset(k for k, rule in role_rules(doc).items() if rule in self.keep)
+        decided = frozenset(k for k, rule in role_rules(doc).items() if rule in keep)
         problems, rows = doc_problem_rows(doc, ade, self.model.bits, decided)
         new: dict[tuple[int, int], str] = {}
         for e, p in zip(problems, self.model.positive(rows), strict=True):
-            label = AE if p >= self.model.threshold else COND if p < self.model.low else None
+            label = AE if p >= threshold else COND if p < self.model.low else None
             if label is not None and label != e.label_:
                 new[(e.start, e.end)] = label
         if new:
@@ -255,13 +264,18 @@ class ProblemRoles:
         return doc
 
 
-@factory("problem_roles", default_config={"path": "", "ade_path": "", "keep": list(KEEP)})
+@factory("problem_roles", default_config={"path": "", "ade_path": "", "keep": list(KEEP),
+                                         "short_threshold": None, "short_keep": []})
 def make_problem_roles(nlp: Language, name: str, path: str, ade_path: str,
-                       keep: list[str]) -> ProblemRoles:
+                       keep: list[str], short_threshold: float | None,
+                       short_keep: list[str]) -> ProblemRoles:
     """Factory for the pipeline config; empty paths read the models shipped in the package,
-    ``keep`` names the context's role rules (``context.ROLE_RULES``) whose verdict stands."""
-    unknown = set(keep) - set(ROLE_RULES)
+    ``keep`` names the context's role rules (``context.ROLE_RULES``) whose verdict stands.
+    On abstracts and sentences (not full texts, ``ner.is_full_text``) ``short_threshold``
+    and ``short_keep`` replace the model's threshold and ``keep`` (None: the same)."""
+    unknown = (set(keep) | set(short_keep)) - set(ROLE_RULES)
     if unknown:
         raise ValueError(f"unknown role rules {sorted(unknown)} (known: {ROLE_RULES})")
     return ProblemRoles(ProblemRoleModel.from_disk(path or None),
-                        AdeSentenceModel.from_disk(ade_path or None), keep)
+                        AdeSentenceModel.from_disk(ade_path or None), keep, short_threshold,
+                        short_keep)
