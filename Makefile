@@ -62,7 +62,7 @@ clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache
 
 ## Rebuild the shipped NER model (models/ner) from ../shared/corpora: deterministic (fixed
-## seeds, one thread); about 20 minutes on one CPU core. Settings: models/ner.cfg.
+## seeds, one thread); about 25 minutes on one busy CPU core. Settings: models/ner.cfg.
 .PHONY: model ner-model findings-model
 model: ner-model findings-model
 ner-model: setup
