@@ -10,6 +10,7 @@ per class (one row for a binary model: the positive class); ``weights.npy`` is f
 from __future__ import annotations
 
 import json
+import math
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -28,6 +29,14 @@ def hash_features(features: Iterable[str], bits: int) -> list[int]:
     """The sorted, distinct column indexes of ``features``."""
     mask = (1 << bits) - 1
     return sorted({zlib.crc32(f.encode("utf-8")) & mask for f in features})
+
+
+def row_probability(weights: numpy.ndarray, bias: float, row: Sequence[int]) -> float:
+    """P(positive) of one hashed row under a binary model's weight vector, without building
+    a sparse matrix (the cheaper way to score a few rows): binary, L2-normalized, summed in
+    float64."""
+    z = float(weights[row].sum(dtype=numpy.float64)) / math.sqrt(len(row)) if row else 0.0
+    return 1.0 / (1.0 + math.exp(-(z + bias)))
 
 
 def feature_matrix(rows: Sequence[list[int]], bits: int) -> csr_matrix:

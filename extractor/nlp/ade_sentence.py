@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import bisect
 import json
-import math
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -33,7 +32,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from extractor import resources
-from extractor.linear import hash_features
+from extractor.linear import hash_features, row_probability
 from extractor.nlp.extensions import doc_text
 
 FACTORY = "extractor_ade_sentences_v1"
@@ -81,11 +80,7 @@ class AdeSentenceModel:
 
     def probability(self, features: list[int]) -> float:
         """P(the sentence reports an adverse drug effect) from its feature indexes."""
-        # features are binary and the rows L2-normalized, as in training
-        if not features:
-            return 1.0 / (1.0 + math.exp(-self.bias))
-        z = float(self.weights[features].astype(numpy.float64).sum()) / math.sqrt(len(features))
-        return 1.0 / (1.0 + math.exp(-(z + self.bias)))
+        return row_probability(self.weights, self.bias, features)
 
     def to_disk(self, path: str | Path) -> None:
         """Write ``weights.npy`` and ``model.json`` into the folder ``path``."""
@@ -117,11 +112,15 @@ def doc_sentences(doc: Doc) -> Iterator[Span]:
         yield doc[0:len(doc)]
 
 
+def relative_entity(ent: Span, base: int) -> Entity:
+    """An entity as offsets into the text that starts at character ``base`` (its
+    sentence's)."""
+    return ent.start_char - base, ent.end_char - base, ent.label_, bool(ent._.negated)
+
+
 def span_entities(sent: Span) -> list[Entity]:
     """The entities of a sentence as offsets into the sentence's text."""
-    base = sent.start_char
-    return [(e.start_char - base, e.end_char - base, e.label_, bool(e._.negated))
-            for e in sent.ents]
+    return [relative_entity(e, sent.start_char) for e in sent.ents]
 
 
 def _sentence_entities(doc: Doc, sentences: list[Span]) -> list[list[Entity]]:
@@ -133,8 +132,7 @@ def _sentence_entities(doc: Doc, sentences: list[Span]) -> list[list[Entity]]:
         if e.label_ not in MASKS:
             continue
         k = bisect.bisect_right(starts, e.start) - 1
-        base = sentences[k].start_char
-        out[k].append((e.start_char - base, e.end_char - base, e.label_, bool(e._.negated)))
+        out[k].append(relative_entity(e, sentences[k].start_char))
     return out
 
 

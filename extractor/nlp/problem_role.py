@@ -26,23 +26,21 @@ the factory's ``path`` names another.
 from __future__ import annotations
 
 import bisect
-import math
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-import numpy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from extractor import resources
-from extractor.linear import HashedLinearModel, hash_features
+from extractor.linear import HashedLinearModel, hash_features, row_probability
 from extractor.nlp.ade_sentence import (
     ADE_PROBABILITIES,
     DIGIT,
     WORD,
     AdeSentenceModel,
-    Entity,
     doc_sentences,
+    relative_entity,
     sentence_features,
 )
 from extractor.nlp.context import ROLE_DECIDED, ROLE_RULES
@@ -136,10 +134,6 @@ class ProblemRoleModel:
         self.low = low
         self.threshold = threshold
 
-        # float32 once; scoring a few rows directly costs less than a sparse matrix per Doc
-        self._weights = linear.weights[0].astype(numpy.float32)
-        self._bias = float(linear.bias[0])
-
     @property
     def bits(self) -> int:
         """Number of hash bits of the features."""
@@ -148,11 +142,8 @@ class ProblemRoleModel:
     def positive(self, rows: Sequence[list[int]]) -> list[float]:
         """P(adverse event) of each hashed feature row (binary, L2-normalized as in
         training)."""
-        out = []
-        for row in rows:
-            z = float(self._weights[row].sum()) / math.sqrt(len(row)) if row else 0.0
-            out.append(1.0 / (1.0 + math.exp(-(z + self._bias))))
-        return out
+        weights, bias = self.linear.weights[0], float(self.linear.bias[0])
+        return [row_probability(weights, bias, row) for row in rows]
 
     def to_disk(self, path: str | Path) -> None:
         """Write the model folder."""
@@ -170,10 +161,8 @@ class ProblemRoleModel:
 def ade_sentence_row(text: str, sent: Span, ents: Sequence[Span], bits: int) -> list[int]:
     """The ADE sentence classifier's feature row of ``sent`` (``text`` is the Doc's text,
     ``ents`` the sentence's entities)."""
-    base = sent.start_char
-    entities: list[Entity] = [(e.start_char - base, e.end_char - base, e.label_,
-                               bool(e._.negated)) for e in ents]
-    return sentence_features(text[sent.start_char:sent.end_char], entities, bits)
+    return sentence_features(text[sent.start_char:sent.end_char],
+                             [relative_entity(e, sent.start_char) for e in ents], bits)
 
 
 # P(the sentence reports an adverse drug effect) from the Doc's text, the sentence and its
