@@ -12,7 +12,6 @@ rules find reliably (conditions in ADE's sentences) the rule mentions can be tau
 from __future__ import annotations
 
 import zlib
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from spacy.language import Language
@@ -73,10 +72,11 @@ class ExampleMaker:
         self.vocab = vocab
         self._rules: Language | None = None
 
-    def _rule_spans(self, doc: Doc, labels: Sequence[str]) -> list[tuple[int, int, str]]:
-        """Token spans and labels of the rules' resolved mentions of ``labels``."""
-        if not labels:
-            return []
+    def _tokens(self, text: str, ruled: bool) -> Doc:
+        """``text`` tokenized; with ``ruled`` through the rules too (``doc.ents``: their
+        resolved mentions; same tokenizer, so the same tokens)."""
+        if not ruled:
+            return self.tok_nlp.make_doc(text)
         if self._rules is None:
             from extractor.pipeline import load_nlp
 
@@ -85,19 +85,14 @@ class ExampleMaker:
                 if name not in RULE_COMPONENTS:
                     rules.disable_pipe(name)
             self._rules = rules
-        ruled = self._rules(doc.text)
-        out = []
-        for ent in ruled.ents:
-            span = doc.char_span(ent.start_char, ent.end_char, alignment_mode="expand")
-            if ent.label_ in labels and span is not None and len(span):
-                out.append((span.start, span.end, ent.label_))
-        return out
+        return self._rules(text)
 
     def make(self, gold: GoldDocument, labels: dict[str, str], options: CorpusOptions,
              stats: Conversion) -> Example:
         """One Example: gold entities relabelled by ``labels`` (others ignored), the rules'
         mentions of ``options.silver`` labels taught and of ``options.mask`` masked."""
-        doc = self.tok_nlp.make_doc(gold.text)
+        unannotated = (*options.silver, *options.mask)
+        doc = self._tokens(gold.text, ruled=bool(unannotated))
         tags = ["O"] * len(doc)
         taken: list[tuple[int, int, str]] = []
         masked: set[int] = set()
@@ -128,8 +123,9 @@ class ExampleMaker:
             taken.append((span.start, span.end, label))
             stats.entities += 1
         gold_tokens = {i for s, e, _ in taken for i in range(s, e)} | masked
-        for start, end, label in self._rule_spans(doc, (*options.silver, *options.mask)):
-            if any(i in gold_tokens for i in range(start, end)):
+        for ruled in doc.ents:
+            start, end, label = ruled.start, ruled.end, ruled.label_
+            if label not in unannotated or any(i in gold_tokens for i in range(start, end)):
                 continue
             if label in options.silver and not any(
                     start < e and s < end for s, e, _ in taken):

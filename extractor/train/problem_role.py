@@ -39,7 +39,7 @@ from pathlib import Path
 import numpy
 from spacy.tokens import Doc, Span
 
-from extractor.formats import GoldDocument, GoldEntity, read_phee
+from extractor.formats import GoldDocument, GoldEntity
 from extractor.linear import HashedLinearModel, feature_matrix
 from extractor.nlp.ade_sentence import AdeSentenceModel, span_entities
 from extractor.nlp.ade_sentence import sentence_features as ade_features
@@ -53,8 +53,8 @@ from extractor.nlp.problem_role import (
     role_rules,
 )
 from extractor.train.ade_sentence import fit
-from extractor.train.corpora import SHARED, Paths, dev_pmids, pmid_of, training_docs
-from extractor.train.examples import is_holdout
+from extractor.train.corpora import SHARED, pmid_of, training_docs
+from extractor.train.examples import induced_concepts, is_holdout
 
 BITS = 18
 C_GRID = (1.0, 3.0, 10.0)
@@ -81,7 +81,7 @@ def gold_roles(corpus: str, doc: GoldDocument) -> tuple[list[CharSpan], list[Cha
     if corpus == "ade":
         return spans([e for e in doc.entities if e.label == AE]), []
     if corpus == "bc5cdr":
-        induced = {r.tail for r in doc.relations if r.type == "CID"}
+        induced = induced_concepts(doc)
         diseases = [e for e in doc.entities if e.label == "Disease"]
         return (spans([e for e in diseases if induced & set(e.ids)]),
                 spans([e for e in diseases if not induced & set(e.ids)]))
@@ -104,12 +104,9 @@ def role_label(corpus: str, span: Span, ae: list[CharSpan], cond: list[CharSpan]
 
 def corpus_docs(shared: Path) -> list[tuple[str, GoldDocument]]:
     """(corpus, document) of the training splits used (module docstring)."""
-    held = dev_pmids(shared)
-    phee = [d for d in read_phee(Paths(shared).phee("train"), label_map=None)
-            if pmid_of(d) not in held]
     return ([("ade", d) for d in training_docs("ade", shared)]
             + [("bc5cdr", d) for d in training_docs("bc5cdr", shared)]
-            + [("phee", d) for d in phee])
+            + [("phee", d) for d in training_docs("phee", shared, raw=True)])
 
 
 def annotate(texts: list[str]) -> Iterator[Doc]:
